@@ -1,0 +1,81 @@
+# hashtrack: one plain Makefile. `make`, `make check`, `make demo`.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+CC      ?= cc
+O       ?= build
+PKGS     = libcurl sqlite3 libcjson inih
+
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -Iinclude $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SAN_FLAGS)
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
+LDLIBS       = $(PKG_LIBS) -lm
+
+ifeq ($(SAN),1)
+  O = build-asan
+  SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all deps check check-asan unit integration demo clean install uninstall
+
+all: hashtrack
+
+ifeq ($(SAN),1)
+hashtrack: $(O)/hashtrack
+else
+hashtrack: $(O)/hashtrack
+	cp $< $@
+endif
+
+$(O)/hashtrack: $(O)/main.o $(O)/libhashtrack.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/libhashtrack.a: $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/%.o: src/%.c $(wildcard include/*.h) | $(O)
+	$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(O)/libhashtrack.a | $(O)/tests
+	$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(O)/libhashtrack.a $(CMOCKA_LIBS) $(LDLIBS)
+
+$(O) $(O)/tests:
+	mkdir -p $@
+
+deps:
+	@sh tools/deps.sh
+
+unit: $(UNIT_BIN)
+
+# Every test, unit and integration, through one runner that ends with a summary.
+check: deps
+	$(MAKE) all unit
+	sh tests/run.sh $(O)
+
+check-asan: deps
+	$(MAKE) SAN=1 all unit
+	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		sh tests/run.sh build-asan
+
+demo: deps
+	$(MAKE) all
+	sh tools/demo.sh
+
+install: hashtrack
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 hashtrack $(DESTDIR)$(BINDIR)/hashtrack
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hashtrack
+
+clean:
+	rm -rf build build-asan hashtrack

@@ -1,0 +1,52 @@
+/* cmd: what every command gets from main, and the commands themselves. */
+#ifndef HASHTRACK_CMD_H
+#define HASHTRACK_CMD_H
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "store.h"
+
+#define HASHTRACK_VERSION "0.1.0"
+
+/* Exit status beside stdlib's EXIT_SUCCESS (0) and EXIT_FAILURE (1, runtime failure). */
+enum {
+	EXIT_USAGE = 2,         /* usage or configuration error */
+	EXIT_LOCKED = 75,       /* another run holds the lock (EX_TEMPFAIL) */
+};
+
+struct cmd_ctx {
+	struct config cfg;
+	struct store *st;       /* open when the command needs the database */
+	bool color;             /* may use colour on stdout */
+	bool stdout_tty;
+};
+
+typedef int (*cmd_fn)(struct cmd_ctx *ctx, int argc, char **argv);
+
+int cmd_add(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Output formats a command may offer. */
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+
+/* Parse --format's value; on error prints a usage message and returns -1. */
+int parse_out_format(const char *cmd, const char *value, enum out_format *out);
+
+/*
+ * Normalise argv tags into a malloc'd array of TAG_BUF_SIZE strings; the
+ * first invalid tag is reported (naming it) and NULL returned.
+ */
+char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE];
+
+/* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
+int usage_error(const char *cmd, const char *usage);
+
+/* The rules in force for a tag: its own where set, else the configured defaults. */
+struct rules effective_rules(const struct tag_rules *own, const struct rules *defaults);
+
+#endif

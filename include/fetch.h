@@ -1,0 +1,64 @@
+/*
+ * fetch: the Scavio API over libcurl's multi interface. Keeps `concurrency`
+ * transfers in flight, starts at most one per rate interval, reuses
+ * connections and retries transient failures. Nothing else includes curl.h
+ * for the API; results come back as our own codes.
+ */
+#ifndef HASHTRACK_FETCH_H
+#define HASHTRACK_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FETCH_MAX_BODY (1024 * 1024)    /* a larger answer is cut off as an error */
+
+enum fetch_kind {
+	FETCH_OK,               /* 2xx: body holds the answer */
+	FETCH_NOT_FOUND,        /* 404 */
+	FETCH_BAD_REQUEST,      /* 400 */
+	FETCH_RATE_LIMITED,     /* 429, retries exhausted */
+	FETCH_AUTH,             /* 401: stops the run */
+	FETCH_CREDITS,          /* 402: stops the run */
+	FETCH_FORBIDDEN,        /* 403: stops the run */
+	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
+	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY */
+};
+
+struct fetch_options {
+	const char *url;
+	const char *api_key;
+	const char *user_agent;
+	int64_t timeout;        /* seconds per request */
+	int concurrency;
+	int64_t interval_us;    /* between two starts; 0 = no limit */
+	int retries;
+};
+
+struct fetch_result {
+	size_t index;           /* into the tags given to fetch_all */
+	const char *tag;
+	enum fetch_kind kind;
+	long http_status;       /* 0 when no answer came */
+	const char *body;       /* valid during the callback only; NUL terminated */
+	size_t len;
+	int attempts;
+	char error[256];        /* transport error, when kind says so */
+};
+
+/* Called as each tag finishes, in completion order. Non-zero stops everything. */
+typedef int (*fetch_done_fn)(void *ctx, const struct fetch_result *r);
+
+/*
+ * Fetch every tag. Returns 0 when all were attempted, 1 when a callback
+ * stopped the run, -1 on a setup failure (reason in err).
+ */
+int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n,
+	      fetch_done_fn done, void *ctx, char *err, size_t errsz);
+
+/* Whether a kind ends the whole run at once (401, 402, 403). */
+int fetch_kind_is_fatal(enum fetch_kind kind);
+
+/* libcurl's version, for --version. */
+const char *fetch_curl_version(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* scavio: the Scavio hashtag API's request and response bodies. Pure, no I/O. */
+#ifndef HASHTRACK_SCAVIO_H
+#define HASHTRACK_SCAVIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct scavio_counts {
+	int64_t videos;
+	int64_t views;
+	int shape;              /* 1..5, the response shape the counts came from */
+	bool has_credits;
+	int64_t credits;        /* credits_remaining, top level or under "data" */
+};
+
+/* The request body {"hashtag_name":"<tag>"}; malloc'd, NULL on allocation failure. */
+char *scavio_request_body(const char *tag);
+
+/*
+ * Extract the counts from a response body (len bytes, not necessarily NUL
+ * terminated). The first shape, in the contract's order, whose two count
+ * fields are both present (not null) is used; an invalid value there fails
+ * without falling through. Returns 0, or -1 with a reason in err such as
+ * "answer has no video/view counts" or "videoCount is negative".
+ */
+int scavio_parse(const char *body, size_t len, struct scavio_counts *out,
+		 char *err, size_t errsz);
+
+/*
+ * The message of an error answer {"error":{"code":...,"message":...}} into
+ * out; returns 0 when found, -1 otherwise.
+ */
+int scavio_error_message(const char *body, size_t len, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,34 @@
+/* table: rows of text cells printed as aligned columns or as CSV. Pure. */
+#ifndef HASHTRACK_TABLE_H
+#define HASHTRACK_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct column {
+	const char *title;      /* table heading */
+	const char *csv;        /* CSV header field */
+	bool right;             /* right-align (numbers) */
+};
+
+struct table {
+	const struct column *cols;
+	size_t ncols;
+	char **cells;           /* nrows * ncols, row by row; NULL is empty */
+	size_t nrows, cap;
+	bool failed;            /* an allocation failed; printing reports it */
+};
+
+void table_init(struct table *t, const struct column *cols, size_t ncols);
+void table_release(struct table *t);
+/* Start a new row of empty cells. */
+void table_add_row(struct table *t);
+/* Set column col of the last row. */
+void table_set(struct table *t, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Aligned columns (width in UTF-8 characters), or CSV with a header row. Returns 0 or -1. */
+int table_print(const struct table *t, FILE *f);
+int table_print_csv(const struct table *t, FILE *f);
+
+#endif

@@ -1,0 +1,25 @@
+/* timefmt: RFC 3339 UTC timestamps and human number formatting. Pure. */
+#ifndef HASHTRACK_TIMEFMT_H
+#define HASHTRACK_TIMEFMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_BUF_SIZE 32
+
+/*
+ * Parse "2026-05-22T06:00:00Z" (UTC only, 'Z' or "+00:00"), or "@EPOCH".
+ * Returns 0, or -1 with a reason in err.
+ */
+int time_parse(const char *s, int64_t *epoch, char *err, size_t errsz);
+
+/* Format epoch seconds as "2026-05-22T06:00:00Z" into buf (TIME_BUF_SIZE). */
+void time_format(int64_t epoch, char *buf);
+
+/* Integer with thousands separators: -1234567 -> "-1,234,567". buf >= 32. */
+void fmt_thousands(int64_t n, char *buf, size_t bufsz);
+
+/* Parse a decimal string of digits only into a non-negative int64; -1 on overflow/junk. */
+int parse_uint63(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,154 @@
+/* cmd_add: `hashtrack add TAG... [rule flags]` and `hashtrack remove TAG...`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "msg.h"
+#include "timefmt.h"
+
+static const char add_usage[] =
+	"usage: hashtrack add [--min-videos N] [--video-growth PCT] [--view-growth PCT] TAG...\n";
+
+static void add_help(void)
+{
+	printf("%s\nStart tracking hashtags. Adding a tracked tag again is harmless; with\n"
+	       "rule flags it updates that tag's own rules. A rule set to 0 is off.\n\n"
+	       "  --min-videos N       viral at N new videos in the window (default [detect] min_new_videos)\n"
+	       "  --video-growth PCT   viral at PCT%% more videos (default [detect] video_growth)\n"
+	       "  --view-growth PCT    viral at PCT%% more views (default [detect] view_growth)\n\n"
+	       "example:\n  hashtrack add '#VibeCoding' aitools --min-videos 500\n", add_usage);
+}
+
+/* Parse the rule flags into *rules; returns the index of the first tag or -1. */
+static int parse_add_options(int argc, char **argv, struct tag_rules *rules, int *code)
+{
+	static const struct option longopts[] = {
+		{ "min-videos", required_argument, NULL, 'm' },
+		{ "video-growth", required_argument, NULL, 'g' },
+		{ "view-growth", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*code = EXIT_USAGE;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			rules->has_min_new_videos = true;
+			if (parse_uint63(optarg, &rules->min_new_videos) != 0) {
+				error("add: --min-videos '%s' is not a whole number >= 0", optarg);
+				return -1;
+			}
+			break;
+		case 'g':
+		case 'w':
+			if (config_parse_percent(optarg, c == 'g' ? &rules->video_growth
+							     : &rules->view_growth) != 0) {
+				error("add: --%s '%s' is not a percentage >= 0",
+				      c == 'g' ? "video-growth" : "view-growth", optarg);
+				return -1;
+			}
+			*(c == 'g' ? &rules->has_video_growth : &rules->has_view_growth) = true;
+			break;
+		case 'h':
+			add_help();
+			*code = EXIT_SUCCESS;
+			return -1;
+		default:
+			usage_error("add", add_usage);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		error("add: no hashtag given");
+		usage_error("add", add_usage);
+		return -1;
+	}
+	return optind;
+}
+
+int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct tag_rules rules = { 0 };
+	char (*tags)[TAG_BUF_SIZE];
+	int code, first = parse_add_options(argc, argv, &rules, &code);
+	int n = argc - first;
+	bool created;
+
+	if (first < 0)
+		return code;
+	tags = normalize_tags(n, argv + first);
+	if (!tags)
+		return EXIT_USAGE;
+	/* All or nothing: a failure half-way adds none of them. */
+	code = EXIT_FAILURE;
+	if (store_begin(ctx->st))
+		goto fail;
+	for (int i = 0; i < n; i++) {
+		if (store_add_tag(ctx->st, tags[i], &rules, ctx->cfg.now, &created))
+			goto fail;
+		note("%s #%s", created ? "tracking" : "updated", tags[i]);
+	}
+	if (store_commit(ctx->st))
+		goto fail;
+	free(tags);
+	return EXIT_SUCCESS;
+fail:
+	error("add: %s", store_error(ctx->st));
+	store_rollback(ctx->st);
+	free(tags);
+	return code;
+}
+
+static const char remove_usage[] = "usage: hashtrack remove [--purge] TAG...\n";
+
+static void remove_help(void)
+{
+	printf("%s\nStop tracking hashtags. Their snapshots and alerts are kept (and come\n"
+	       "back if the tag is added again) unless --purge deletes them.\n\n"
+	       "  --purge   delete the hashtag's history too\n\n"
+	       "example:\n  hashtrack remove oldcampaign --purge\n", remove_usage);
+}
+
+int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "purge", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char (*tags)[TAG_BUF_SIZE];
+	bool purge = false, found;
+	int c, code = EXIT_SUCCESS, n;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'p')
+			purge = true;
+		else if (c == 'h')
+			return remove_help(), EXIT_SUCCESS;
+		else
+			return usage_error("remove", remove_usage);
+	}
+	n = argc - optind;
+	if (n <= 0) {
+		error("remove: no hashtag given");
+		return usage_error("remove", remove_usage);
+	}
+	tags = normalize_tags(n, argv + optind);
+	if (!tags)
+		return EXIT_USAGE;
+	for (int i = 0; i < n; i++) {
+		if (store_remove_tag(ctx->st, tags[i], purge, &found)) {
+			error("remove: %s", store_error(ctx->st));
+			code = EXIT_FAILURE;
+		} else if (!found) {
+			error("remove: #%s is not tracked; 'hashtrack list' shows the tracked ones",
+			      tags[i]);
+			code = EXIT_FAILURE;
+		}
+	}
+	free(tags);
+	return code;
+}

@@ -1,0 +1,61 @@
+/* cmd_common: small helpers every command file shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "msg.h"
+
+int parse_out_format(const char *cmd, const char *value, enum out_format *out)
+{
+	static const char *const names[] = {
+		[OUT_TABLE] = "table", [OUT_CSV] = "csv", [OUT_JSON] = "json",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*out = (enum out_format)i;
+			return 0;
+		}
+	}
+	return error("%s: unknown format '%s'; use table, csv or json", cmd, value);
+}
+
+char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE]
+{
+	char (*tags)[TAG_BUF_SIZE] = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*tags));
+	char why[256];
+
+	if (!tags) {
+		error("out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (tag_normalize(argv[i], tags[i], why, sizeof(why)) != 0) {
+			error("invalid hashtag '%s': %s", argv[i], why);
+			free(tags);
+			return NULL;
+		}
+	}
+	return tags;
+}
+
+int usage_error(const char *cmd, const char *usage)
+{
+	fprintf(stderr, "%s", usage);
+	error("try 'hashtrack %s --help'", cmd);
+	return EXIT_USAGE;
+}
+
+struct rules effective_rules(const struct tag_rules *own, const struct rules *defaults)
+{
+	struct rules r = *defaults;
+
+	if (own->has_min_new_videos)
+		r.min_new_videos = own->min_new_videos;
+	if (own->has_video_growth)
+		r.video_growth = own->video_growth;
+	if (own->has_view_growth)
+		r.view_growth = own->view_growth;
+	return r;
+}

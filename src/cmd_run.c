@@ -1,0 +1,420 @@
+/*
+ * cmd_run: the cron job. Data flows one way:
+ * tags -> requests -> counts -> snapshot + verdict -> alerts -> delivery.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "deliver.h"
+#include "evaluate.h"
+#include "fetch.h"
+#include "lock.h"
+#include "msg.h"
+#include "scavio.h"
+#include "timefmt.h"
+
+static const char run_usage[] = "usage: hashtrack run [--dry-run] [TAG...]\n";
+
+static void run_help(void)
+{
+	printf("%s\nFetch every tracked hashtag (or the TAGs given), store a snapshot, compare\n"
+	       "it with the one from [detect] window ago and send an alert when a rule fires.\n"
+	       "Alerts not delivered earlier are sent first. Prints nothing on success\n"
+	       "unless stdout is a terminal; problems go to stderr, one line each.\n\n"
+	       "  --dry-run   fetch and evaluate; print what would be stored and alerted,\n"
+	       "              write and send nothing\n\n"
+	       "exit status: 0 all stored and sent, 1 a tag failed or an alert is pending,\n"
+	       "2 usage or configuration error, 75 another run holds the lock\n\n"
+	       "example (crontab):\n  0 */6 * * * hashtrack run\n", run_usage);
+}
+
+struct run {
+	struct cmd_ctx *ctx;
+	struct tag_info *tags;
+	const char **names;
+	size_t n;
+	bool dry_run;
+	bool progress;          /* redraw a progress line on the terminal */
+	size_t done, stored, failed, alerts;
+	bool has_credits;
+	int64_t credits;
+};
+
+static void show_progress(const struct run *r, bool last)
+{
+	if (!r->progress)
+		return;
+	fprintf(stderr, "\r%zu/%zu hashtags, %zu failed, %zu alerts%s", r->done, r->n,
+		r->failed, r->alerts, last ? "\n" : "");
+}
+
+/* One line on stderr naming the tag, and the reason kept for `list`. */
+static void tag_failed(struct run *r, const char *tag, enum tag_status status,
+		       const char *why)
+{
+	r->failed++;
+	error("#%s: %s", tag, why);
+	if (!r->dry_run && store_set_status(r->ctx->st, tag, status, why))
+		error("#%s: %s", tag, store_error(r->ctx->st));
+}
+
+static void print_dry_run(const char *tag, const struct snapshot *cur,
+			  const struct verdict *v)
+{
+	char videos[32], views[32];
+	struct alert a;
+	char *sentence;
+
+	fmt_thousands(cur->videos, videos, sizeof(videos));
+	fmt_thousands(cur->views, views, sizeof(views));
+	printf("would store #%s: %s videos, %s views (%s)\n", tag, videos, views,
+	       verdict_status_name(v->status));
+	if (!v->alert)
+		return;
+	alert_from_verdict(&a, tag, cur, v);
+	sentence = alert_sentence(&a);
+	printf("would alert: %s\n", sentence ? sentence : "(out of memory)");
+	free(sentence);
+}
+
+/* Refuse a count of 0 where the last snapshot had a positive one. */
+static int check_zeroed(struct run *r, const char *tag, const struct snapshot *cur,
+			char *why, size_t whysz)
+{
+	struct snapshot prev;
+	unsigned zeroed;
+	bool found;
+
+	if (store_latest(r->ctx->st, tag, &prev, &found))
+		return -1;
+	zeroed = found ? detect_zeroed_counts(cur, &prev) : 0;
+	if (!zeroed)
+		return 0;
+	snprintf(why, whysz, "answer has %s 0 after %" PRId64 "; treated as missing, nothing stored",
+		 zeroed & 1 ? "video count" : "view count",
+		 zeroed & 1 ? prev.videos : prev.views);
+	return 1;
+}
+
+/*
+ * In one transaction: the snapshot, its verdict and the alert it raises.
+ * Returns 0, 1 when the counts were refused (why says so), -1 on a store error.
+ */
+static int save_counts(struct run *r, const struct tag_info *t, const struct snapshot *cur,
+		       char *why, size_t whysz)
+{
+	struct cmd_ctx *ctx = r->ctx;
+	struct rules rules = effective_rules(&t->rules, &ctx->cfg.rules);
+	bool has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
+	struct verdict v;
+	struct alert a;
+	int64_t id;
+	int rc;
+
+	if (store_begin(ctx->st))
+		return -1;
+	rc = check_zeroed(r, t->name, cur, why, whysz);
+	if (rc)
+		goto done;
+	rc = -1;
+	if (evaluate_snapshot(ctx->st, t->name, cur, &rules, &ctx->cfg.detect, true, &v) ||
+	    store_add_snapshot(ctx->st, t->name, cur) ||
+	    store_set_status(ctx->st, t->name, TAG_OK, NULL))
+		goto done;
+	if (v.alert) {
+		alert_from_verdict(&a, t->name, cur, &v);
+		if (store_add_alert(ctx->st, &a, has_webhook ? ALERT_PENDING : ALERT_RECORDED, &id))
+			goto done;
+		r->alerts++;
+	}
+	if (r->dry_run) {
+		print_dry_run(t->name, cur, &v);
+		store_rollback(ctx->st);        /* the dry run writes nothing */
+		return 0;
+	}
+	rc = store_commit(ctx->st);
+	if (rc == 0)
+		note("#%s: stored, %s%s", t->name, verdict_status_name(v.status),
+		     v.alert ? ", viral" : "");
+done:
+	store_rollback(ctx->st);
+	return rc;
+}
+
+static void take_counts(struct run *r, const struct tag_info *t, const struct fetch_result *res)
+{
+	struct scavio_counts counts;
+	struct snapshot cur;
+	char why[512];
+	int rc;
+
+	if (scavio_parse(res->body, res->len, &counts, why, sizeof(why))) {
+		tag_failed(r, t->name, TAG_ERROR, why);
+		return;
+	}
+	if (counts.has_credits) {
+		r->has_credits = true;
+		r->credits = counts.credits;
+	}
+	cur = (struct snapshot){ .ts = r->ctx->cfg.now, .videos = counts.videos,
+				 .views = counts.views, .source = counts.shape };
+	rc = save_counts(r, t, &cur, why, sizeof(why));
+	if (rc == 0)
+		r->stored++;
+	else
+		tag_failed(r, t->name, TAG_ERROR, rc > 0 ? why : store_error(r->ctx->st));
+}
+
+/* What to tell the user when the API refuses the whole run. */
+static const char *fatal_advice(enum fetch_kind kind)
+{
+	switch (kind) {
+	case FETCH_AUTH: return "the API rejected the key (401); check SCAVIO_API_KEY or [api] key";
+	case FETCH_CREDITS: return "the API key is out of credits (402); top up your Scavio credits";
+	default: return "the API key lacks TikTok access (403); enable it in your Scavio plan";
+	}
+}
+
+static void describe_answer(const struct fetch_result *res, char *why, size_t whysz)
+{
+	char api_msg[256];
+	const char *retried = res->attempts > 1 ? " after retries" : "";
+
+	if (res->http_status == 0)
+		snprintf(why, whysz, "%s%s", res->error, retried);
+	else if (scavio_error_message(res->body, res->len, api_msg, sizeof(api_msg)) == 0)
+		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, retried, api_msg);
+	else if (res->error[0])
+		snprintf(why, whysz, "API answered %ld: %s", res->http_status, res->error);
+	else
+		snprintf(why, whysz, "API answered %ld%s", res->http_status, retried);
+}
+
+static int on_fetched(void *user, const struct fetch_result *res)
+{
+	struct run *r = user;
+	const struct tag_info *t = &r->tags[res->index];
+	char why[512];
+	int stop = 0;
+
+	r->done++;
+	if (res->kind == FETCH_OK) {
+		take_counts(r, t, res);
+	} else if (fetch_kind_is_fatal(res->kind)) {
+		describe_answer(res, why, sizeof(why));
+		error("%s (%s); stopping the run", fatal_advice(res->kind), why);
+		r->failed++;
+		stop = 1;
+	} else if (res->kind == FETCH_NOT_FOUND) {
+		tag_failed(r, t->name, TAG_NOT_FOUND,
+			   "not found (404); check the spelling, or remove the tag");
+	} else {
+		describe_answer(res, why, sizeof(why));
+		tag_failed(r, t->name, TAG_ERROR, why);
+	}
+	show_progress(r, false);
+	return stop;
+}
+
+/*
+ * Deliver pending alerts with an id above after_id. Returns how many are
+ * still pending afterwards; *max_id gets the highest id seen.
+ */
+static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *max_id)
+{
+	struct alert_row *rows;
+	size_t n, pending = 0;
+	char why[256];
+	int64_t retry_after_ms;
+
+	if (store_pending_alerts(ctx->st, &rows, &n)) {
+		error("%s", store_error(ctx->st));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *payload;
+		bool sent;
+
+		if (rows[i].id > *max_id)
+			*max_id = rows[i].id;
+		if (rows[i].id <= after_id)
+			continue;
+		payload = alert_payload(ctx->cfg.alert_format, &rows[i].a);
+		sent = payload && deliver_post(ctx->cfg.webhook, payload, ctx->cfg.timeout,
+					       &retry_after_ms, why, sizeof(why)) == 0;
+		if (!payload)
+			snprintf(why, sizeof(why), "out of memory");
+		free(payload);
+		if (!sent) {
+			pending++;
+			error("#%s: alert not delivered: %s; it stays pending for the next run",
+			      rows[i].tag, why);
+		}
+		if (store_alert_attempt(ctx->st, rows[i].id, sent, ctx->cfg.now, sent ? NULL : why))
+			error("#%s: %s", rows[i].tag, store_error(ctx->st));
+	}
+	free(rows);
+	return pending;
+}
+
+static bool listed(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->tags[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The tags to fetch: all tracked ones, or those named, which must be tracked. */
+static int select_tags(struct run *r, int argc, char **argv)
+{
+	char (*names)[TAG_BUF_SIZE] = NULL;
+	const char **list = NULL;
+	int rc = EXIT_USAGE;
+
+	if (argc > 0 && !(names = normalize_tags(argc, argv)))
+		return EXIT_USAGE;
+	list = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*list));
+	if (!list) {
+		error("out of memory");
+		rc = EXIT_FAILURE;
+		goto cleanup;
+	}
+	for (int i = 0; i < argc; i++)
+		list[i] = names[i];
+	if (store_list_tags(r->ctx->st, list, (size_t)argc, &r->tags, &r->n)) {
+		error("%s", store_error(r->ctx->st));
+		rc = EXIT_FAILURE;
+		goto cleanup;
+	}
+	rc = 0;
+	for (int i = 0; i < argc && rc == 0; i++) {
+		if (!listed(r, names[i])) {
+			error("run: #%s is not tracked; add it with 'hashtrack add %s'",
+			      names[i], names[i]);
+			rc = EXIT_USAGE;
+		}
+	}
+cleanup:
+	free(list);
+	free(names);
+	return rc;
+}
+
+static int parse_run_options(int argc, char **argv, bool *dry_run)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'n') {
+			*dry_run = true;
+		} else if (c == 'h') {
+			run_help();
+			return EXIT_SUCCESS;
+		} else {
+			return usage_error("run", run_usage);
+		}
+	}
+	return -1;
+}
+
+static void print_summary(const struct run *r, size_t pending)
+{
+	if (!r->ctx->stdout_tty || msg_verbosity < 0)
+		return;
+	printf("%zu hashtags: %zu stored, %zu failed, %zu alerts, %zu pending\n",
+	       r->n, r->stored, r->failed, r->alerts, pending);
+}
+
+static int fetch_tags(struct run *r)
+{
+	const struct config *cfg = &r->ctx->cfg;
+	struct fetch_options opt = {
+		.url = cfg->api_url, .api_key = cfg->api_key,
+		.user_agent = "hashtrack/" HASHTRACK_VERSION,
+		.timeout = cfg->timeout, .concurrency = cfg->concurrency,
+		.interval_us = rate_interval_us(&cfg->rate), .retries = cfg->retries,
+	};
+	char err[256];
+	int rc;
+
+	r->names = calloc(r->n ? r->n : 1, sizeof(*r->names));
+	if (!r->names)
+		return error("out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		r->names[i] = r->tags[i].name;
+	rc = fetch_all(&opt, r->names, r->n, on_fetched, r, err, sizeof(err));
+	show_progress(r, true);
+	if (rc < 0)
+		return error("%s", err);
+	return rc;
+}
+
+/* After the fetches: credits and the time of this run, for doctor and -v. */
+static void remember_run(struct run *r)
+{
+	struct store *st = r->ctx->st;
+
+	if (r->has_credits) {
+		note("credits remaining: %" PRId64, r->credits);
+		if (store_set_meta(st, "credits_remaining", r->credits))
+			error("%s", store_error(st));
+	}
+	if (store_set_meta(st, "last_run", r->ctx->cfg.now))
+		error("%s", store_error(st));
+}
+
+int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct run r = { .ctx = ctx };
+	bool has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
+	int64_t max_id = 0;
+	size_t pending = 0;
+	char err[512];
+	int lock = -1, rc;
+
+	if ((rc = parse_run_options(argc, argv, &r.dry_run)) >= 0)
+		return rc;
+	if (!ctx->cfg.api_key || !*ctx->cfg.api_key) {
+		error("no API key; set SCAVIO_API_KEY or [api] key in the config file");
+		return EXIT_USAGE;
+	}
+	if (!r.dry_run) {
+		lock = lock_take(ctx->cfg.db_path, err, sizeof(err));
+		if (lock == -2)
+			return error("another hashtrack run is in progress"), EXIT_LOCKED;
+		if (lock < 0)
+			return error("%s", err), EXIT_FAILURE;
+	}
+	rc = select_tags(&r, argc - optind, argv + optind);
+	if (rc)
+		goto cleanup;
+	/* Alerts left pending by earlier runs go first. */
+	if (!r.dry_run && has_webhook)
+		pending += deliver_pending(ctx, 0, &max_id);
+	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
+	rc = fetch_tags(&r) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (!r.dry_run) {
+		if (has_webhook)
+			pending += deliver_pending(ctx, max_id, &max_id);
+		remember_run(&r);
+	}
+	print_summary(&r, pending);
+	if (r.failed || pending)
+		rc = EXIT_FAILURE;
+cleanup:
+	free(r.names);
+	free(r.tags);
+	lock_release(lock);
+	return rc;
+}

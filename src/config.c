@@ -1,0 +1,432 @@
+/* config: the INI file (through inih), the environment and the defaults. */
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "timefmt.h"
+
+#define DEFAULT_API_URL "https://api.scavio.dev/api/v1/tiktok/hashtag"
+
+void config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->timeout = 30;
+	cfg->concurrency = 1;
+	cfg->rate = (struct rate){ .count = 5, .per_seconds = 60 };
+	cfg->retries = 3;
+	cfg->detect = (struct detect_config){
+		.window = 6 * 3600, .tolerance = 30 * 60,
+		.cooldown = 6 * 3600, .growth_floor = 100,
+	};
+	cfg->rules = (struct rules){
+		.min_new_videos = 200, .video_growth = 50, .view_growth = 50,
+	};
+	cfg->alert_format = ALERT_SLACK;
+	cfg->now = (int64_t)time(NULL);
+}
+
+void config_release(struct config *cfg)
+{
+	free(cfg->api_key);
+	free(cfg->api_url);
+	free(cfg->db_path);
+	free(cfg->webhook);
+	free(cfg->file);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int replace_string(char **field, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* Whole-string integer in [min, max]. */
+static int parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end || errno || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int config_parse_percent(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v < 0 || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+typedef int (*setter)(struct config *cfg, const char *v, char *err, size_t n);
+
+static int set_key(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->api_key, v);
+}
+
+static int set_url(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->api_url, v);
+}
+
+static int set_webhook(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->webhook, v);
+}
+
+static int set_db(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->db_path, v);
+}
+
+static int set_duration(int64_t *field, const char *v, char *err, size_t n)
+{
+	return duration_parse(v, field, err, n);
+}
+
+static int set_timeout(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->timeout, v, err, n);
+}
+
+static int set_window(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->detect.window, v, err, n);
+}
+
+static int set_tolerance(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->detect.tolerance, v, err, n);
+}
+
+static int set_cooldown(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->detect.cooldown, v, err, n);
+}
+
+static int set_rate(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return rate_parse(v, &cfg->rate, err, n);
+}
+
+static int set_bounded(int64_t *field, const char *v, int64_t min, int64_t max,
+		       char *err, size_t n)
+{
+	if (parse_int(v, min, max, field) == 0)
+		return 0;
+	snprintf(err, n, "'%s' is not a whole number from %lld to %lld",
+		 v, (long long)min, (long long)max);
+	return -1;
+}
+
+static int set_concurrency(struct config *cfg, const char *v, char *err, size_t n)
+{
+	int64_t x;
+
+	if (set_bounded(&x, v, 1, 100, err, n))
+		return -1;
+	cfg->concurrency = (int)x;
+	return 0;
+}
+
+static int set_retries(struct config *cfg, const char *v, char *err, size_t n)
+{
+	int64_t x;
+
+	if (set_bounded(&x, v, 0, 20, err, n))
+		return -1;
+	cfg->retries = (int)x;
+	return 0;
+}
+
+static int set_min_new_videos(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_bounded(&cfg->rules.min_new_videos, v, 0, INT64_MAX, err, n);
+}
+
+static int set_growth_floor(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_bounded(&cfg->detect.growth_floor, v, 0, INT64_MAX, err, n);
+}
+
+static int set_percent(double *field, const char *v, char *err, size_t n)
+{
+	if (config_parse_percent(v, field) == 0)
+		return 0;
+	snprintf(err, n, "'%s' is not a percentage (a number, 0 turns the rule off)", v);
+	return -1;
+}
+
+static int set_video_growth(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_percent(&cfg->rules.video_growth, v, err, n);
+}
+
+static int set_view_growth(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_percent(&cfg->rules.view_growth, v, err, n);
+}
+
+static int set_format(struct config *cfg, const char *v, char *err, size_t n)
+{
+	if (alert_format_parse(v, &cfg->alert_format) == 0)
+		return 0;
+	snprintf(err, n, "'%s' is not an alert format; use slack, discord or json", v);
+	return -1;
+}
+
+static const struct {
+	const char *section, *key;
+	setter set;
+} keys[] = {
+	{ "api", "key", set_key },
+	{ "api", "url", set_url },
+	{ "api", "timeout", set_timeout },
+	{ "api", "concurrency", set_concurrency },
+	{ "api", "rate", set_rate },
+	{ "api", "retries", set_retries },
+	{ "storage", "db", set_db },
+	{ "detect", "window", set_window },
+	{ "detect", "tolerance", set_tolerance },
+	{ "detect", "min_new_videos", set_min_new_videos },
+	{ "detect", "video_growth", set_video_growth },
+	{ "detect", "view_growth", set_view_growth },
+	{ "detect", "growth_floor", set_growth_floor },
+	{ "detect", "cooldown", set_cooldown },
+	{ "alert", "webhook", set_webhook },
+	{ "alert", "format", set_format },
+};
+
+static bool known_section(const char *section)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+struct ini_ctx {
+	struct config *cfg;
+	char msg[CONFIG_ERR_SIZE];      /* the first error, without file:line */
+};
+
+static int on_ini_pair(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_ctx *ctx = user;
+	char why[CONFIG_ERR_SIZE - 64];
+
+	if (ctx->msg[0])        /* keep the first error only; inih reports its line */
+		return 1;
+	if (!known_section(section)) {
+		snprintf(ctx->msg, sizeof(ctx->msg),
+			 "unknown section [%s]; sections are [api], [storage], [detect], [alert]",
+			 section);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].section, section) || strcmp(keys[i].key, key))
+			continue;
+		why[0] = '\0';
+		if (keys[i].set(ctx->cfg, value, why, sizeof(why)) == 0)
+			return 1;
+		snprintf(ctx->msg, sizeof(ctx->msg), "%s: %s", key,
+			 why[0] ? why : "out of memory");
+		return 0;
+	}
+	snprintf(ctx->msg, sizeof(ctx->msg), "unknown key '%s' in [%s]", key, section);
+	return 0;
+}
+
+int config_read_file(struct config *cfg, const char *path, bool must_exist,
+		     char *err, size_t errsz)
+{
+	struct ini_ctx ctx = { .cfg = cfg };
+	FILE *f = fopen(path, "r");
+	int line;
+
+	if (!f) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		snprintf(err, errsz, "cannot read config '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	line = ini_parse_file(f, on_ini_pair, &ctx);
+	fclose(f);
+	if (line != 0) {
+		snprintf(err, errsz, "%s:%d: %s", path, line,
+			 ctx.msg[0] ? ctx.msg : "malformed line; expected 'key = value' or '[section]'");
+		return -1;
+	}
+	return replace_string(&cfg->file, path);
+}
+
+static int env_string(char **field, const char *name)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		return 0;
+	return replace_string(field, v);
+}
+
+int config_read_env(struct config *cfg, char *err, size_t errsz)
+{
+	const char *now = getenv("HASHTRACK_NOW");
+	char why[256];
+
+	if (env_string(&cfg->api_key, "SCAVIO_API_KEY") ||
+	    env_string(&cfg->api_url, "HASHTRACK_API_URL") ||
+	    env_string(&cfg->db_path, "HASHTRACK_DB") ||
+	    env_string(&cfg->webhook, "HASHTRACK_WEBHOOK")) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (now && *now && time_parse(now, &cfg->now, why, sizeof(why))) {
+		snprintf(err, errsz, "HASHTRACK_NOW: %s; use RFC 3339 UTC such as "
+			 "2026-05-22T06:00:00Z, or @EPOCH", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* "$base/hashtrack/<name>" where base is $xdg_var, else $HOME/<fallback>. */
+static char *xdg_path(const char *xdg_var, const char *fallback, const char *name)
+{
+	const char *base = getenv(xdg_var), *home = getenv("HOME");
+	char *out;
+	int len;
+
+	if (base && *base == '/')
+		len = snprintf(NULL, 0, "%s/hashtrack/%s", base, name);
+	else if (home && *home)
+		len = snprintf(NULL, 0, "%s/%s/hashtrack/%s", home, fallback, name);
+	else
+		return NULL;
+	out = malloc((size_t)len + 1);
+	if (!out)
+		return NULL;
+	if (base && *base == '/')
+		snprintf(out, (size_t)len + 1, "%s/hashtrack/%s", base, name);
+	else
+		snprintf(out, (size_t)len + 1, "%s/%s/hashtrack/%s", home, fallback, name);
+	return out;
+}
+
+/* A leading "~/" in a configured path means $HOME. */
+static int expand_home(char **path)
+{
+	const char *home = getenv("HOME");
+	char *out;
+	size_t len;
+
+	if (!*path || strncmp(*path, "~/", 2) != 0 || !home)
+		return 0;
+	len = strlen(home) + strlen(*path);
+	out = malloc(len);
+	if (!out)
+		return -1;
+	snprintf(out, len, "%s%s", home, *path + 1);
+	free(*path);
+	*path = out;
+	return 0;
+}
+
+static int read_config_file(struct config *cfg, const char *flag_config,
+			    char *err, size_t errsz)
+{
+	const char *env = getenv("HASHTRACK_CONFIG");
+	char *xdg;
+	int rc;
+
+	if (flag_config)
+		return config_read_file(cfg, flag_config, true, err, errsz);
+	if (env && *env)
+		return config_read_file(cfg, env, true, err, errsz);
+	xdg = xdg_path("XDG_CONFIG_HOME", ".config", "config.ini");
+	if (!xdg)
+		return 0;
+	rc = config_read_file(cfg, xdg, false, err, errsz);
+	free(xdg);
+	return rc;
+}
+
+/* localhost, [::1] or a dotted quad in 127.0.0.0/8 ("127.evil.example" is not). */
+static bool loopback_host(const char *host, size_t len)
+{
+	int dots = 0;
+
+	if ((len == 9 && strncmp(host, "localhost", 9) == 0) ||
+	    (len == 5 && strncmp(host, "[::1]", 5) == 0))
+		return true;
+	if (len < 7 || strncmp(host, "127.", 4) != 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (host[i] == '.')
+			dots++;
+		else if (host[i] < '0' || host[i] > '9')
+			return false;
+	}
+	return dots == 3;
+}
+
+int config_check_url(const char *what, const char *url, char *err, size_t errsz)
+{
+	const char *host = url + 7;
+
+	if (strncmp(url, "https://", 8) == 0)
+		return 0;
+	if (strncmp(url, "http://", 7) == 0 &&
+	    loopback_host(host, host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#")))
+		return 0;
+	snprintf(err, errsz, "%s '%s' must use https:// (plain http:// only to "
+		 "localhost, 127.0.0.0/8 or [::1])", what, url);
+	return -1;
+}
+
+int config_load(struct config *cfg, const char *flag_config, const char *flag_db,
+		char *err, size_t errsz)
+{
+	if (read_config_file(cfg, flag_config, err, errsz) ||
+	    config_read_env(cfg, err, errsz))
+		return -1;
+	if ((flag_db && replace_string(&cfg->db_path, flag_db)) ||
+	    (!cfg->api_url && replace_string(&cfg->api_url, DEFAULT_API_URL)) ||
+	    (!cfg->db_path && !(cfg->db_path = xdg_path("XDG_DATA_HOME", ".local/share",
+							 "hashtrack.db"))) ||
+	    expand_home(&cfg->db_path)) {
+		snprintf(err, errsz, "out of memory, or no $HOME to place the database in");
+		return -1;
+	}
+	if (config_check_url("[api] url", cfg->api_url, err, errsz))
+		return -1;
+	if (cfg->webhook && *cfg->webhook &&
+	    config_check_url("[alert] webhook", cfg->webhook, err, errsz))
+		return -1;
+	return 0;
+}

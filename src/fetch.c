@@ -1,0 +1,396 @@
+/* fetch: libcurl multi loop with pacing, connection reuse and retries. */
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fetch.h"
+#include "retry.h"
+#include "scavio.h"
+
+/* A tag waiting to be (re)started no earlier than not_before. */
+struct job {
+	size_t index;
+	int attempts;
+	int64_t not_before_us;
+};
+
+/* One transfer in flight; slots are reused, and so are their easy handles. */
+struct slot {
+	CURL *easy;
+	bool busy;
+	struct job job;
+	char *request;
+	char *body;
+	size_t len, cap;
+	bool too_big;
+	int64_t retry_after_ms;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct fetcher {
+	const struct fetch_options *opt;
+	const char *const *tags;
+	CURLM *multi;
+	struct curl_slist *headers;
+	struct slot *slots;
+	size_t ntags;
+	size_t next_fresh;              /* tags [next_fresh, ntags) not yet started */
+	struct job *retry;              /* failed attempts waiting for their retry */
+	size_t nretry;
+	int in_flight;
+	int64_t next_start_us;          /* pacing: no start before this */
+	uint32_t rand_state;
+};
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* xorshift32: jitter needs spread, not secrecy. */
+static uint32_t next_random(struct fetcher *f)
+{
+	uint32_t x = f->rand_state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return f->rand_state = x;
+}
+
+int fetch_kind_is_fatal(enum fetch_kind kind)
+{
+	return kind == FETCH_AUTH || kind == FETCH_CREDITS || kind == FETCH_FORBIDDEN;
+}
+
+const char *fetch_curl_version(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct slot *s = user;
+	size_t n = size * nmemb;
+
+	if (s->len + n > FETCH_MAX_BODY) {
+		s->too_big = true;
+		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	if (s->len + n + 1 > s->cap) {
+		size_t ncap = s->cap ? s->cap : 4096;
+		char *grown;
+
+		while (ncap < s->len + n + 1)
+			ncap *= 2;
+		grown = realloc(s->body, ncap);
+		if (!grown)
+			return 0;
+		s->body = grown;
+		s->cap = ncap;
+	}
+	memcpy(s->body + s->len, data, n);
+	s->len += n;
+	s->body[s->len] = '\0';
+	return n;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
+{
+	struct slot *s = user;
+	size_t n = size * nmemb;
+	retry_after_header(line, n, &s->retry_after_ms);
+	return n;
+}
+
+static enum fetch_kind kind_of_status(long status)
+{
+	if (status >= 200 && status < 300)
+		return FETCH_OK;
+	switch (status) {
+	case 400: return FETCH_BAD_REQUEST;
+	case 401: return FETCH_AUTH;
+	case 402: return FETCH_CREDITS;
+	case 403: return FETCH_FORBIDDEN;
+	case 404: return FETCH_NOT_FOUND;
+	case 429: return FETCH_RATE_LIMITED;
+	default: return status >= 500 ? FETCH_TRANSIENT : FETCH_BAD_ANSWER;
+	}
+}
+
+/* The one place a transfer is configured from the options. */
+static int setup_easy(struct fetcher *f, struct slot *s)
+{
+	const struct fetch_options *opt = f->opt;
+	CURL *e = s->easy;
+
+	curl_easy_reset(e);
+	free(s->request);
+	s->request = scavio_request_body(f->tags[s->job.index]);
+	if (!s->request)
+		return -1;
+	s->len = 0;
+	s->too_big = false;
+	s->retry_after_ms = -1;
+	s->errbuf[0] = '\0';
+	curl_easy_setopt(e, CURLOPT_URL, opt->url);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->request);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, opt->user_agent);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)opt->timeout);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	return 0;
+}
+
+static struct slot *free_slot(struct fetcher *f)
+{
+	for (int i = 0; i < f->opt->concurrency; i++)
+		if (!f->slots[i].busy)
+			return &f->slots[i];
+	return NULL;
+}
+
+/* The retry due soonest, or SIZE_MAX; the retry list is short, so a scan will do. */
+static size_t soonest_retry(const struct fetcher *f)
+{
+	size_t best = SIZE_MAX;
+
+	for (size_t i = 0; i < f->nretry; i++)
+		if (best == SIZE_MAX || f->retry[i].not_before_us < f->retry[best].not_before_us)
+			best = i;
+	return best;
+}
+
+/*
+ * Take the next job allowed to start at `now`: a due retry first, else the
+ * next fresh tag. Returns false with *wait_us set when none is due yet.
+ */
+static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *wait_us)
+{
+	size_t r = soonest_retry(f);
+	int64_t due = f->next_start_us;
+
+	if (r != SIZE_MAX && f->retry[r].not_before_us <= now && due <= now) {
+		*out = f->retry[r];
+		f->retry[r] = f->retry[--f->nretry];
+		return true;
+	}
+	if (f->next_fresh < f->ntags) {
+		if (due <= now) {
+			*out = (struct job){ .index = f->next_fresh++ };
+			return true;
+		}
+	} else if (r != SIZE_MAX && f->retry[r].not_before_us > due) {
+		due = f->retry[r].not_before_us;
+	}
+	*wait_us = due - now;
+	return false;
+}
+
+/*
+ * Start every job allowed now. Returns microseconds until the next start
+ * could happen (for the poll timeout), -1 when nothing waits, -2 on failure.
+ */
+static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
+{
+	while (f->in_flight < f->opt->concurrency &&
+	       (f->next_fresh < f->ntags || f->nretry)) {
+		int64_t now = monotonic_us(), wait_us;
+		struct slot *s = free_slot(f);
+
+		if (!next_job(f, now, &s->job, &wait_us))
+			return wait_us;
+		if (setup_easy(f, s) || curl_multi_add_handle(f->multi, s->easy) != CURLM_OK) {
+			snprintf(err, errsz, "cannot start a request: out of memory");
+			return -2;
+		}
+		s->busy = true;
+		s->job.attempts++;
+		f->in_flight++;
+		f->next_start_us = now + f->opt->interval_us;
+	}
+	return -1;
+}
+
+static void describe_failure(const struct slot *s, CURLcode rc, struct fetch_result *r)
+{
+	if (s->too_big)
+		snprintf(r->error, sizeof(r->error), "answer larger than %d bytes",
+			 FETCH_MAX_BODY);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(r->error, sizeof(r->error), "no answer within the timeout");
+	else
+		snprintf(r->error, sizeof(r->error), "%s",
+			 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+}
+
+static void classify(const struct slot *s, CURLcode rc, struct fetch_result *r)
+{
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+		r->kind = kind_of_status(r->http_status);
+		return;
+	}
+	r->kind = s->too_big ? FETCH_BAD_ANSWER : FETCH_TRANSIENT;
+	describe_failure(s, rc, r);
+}
+
+/* Finish one transfer: requeue it for a retry, or hand the result on. */
+static int finish(struct fetcher *f, struct slot *s, CURLcode rc,
+		  fetch_done_fn done, void *ctx)
+{
+	struct fetch_result r = {
+		.index = s->job.index, .tag = f->tags[s->job.index],
+		.body = s->body ? s->body : "", .len = s->len, .attempts = s->job.attempts,
+	};
+
+	classify(s, rc, &r);
+	curl_multi_remove_handle(f->multi, s->easy);
+	s->busy = false;
+	f->in_flight--;
+	if (retry_is_retryable(r.kind) && s->job.attempts <= f->opt->retries) {
+		struct job *j = &f->retry[f->nretry++];
+
+		*j = s->job;
+		j->not_before_us = monotonic_us() +
+			retry_delay_ms(j->attempts, s->retry_after_ms, next_random(f)) * 1000;
+		return 0;
+	}
+	return done(ctx, &r);
+}
+
+static int drain_done(struct fetcher *f, fetch_done_fn done, void *ctx)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(f->multi, &left))) {
+		struct slot *s;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+		if (finish(f, s, msg->data.result, done, ctx))
+			return 1;
+	}
+	return 0;
+}
+
+static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, size_t errsz)
+{
+	while (f->next_fresh < f->ntags || f->nretry || f->in_flight) {
+		int64_t wait_us = start_due(f, err, errsz);
+		int running, timeout_ms;
+
+		if (wait_us == -2)
+			return -1;
+		if (curl_multi_perform(f->multi, &running) != CURLM_OK) {
+			snprintf(err, errsz, "transfer loop failed");
+			return -1;
+		}
+		if (drain_done(f, done, ctx))
+			return 1;
+		if (f->next_fresh == f->ntags && !f->nretry && !f->in_flight)
+			break;
+		/* Sleep until a transfer has news or the next start is due. */
+		timeout_ms = wait_us < 0 ? 1000 : (int)((wait_us + 999) / 1000);
+		if (timeout_ms > 1000)
+			timeout_ms = 1000;
+		curl_multi_poll(f->multi, NULL, 0, timeout_ms, NULL);
+	}
+	return 0;
+}
+
+static struct curl_slist *make_headers(const char *key)
+{
+	static const char *const fixed[] = {
+		"Content-Type: application/json", "Accept: application/json", "Expect:",
+	};
+	struct curl_slist *list = NULL, *grown;
+	size_t len = strlen(key) + sizeof("Authorization: Bearer ");
+	char *auth = malloc(len);
+
+	if (!auth)
+		return NULL;
+	snprintf(auth, len, "Authorization: Bearer %s", key);
+	list = curl_slist_append(NULL, auth);
+	/* the key is not left lying around in freed memory */
+	memset(auth, 0, len);
+	free(auth);
+	for (size_t i = 0; list && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		grown = curl_slist_append(list, fixed[i]);
+		if (!grown) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = grown;
+	}
+	return list;
+}
+
+static void fetcher_release(struct fetcher *f)
+{
+	for (int i = 0; f->slots && i < f->opt->concurrency; i++) {
+		struct slot *s = &f->slots[i];
+
+		if (s->busy)
+			curl_multi_remove_handle(f->multi, s->easy);
+		curl_easy_cleanup(s->easy);
+		free(s->request);
+		free(s->body);
+	}
+	free(f->slots);
+	free(f->retry);
+	curl_slist_free_all(f->headers);
+	curl_multi_cleanup(f->multi);
+}
+
+static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
+			const char *const *tags, size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	f->opt = opt;
+	f->tags = tags;
+	f->rand_state = (uint32_t)monotonic_us() | 1;
+	f->multi = curl_multi_init();
+	f->headers = make_headers(opt->api_key ? opt->api_key : "");
+	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));
+	f->retry = calloc(n ? n : 1, sizeof(*f->retry));
+	f->ntags = n;
+	if (!f->multi || !f->headers || !f->slots || !f->retry)
+		return -1;
+	for (int i = 0; i < opt->concurrency; i++)
+		if (!(f->slots[i].easy = curl_easy_init()))
+			return -1;
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)opt->concurrency);
+	return 0;
+}
+
+int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n,
+	      fetch_done_fn done, void *ctx, char *err, size_t errsz)
+{
+	struct fetcher f;
+	int rc = -1;
+
+	if (fetcher_init(&f, opt, tags, n) == 0)
+		rc = loop(&f, done, ctx, err, errsz);
+	else
+		snprintf(err, errsz, "cannot set up requests: out of memory");
+	fetcher_release(&f);
+	return rc;
+}

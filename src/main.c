@@ -1,0 +1,159 @@
+/* main: global options, configuration, the command table and its one runner. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "msg.h"
+
+#define NEEDS_STORE 1
+
+static const struct command {
+	const char *name;
+	cmd_fn fn;
+	unsigned needs;
+	const char *summary;
+} commands[] = {
+	{ "add", cmd_add, NEEDS_STORE, "start tracking hashtags; threshold flags set per-tag rules" },
+	{ "remove", cmd_remove, NEEDS_STORE, "stop tracking (history kept; --purge deletes it)" },
+	{ "list", cmd_list, NEEDS_STORE, "tracked hashtags with their rules and last snapshot" },
+	{ "run", cmd_run, NEEDS_STORE, "the cron job: fetch, store, compare, alert" },
+	{ "report", cmd_report, NEEDS_STORE, "growth of every tracked hashtag over the window" },
+};
+
+static const char usage_text[] =
+	"usage: hashtrack [-c FILE] [-d DB] [-q] [-v] [--no-color] COMMAND [ARGS]\n";
+
+static void print_help(void)
+{
+	printf("%s\ncommands:\n", usage_text);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	printf("\noptions:\n"
+	       "  -c, --config FILE  config file (default $XDG_CONFIG_HOME/hashtrack/config.ini)\n"
+	       "  -d, --db FILE      database (default $XDG_DATA_HOME/hashtrack/hashtrack.db)\n"
+	       "  -q, --quiet        print nothing but errors\n"
+	       "  -v, --verbose      one line per hashtag\n"
+	       "      --no-color     never colour the output\n"
+	       "  -h, --help         this help; COMMAND --help for a command's\n"
+	       "  -V, --version      version and library versions\n"
+	       "\nexample:\n  hashtrack add vibecoding && hashtrack run && hashtrack report\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+struct globals {
+	const char *config, *db;
+	bool no_color;
+};
+
+/* Parse options before the command; returns the index of the command, or -1 with *exit_code. */
+static int parse_globals(int argc, char **argv, struct globals *g, int *exit_code)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int c;
+
+	/* '+': stop at the command, whose options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:d:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': g->config = optarg; break;
+		case 'd': g->db = optarg; break;
+		case 'q': msg_verbosity = -1; break;
+		case 'v': msg_verbosity = 1; break;
+		case 'C': g->no_color = true; break;
+		case 'h': print_help(); *exit_code = EXIT_SUCCESS; return -1;
+		case 'V': printf("hashtrack %s\n", HASHTRACK_VERSION); *exit_code = EXIT_SUCCESS; return -1;
+		default: fputs(usage_text, stderr); *exit_code = EXIT_USAGE; return -1;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage_text, stderr);
+		error("no command given; try 'hashtrack --help'");
+		*exit_code = EXIT_USAGE;
+		return -1;
+	}
+	return optind;
+}
+
+/* `hashtrack COMMAND --help` needs neither a valid config nor a database. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+static int open_store(struct cmd_ctx *ctx)
+{
+	char err[STORE_ERR_SIZE + 64];
+
+	if (store_open(ctx->cfg.db_path, &ctx->st, err, sizeof(err)) == 0)
+		return 0;
+	return error("%s", err);
+}
+
+/* A full disk or closed pipe must fail loudly, not vanish. */
+static int finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		error("cannot write output: %m");
+		return code == EXIT_SUCCESS ? EXIT_FAILURE : code;
+	}
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct globals g = { 0 };
+	struct cmd_ctx ctx = { 0 };
+	const struct command *cmd;
+	char err[CONFIG_ERR_SIZE];
+	int code = EXIT_USAGE, at;
+	const char *no_color = getenv("NO_COLOR");
+
+	at = parse_globals(argc, argv, &g, &code);
+	if (at < 0)
+		return finish_stdout(code);
+	cmd = find_command(argv[at]);
+	if (!cmd) {
+		error("unknown command '%s'; try 'hashtrack --help'", argv[at]);
+		return EXIT_USAGE;
+	}
+	config_init(&ctx.cfg);
+	optind = 0;     /* the command parses its own options from argv[at] on */
+	if (wants_help(argc - at, argv + at)) {
+		code = cmd->fn(&ctx, argc - at, argv + at);
+		goto cleanup;
+	}
+	if (config_load(&ctx.cfg, g.config, g.db, err, sizeof(err))) {
+		error("%s", err);
+		goto cleanup;
+	}
+	ctx.stdout_tty = isatty(STDOUT_FILENO);
+	ctx.color = ctx.stdout_tty && !g.no_color && !(no_color && *no_color);
+	code = EXIT_FAILURE;
+	if ((cmd->needs & NEEDS_STORE) && open_store(&ctx))
+		goto cleanup;
+	code = cmd->fn(&ctx, argc - at, argv + at);
+cleanup:
+	store_close(ctx.st);
+	config_release(&ctx.cfg);
+	return finish_stdout(code);
+}

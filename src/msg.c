@@ -1,0 +1,47 @@
+/* msg: the three stderr helpers, with one fixed prefix. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "msg.h"
+
+int msg_verbosity;
+
+static void emit(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs("hashtrack: ", stderr);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	emit("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg_verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	emit("", fmt, ap);
+	va_end(ap);
+}

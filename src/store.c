@@ -1,0 +1,695 @@
+/* store: the SQLite schema, its migrations and every SQL statement. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store.h"
+#include "timefmt.h"
+
+struct store {
+	sqlite3 *db;
+	char err[STORE_ERR_SIZE];
+};
+
+/*
+ * Forward migrations, one per schema version: migrations[i] takes a database
+ * from version i to i + 1. Never edit a released step; add a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first release */
+	"CREATE TABLE hashtag ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  added_at INTEGER NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  min_new_videos INTEGER,"              /* NULL: the configured default */
+	"  video_growth REAL,"
+	"  view_growth REAL,"
+	"  status TEXT NOT NULL DEFAULT 'no-data'"
+	"    CHECK (status IN ('no-data', 'ok', 'not-found', 'error')),"
+	"  last_error TEXT"
+	");"
+	/* The primary key makes the baseline lookup one index seek. */
+	"CREATE TABLE snapshot ("
+	"  hashtag_id INTEGER NOT NULL REFERENCES hashtag(id) ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  video_count INTEGER NOT NULL CHECK (video_count >= 0),"
+	"  view_count INTEGER NOT NULL CHECK (view_count >= 0),"
+	"  source INTEGER CHECK (source BETWEEN 1 AND 5),"   /* NULL: imported */
+	"  PRIMARY KEY (hashtag_id, ts)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE alert ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hashtag_id INTEGER NOT NULL REFERENCES hashtag(id) ON DELETE CASCADE,"
+	"  detected_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'recorded')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  elapsed INTEGER NOT NULL,"
+	"  video_count INTEGER NOT NULL,"
+	"  view_count INTEGER NOT NULL,"
+	"  new_videos INTEGER NOT NULL,"
+	"  new_views INTEGER NOT NULL,"
+	"  video_growth_pct REAL,"
+	"  view_growth_pct REAL,"
+	"  videos_per_hour REAL NOT NULL,"
+	"  views_per_hour REAL NOT NULL,"
+	"  rules INTEGER NOT NULL"
+	");"
+	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
+	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static const char *const tag_status_names[] = {
+	[TAG_NO_DATA] = "no-data", [TAG_OK] = "ok",
+	[TAG_NOT_FOUND] = "not-found", [TAG_ERROR] = "error",
+};
+
+static const char *const alert_status_names[] = {
+	[ALERT_PENDING] = "pending", [ALERT_SENT] = "sent", [ALERT_RECORDED] = "recorded",
+};
+
+const char *tag_status_name(enum tag_status s)
+{
+	return tag_status_names[s];
+}
+
+const char *alert_status_name(enum alert_status s)
+{
+	return alert_status_names[s];
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(struct store *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->err, sizeof(st->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int fail_db(struct store *st, const char *doing)
+{
+	return fail(st, "database: %s: %s", doing, sqlite3_errmsg(st->db));
+}
+
+const char *store_error(const struct store *st)
+{
+	return st->err;
+}
+
+static sqlite3_stmt *prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		fail_db(st, "prepare");
+		return NULL;
+	}
+	return stmt;
+}
+
+/* Run a statement that returns no rows; finalizes it. */
+static int step_done(struct store *st, sqlite3_stmt *stmt, const char *doing)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return fail_db(st, doing);
+	return 0;
+}
+
+static int exec(struct store *st, const char *sql, const char *doing)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return fail_db(st, doing);
+	return 0;
+}
+
+/* mkdir -p of path's directory, private to the user. */
+static int make_parent_dirs(const char *path, char *err, size_t errsz)
+{
+	char *dir = strdup(path);
+	int rc = 0;
+
+	if (!dir) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errsz, "cannot create directory '%s': %s", dir,
+				 strerror(errno));
+			rc = -1;
+			break;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+static int schema_version(struct store *st, int *version)
+{
+	sqlite3_stmt *stmt = prepare(st, "PRAGMA user_version");
+
+	if (!stmt)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return fail_db(st, "read schema version");
+	}
+	*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static int migrate(struct store *st)
+{
+	char sql[64];
+	int version = 0;
+
+	if (store_begin(st) || schema_version(st, &version))
+		goto fail;
+	if (version > STORE_SCHEMA_VERSION) {
+		fail(st, "database schema version %d is newer than this hashtrack "
+		     "understands (%d); upgrade hashtrack", version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++)
+		if (exec(st, migrations[version], "migrate schema"))
+			goto fail;
+	/* PRAGMA takes no parameters; the version is our own constant. */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (exec(st, sql, "set schema version") || store_commit(st))
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errsz)
+{
+	struct store *st;
+
+	*out = NULL;
+	if (make_parent_dirs(path, err, errsz))
+		return -1;
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open database '%s': %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	/* WAL + NORMAL survives a killed process; only a power cut may drop the last commits. */
+	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+		 " PRAGMA foreign_keys = ON;", "configure") || migrate(st)) {
+		snprintf(err, errsz, "'%s': %s", path, st->err);
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE", "begin transaction");
+}
+
+int store_commit(struct store *st)
+{
+	return exec(st, "COMMIT", "commit");
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void bind_opt_int(sqlite3_stmt *stmt, int i, bool has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static void bind_opt_double(sqlite3_stmt *stmt, int i, bool has, double v)
+{
+	if (has)
+		sqlite3_bind_double(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static void copy_text(char *dst, size_t n, sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+/* The tag's id, or 0 when it is not in the database. */
+static int tag_id(struct store *st, const char *tag, int64_t *id)
+{
+	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "look up hashtag");
+	return 0;
+}
+
+int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rules,
+		  int64_t now, bool *created)
+{
+	sqlite3_stmt *stmt;
+	int64_t id;
+
+	if (tag_id(st, tag, &id))
+		return -1;
+	*created = id == 0;
+	stmt = prepare(st, "INSERT INTO hashtag (name, added_at) VALUES (?1, ?2)"
+		       " ON CONFLICT (name) DO UPDATE SET active = 1");
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, now);
+	if (step_done(st, stmt, "add hashtag"))
+		return -1;
+	stmt = prepare(st, "UPDATE hashtag SET"
+		       " min_new_videos = CASE WHEN ?2 THEN ?3 ELSE min_new_videos END,"
+		       " video_growth = CASE WHEN ?4 THEN ?5 ELSE video_growth END,"
+		       " view_growth = CASE WHEN ?6 THEN ?7 ELSE view_growth END"
+		       " WHERE name = ?1");
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, rules->has_min_new_videos);
+	sqlite3_bind_int64(stmt, 3, rules->min_new_videos);
+	sqlite3_bind_int(stmt, 4, rules->has_video_growth);
+	sqlite3_bind_double(stmt, 5, rules->video_growth);
+	sqlite3_bind_int(stmt, 6, rules->has_view_growth);
+	sqlite3_bind_double(stmt, 7, rules->view_growth);
+	return step_done(st, stmt, "set hashtag rules");
+}
+
+int store_remove_tag(struct store *st, const char *tag, bool purge, bool *found)
+{
+	sqlite3_stmt *stmt;
+
+	/* Snapshots and alerts go with the hashtag row through ON DELETE CASCADE. */
+	stmt = prepare(st, purge ? "DELETE FROM hashtag WHERE name = ?1"
+			   : "UPDATE hashtag SET active = 0 WHERE name = ?1");
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	if (step_done(st, stmt, "remove hashtag"))
+		return -1;
+	*found = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+static void read_snapshot(sqlite3_stmt *stmt, int col, struct snapshot *s)
+{
+	s->ts = sqlite3_column_int64(stmt, col);
+	s->videos = sqlite3_column_int64(stmt, col + 1);
+	s->views = sqlite3_column_int64(stmt, col + 2);
+	s->source = sqlite3_column_int(stmt, col + 3);  /* NULL reads as 0: imported */
+}
+
+static enum tag_status tag_status_from(const unsigned char *name)
+{
+	for (size_t i = 0; i < sizeof(tag_status_names) / sizeof(tag_status_names[0]); i++)
+		if (name && strcmp((const char *)name, tag_status_names[i]) == 0)
+			return (enum tag_status)i;
+	return TAG_NO_DATA;
+}
+
+static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	copy_text(t->name, sizeof(t->name), stmt, 0);
+	t->added_at = sqlite3_column_int64(stmt, 1);
+	t->active = sqlite3_column_int(stmt, 2);
+	t->rules.has_min_new_videos = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
+	t->rules.min_new_videos = sqlite3_column_int64(stmt, 3);
+	t->rules.has_video_growth = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+	t->rules.video_growth = sqlite3_column_double(stmt, 4);
+	t->rules.has_view_growth = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
+	t->rules.view_growth = sqlite3_column_double(stmt, 5);
+	t->status = tag_status_from(sqlite3_column_text(stmt, 6));
+	copy_text(t->last_error, sizeof(t->last_error), stmt, 7);
+	t->has_last = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
+	if (t->has_last)
+		read_snapshot(stmt, 8, &t->last);
+}
+
+/* Append the rows of stmt to the growing array *out. */
+static int collect_tags(struct store *st, sqlite3_stmt *stmt, struct tag_info **out,
+			size_t *n, size_t *cap)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 16;
+			struct tag_info *grown = realloc(*out, ncap * sizeof(**out));
+
+			if (!grown)
+				return fail(st, "out of memory");
+			*out = grown;
+			*cap = ncap;
+		}
+		read_tag_info(stmt, &(*out)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		return fail_db(st, "list hashtags");
+	return 0;
+}
+
+int store_list_tags(struct store *st, const char *const *names, size_t nnames,
+		    struct tag_info **out, size_t *n)
+{
+	/* ?1 NULL lists the active tags; a name lists that tag, active or not. */
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT h.name, h.added_at, h.active, h.min_new_videos, h.video_growth,"
+		"       h.view_growth, h.status, h.last_error,"
+		"       s.ts, s.video_count, s.view_count, s.source"
+		"  FROM hashtag h"
+		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts ="
+		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
+		" WHERE (?1 IS NULL AND h.active) OR h.name = ?1"
+		" ORDER BY h.name");
+	size_t cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	if (nnames == 0)
+		rc = collect_tags(st, stmt, out, n, &cap);
+	for (size_t i = 0; i < nnames && rc == 0; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, names[i], -1, SQLITE_STATIC);
+		rc = collect_tags(st, stmt, out, n, &cap);
+	}
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
+		   struct snapshot *out, bool *found)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT ts, video_count, view_count, source FROM snapshot"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
+		"   AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 1");
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, from);
+	sqlite3_bind_int64(stmt, 3, to);
+	rc = sqlite3_step(stmt);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		read_snapshot(stmt, 0, out);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "read snapshot");
+	return 0;
+}
+
+int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *found)
+{
+	return store_baseline(st, tag, INT64_MIN, INT64_MAX, out, found);
+}
+
+int store_last_alert(struct store *st, const char *tag, int64_t *out)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT max(detected_at) FROM alert"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)");
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*out = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
+	       ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return fail_db(st, "read last alert");
+	return 0;
+}
+
+int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s)
+{
+	char when[TIME_BUF_SIZE];
+	sqlite3_stmt *stmt = prepare(st,
+		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
+		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5)");
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, s->ts);
+	sqlite3_bind_int64(stmt, 3, s->videos);
+	sqlite3_bind_int64(stmt, 4, s->views);
+	bind_opt_int(stmt, 5, s->source != 0, s->source);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		time_format(s->ts, when);
+		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
+	}
+	return fail_db(st, "store snapshot");
+}
+
+int store_set_status(struct store *st, const char *tag, enum tag_status status,
+		     const char *error)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"UPDATE hashtag SET status = ?2, last_error = ?3 WHERE name = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, tag_status_names[status], -1, SQLITE_STATIC);
+	if (error)
+		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 3);
+	return step_done(st, stmt, "set hashtag status");
+}
+
+int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
+		    int64_t *id)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"INSERT INTO alert (hashtag_id, detected_at, status, elapsed,"
+		"  video_count, view_count, new_videos, new_views, video_growth_pct,"
+		"  view_growth_pct, videos_per_hour, views_per_hour, rules)"
+		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5, ?6,"
+		"  ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, a->tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, a->detected_at);
+	sqlite3_bind_text(stmt, 3, alert_status_names[status], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, a->elapsed);
+	sqlite3_bind_int64(stmt, 5, a->video_count);
+	sqlite3_bind_int64(stmt, 6, a->view_count);
+	sqlite3_bind_int64(stmt, 7, a->new_videos);
+	sqlite3_bind_int64(stmt, 8, a->new_views);
+	bind_opt_double(stmt, 9, a->has_video_growth, a->video_growth_pct);
+	bind_opt_double(stmt, 10, a->has_view_growth, a->view_growth_pct);
+	sqlite3_bind_double(stmt, 11, a->videos_per_hour);
+	sqlite3_bind_double(stmt, 12, a->views_per_hour);
+	sqlite3_bind_int(stmt, 13, (int)a->rules);
+	if (step_done(st, stmt, "record alert"))
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static enum alert_status alert_status_from(const unsigned char *name)
+{
+	for (size_t i = 0; i < sizeof(alert_status_names) / sizeof(alert_status_names[0]); i++)
+		if (name && strcmp((const char *)name, alert_status_names[i]) == 0)
+			return (enum alert_status)i;
+	return ALERT_PENDING;
+}
+
+static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(stmt, 0);
+	copy_text(r->tag, sizeof(r->tag), stmt, 1);
+	r->a.tag = r->tag;
+	r->a.detected_at = sqlite3_column_int64(stmt, 2);
+	r->status = alert_status_from(sqlite3_column_text(stmt, 3));
+	r->attempts = sqlite3_column_int(stmt, 4);
+	copy_text(r->last_error, sizeof(r->last_error), stmt, 5);
+	r->has_sent_at = sqlite3_column_type(stmt, 6) != SQLITE_NULL;
+	r->sent_at = sqlite3_column_int64(stmt, 6);
+	r->a.elapsed = sqlite3_column_int64(stmt, 7);
+	r->a.video_count = sqlite3_column_int64(stmt, 8);
+	r->a.view_count = sqlite3_column_int64(stmt, 9);
+	r->a.new_videos = sqlite3_column_int64(stmt, 10);
+	r->a.new_views = sqlite3_column_int64(stmt, 11);
+	r->a.has_video_growth = sqlite3_column_type(stmt, 12) != SQLITE_NULL;
+	r->a.video_growth_pct = sqlite3_column_double(stmt, 12);
+	r->a.has_view_growth = sqlite3_column_type(stmt, 13) != SQLITE_NULL;
+	r->a.view_growth_pct = sqlite3_column_double(stmt, 13);
+	r->a.videos_per_hour = sqlite3_column_double(stmt, 14);
+	r->a.views_per_hour = sqlite3_column_double(stmt, 15);
+	r->a.rules = (unsigned)sqlite3_column_int(stmt, 16);
+}
+
+int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT a.id, h.name, a.detected_at, a.status, a.attempts, a.last_error,"
+		"       a.sent_at, a.elapsed, a.video_count, a.view_count, a.new_videos,"
+		"       a.new_views, a.video_growth_pct, a.view_growth_pct,"
+		"       a.videos_per_hour, a.views_per_hour, a.rules"
+		"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
+		" WHERE a.status = 'pending' ORDER BY a.id");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct alert_row *grown = realloc(*out, ncap * sizeof(**out));
+
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = grown;
+			cap = ncap;
+		}
+		read_alert_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE) {
+		/* rows point into their own tag buffers; fix after any realloc */
+		for (size_t i = 0; i < *n; i++)
+			(*out)[i].a.tag = (*out)[i].tag;
+		return 0;
+	}
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return fail(st, "database: read pending alerts: %s", sqlite3_errstr(rc));
+}
+
+int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
+			const char *error)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"UPDATE alert SET attempts = attempts + 1,"
+		" status = CASE WHEN ?2 THEN 'sent' ELSE status END,"
+		" sent_at = CASE WHEN ?2 THEN ?3 ELSE sent_at END,"
+		" last_error = ?4 WHERE id = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int(stmt, 2, sent);
+	sqlite3_bind_int64(stmt, 3, now);
+	if (error)
+		sqlite3_bind_text(stmt, 4, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 4);
+	return step_done(st, stmt, "update alert");
+}
+
+int store_set_meta(struct store *st, const char *key, int64_t value)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"INSERT INTO meta (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, value);
+	return step_done(st, stmt, "set meta");
+}
+
+int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found)
+{
+	sqlite3_stmt *stmt = prepare(st, "SELECT value FROM meta WHERE key = ?1");
+	int rc;
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*found = rc == SQLITE_ROW;
+	*value = *found ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "read meta");
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* table: collect text cells, then print them aligned or as CSV. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "table.h"
+
+void table_init(struct table *t, const struct column *cols, size_t ncols)
+{
+	*t = (struct table){ .cols = cols, .ncols = ncols };
+}
+
+void table_release(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	*t = (struct table){ 0 };
+}
+
+void table_add_row(struct table *t)
+{
+	if (t->failed)
+		return;
+	if (t->nrows == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 16;
+		char **grown = realloc(t->cells, ncap * t->ncols * sizeof(*grown));
+
+		if (!grown) {
+			t->failed = true;
+			return;
+		}
+		t->cells = grown;
+		t->cap = ncap;
+	}
+	memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(*t->cells));
+	t->nrows++;
+}
+
+void table_set(struct table *t, size_t col, const char *fmt, ...)
+{
+	char **cell;
+	va_list ap;
+	int len;
+
+	if (t->failed || !t->nrows || col >= t->ncols)
+		return;
+	cell = &t->cells[(t->nrows - 1) * t->ncols + col];
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	free(*cell);
+	*cell = len >= 0 ? malloc((size_t)len + 1) : NULL;
+	if (!*cell) {
+		t->failed = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(*cell, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+}
+
+static const char *cell(const struct table *t, size_t row, size_t col)
+{
+	const char *s = t->cells[row * t->ncols + col];
+
+	return s ? s : "";
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xC0) != 0x80;
+	return w;
+}
+
+static void print_cell(FILE *f, const char *s, size_t w, bool right, bool last)
+{
+	int pad = (int)(w - width(s));
+
+	if (right)
+		fprintf(f, "%*s%s", pad, "", s);
+	else if (last)
+		fputs(s, f);
+	else
+		fprintf(f, "%s%*s", s, pad, "");
+	fputs(last ? "\n" : "  ", f);
+}
+
+int table_print(const struct table *t, FILE *f)
+{
+	size_t *w;
+
+	if (t->failed || !(w = calloc(t->ncols, sizeof(*w))))
+		return -1;
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = width(t->cols[c].title);
+		for (size_t r = 0; r < t->nrows; r++)
+			if (width(cell(t, r, c)) > w[c])
+				w[c] = width(cell(t, r, c));
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		print_cell(f, t->cols[c].title, w[c], t->cols[c].right, c + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++)
+			print_cell(f, cell(t, r, c), w[c], t->cols[c].right, c + 1 == t->ncols);
+	free(w);
+	return 0;
+}
+
+int table_print_csv(const struct table *t, FILE *f)
+{
+	if (t->failed)
+		return -1;
+	for (size_t c = 0; c < t->ncols; c++)
+		csv_field(f, t->cols[c].csv, c + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++)
+			csv_field(f, cell(t, r, c), c + 1 == t->ncols);
+	return 0;
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the Debian packages hashtrack needs when they are missing.
+# As root this runs apt-get; otherwise it prints the exact command and stops.
+set -eu
+
+missing=""
+need() { # pkg-config name, Debian package
+	pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+need libcurl libcurl4-openssl-dev
+need sqlite3 libsqlite3-dev
+need libcjson libcjson-dev
+need inih libinih-dev
+need cmocka libcmocka-dev
+command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "hashtrack: missing packages:$missing" >&2
+	echo "hashtrack: run as root: apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "hashtrack: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
