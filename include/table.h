@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 struct column {
-	const char *title;      /* table heading */
-	const char *csv;        /* CSV header field */
+	const char *title;      /* table heading; NULL: CSV only */
+	const char *csv;        /* CSV header field; NULL: table only */
 	bool right;             /* right-align (numbers) */
 };
 

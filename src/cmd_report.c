@@ -112,8 +112,8 @@ static const struct column report_cols[] = {
 	{ "HASHTAG", "hashtag", false },
 	{ "VIDEOS", "video_count", true },
 	{ "VIEWS", "view_count", true },
-	{ "LAST SNAPSHOT", "last_snapshot", false },
-	{ "BASELINE", "baseline_snapshot", false },
+	{ NULL, "last_snapshot", false },
+	{ NULL, "baseline_snapshot", false },
 	{ "NEW VIDEOS", "new_videos", true },
 	{ "NEW VIEWS", "new_views", true },
 	{ "VIDEOS %", "video_growth_pct", true },
@@ -121,6 +121,7 @@ static const struct column report_cols[] = {
 	{ "VIEWS/H", "views_per_hour", true },
 	{ "VIRAL", "viral", false },
 	{ "STATUS", "status", false },
+	{ "WINDOW", NULL, true },
 };
 
 /* Counts: thousands separators in the table, plain digits in CSV. */
@@ -181,6 +182,12 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 	set_number(t, 9, ok && v->elapsed > 0, v->views_per_hour, human);
 	table_set(t, 10, "%s", ok && v->viral ? (human ? "VIRAL" : "true") : (human ? "" : "false"));
 	table_set(t, 11, "%s", r->status);
+	if (ok) {
+		char win[32];
+
+		duration_format(v->elapsed, win, sizeof(win));
+		table_set(t, 12, "%s", win);
+	}
 }
 
 static int print_rows(const struct report_row *rows, size_t n, enum out_format fmt)

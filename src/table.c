@@ -1,5 +1,6 @@
 /* table: collect text cells, then print them aligned or as CSV. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,27 @@ static void print_cell(FILE *f, const char *s, size_t w, bool right, bool last)
 	fputs(last ? "\n" : "  ", f);
 }
 
+/* The last column shown in the format; it ends the line. */
+static size_t last_col(const struct table *t, bool csv)
+{
+	size_t last = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (csv ? t->cols[c].csv != NULL : t->cols[c].title != NULL)
+			last = c;
+	return last;
+}
+
+static void print_line(const struct table *t, FILE *f, const size_t *w, size_t row)
+{
+	size_t last = last_col(t, false);
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (t->cols[c].title)
+			print_cell(f, row == SIZE_MAX ? t->cols[c].title : cell(t, row, c), w[c],
+				   t->cols[c].right, c == last);
+}
+
 int table_print(const struct table *t, FILE *f)
 {
 	size_t *w;
@@ -98,28 +120,30 @@ int table_print(const struct table *t, FILE *f)
 	if (t->failed || !(w = calloc(t->ncols, sizeof(*w))))
 		return -1;
 	for (size_t c = 0; c < t->ncols; c++) {
-		w[c] = width(t->cols[c].title);
+		w[c] = t->cols[c].title ? width(t->cols[c].title) : 0;
 		for (size_t r = 0; r < t->nrows; r++)
 			if (width(cell(t, r, c)) > w[c])
 				w[c] = width(cell(t, r, c));
 	}
-	for (size_t c = 0; c < t->ncols; c++)
-		print_cell(f, t->cols[c].title, w[c], t->cols[c].right, c + 1 == t->ncols);
+	print_line(t, f, w, SIZE_MAX);
 	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++)
-			print_cell(f, cell(t, r, c), w[c], t->cols[c].right, c + 1 == t->ncols);
+		print_line(t, f, w, r);
 	free(w);
 	return 0;
 }
 
 int table_print_csv(const struct table *t, FILE *f)
 {
+	size_t last = last_col(t, true);
+
 	if (t->failed)
 		return -1;
 	for (size_t c = 0; c < t->ncols; c++)
-		csv_field(f, t->cols[c].csv, c + 1 == t->ncols);
+		if (t->cols[c].csv)
+			csv_field(f, t->cols[c].csv, c == last);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++)
-			csv_field(f, cell(t, r, c), c + 1 == t->ncols);
+			if (t->cols[c].csv)
+				csv_field(f, cell(t, r, c), c == last);
 	return 0;
 }
