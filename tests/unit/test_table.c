@@ -1,0 +1,107 @@
+/* Tests for src/table.c and src/jsonout.c: aligned columns, CSV, exact JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "table.h"
+
+static const struct column cols[] = {
+	{ "NAME", "name", false },
+	{ "COUNT", "count", true },
+	{ NULL, "csv_only", false },
+	{ "NOTE", NULL, false },
+};
+
+/* Print through fn into a malloc'd string. */
+static char *capture(int (*fn)(const struct table *, FILE *), const struct table *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(fn(t, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static void fill(struct table *t)
+{
+	table_init(t, cols, sizeof(cols) / sizeof(cols[0]));
+	table_add_row(t);
+	table_set(t, 0, "%s", "日本");
+	table_set(t, 1, "%d", 5);
+	table_set(t, 2, "%s", "a,\"b\"");
+	table_add_row(t);
+	table_set(t, 0, "%s", "longer");
+	table_set(t, 1, "%s", "1,234");
+	table_set(t, 3, "%s", "x");
+}
+
+static void table_pads_by_characters_and_right_aligns_numbers(void **state)
+{
+	struct table t;
+	char *out;
+
+	(void)state;
+	fill(&t);
+	out = capture(table_print, &t);
+	assert_string_equal(out,
+			    "NAME    COUNT  NOTE\n"
+			    "日本          5  \n"
+			    "longer  1,234  x\n");
+	free(out);
+	table_release(&t);
+}
+
+static void csv_quotes_fields_and_skips_table_only_columns(void **state)
+{
+	struct table t;
+	char *out;
+
+	(void)state;
+	fill(&t);
+	out = capture(table_print_csv, &t);
+	assert_string_equal(out,
+			    "name,count,csv_only\n"
+			    "日本,5,\"a,\"\"b\"\"\"\n"
+			    "longer,\"1,234\",\n");
+	free(out);
+	table_release(&t);
+}
+
+static void json_integers_stay_exact_beyond_two_to_the_53(void **state)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	(void)state;
+	assert_true(json_add_int(o, "big", true, INT64_MAX));
+	assert_true(json_add_int(o, "none", false, 1));
+	assert_true(json_add_round2(o, "pct", true, 45.6789));
+	assert_true(json_add_round2(o, "nan", true, 0.0 / 0.0));
+	assert_true(json_add_time(o, "at", true, 0));
+	assert_true(json_add_str(o, "empty", ""));
+	text = cJSON_PrintUnformatted(o);
+	assert_string_equal(text, "{\"big\":9223372036854775807,\"none\":null,\"pct\":45.68,"
+			    "\"nan\":null,\"at\":\"1970-01-01T00:00:00Z\",\"empty\":null}");
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_pads_by_characters_and_right_aligns_numbers),
+		cmocka_unit_test(csv_quotes_fields_and_skips_table_only_columns),
+		cmocka_unit_test(json_integers_stay_exact_beyond_two_to_the_53),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
