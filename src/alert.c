@@ -1,0 +1,389 @@
+/*
+ * alert: one sentence that tells a human why a hashtag looks viral, and the
+ * webhook bodies (Slack, Discord, plain JSON) that carry it.
+ */
+#include "alert.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "duration.h"
+#include "tag.h"
+#include "timefmt.h"
+
+/* Discord refuses longer content. */
+#define DISCORD_MAX_CHARS 2000
+/* What fmt_thousands asks for; a change has a '+' in front of that. */
+#define NUM_BUF 32
+#define CHANGE_BUF (NUM_BUF + 1)
+
+static const struct {
+	unsigned bit;
+	const char *key;
+} rule_keys[] = {
+	{ RULE_MIN_NEW_VIDEOS, "min_new_videos" },
+	{ RULE_VIDEO_GROWTH, "video_growth" },
+	{ RULE_VIEW_GROWTH, "view_growth" },
+};
+
+#define N_RULES (sizeof(rule_keys) / sizeof(rule_keys[0]))
+
+int alert_format_parse(const char *s, enum alert_format *out)
+{
+	static const struct {
+		const char *name;
+		enum alert_format fmt;
+	} formats[] = {
+		{ "slack", ALERT_SLACK },
+		{ "discord", ALERT_DISCORD },
+		{ "json", ALERT_JSON },
+	};
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = formats[i].fmt;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+__attribute__((format(printf, 1, 2)))
+static char *format_alloc(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	text = malloc((size_t)n + 1);
+	if (!text)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return text;
+}
+
+/* A change always shows its sign: "+1,234", "-5", "+0". */
+static void fmt_change(int64_t n, char buf[static CHANGE_BUF])
+{
+	buf[0] = '+';
+	fmt_thousands(n, n >= 0 ? buf + 1 : buf, NUM_BUF);
+}
+
+/* llround is unspecified outside int64_t; a rate that large is clamped. */
+static int64_t round_to_int64(double x)
+{
+	if (isnan(x))
+		return 0;
+	if (x >= 9223372036854775808.0)
+		return INT64_MAX;
+	if (x < -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)llround(x);
+}
+
+/* JSON consumers want 45.68, not 45.678571428571431. */
+static double round2(double x)
+{
+	if (!isfinite(x) || fabs(x) >= 1e15)
+		return x;
+	return round(x * 100.0) / 100.0;
+}
+
+/* The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn). */
+static char *compose(const struct alert *a, const char *mark)
+{
+	char videos[CHANGE_BUF], views[CHANGE_BUF], window[64], growth[48] = "";
+	char *url, *text;
+
+	if (!a || !a->tag)
+		return NULL;
+	url = tag_url(a->tag);
+	if (!url)
+		return NULL;
+	fmt_change(a->new_videos, videos);
+	fmt_change(round_to_int64(a->views_per_hour), views);
+	duration_format(a->elapsed, window, sizeof(window));
+	if (a->has_video_growth)
+		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->video_growth_pct);
+	text = format_alloc("%sViral alert #%s%s: %s videos in %s%s, %s views/h %s",
+			    mark, a->tag, mark, videos, window, growth, views, url);
+	free(url);
+	return text;
+}
+
+char *alert_sentence(const struct alert *a)
+{
+	return compose(a, "");
+}
+
+/* Slack reads &, < and > as markup; everything else passes as it is. */
+static char *slack_escape(const char *s)
+{
+	size_t len = 0;
+	char *out, *p;
+
+	for (const char *q = s; *q; q++)
+		len += *q == '&' ? 5 : (*q == '<' || *q == '>') ? 4 : 1;
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	for (p = out; *s; s++) {
+		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" :
+				  *s == '>' ? "&gt;" : NULL;
+
+		if (rep) {
+			memcpy(p, rep, strlen(rep));
+			p += strlen(rep);
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* "min_new_videos, video_growth"; empty when none fired. */
+static void rule_list(unsigned rules, char *buf, size_t bufsz)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_RULES; i++) {
+		if (!(rules & rule_keys[i].bit))
+			continue;
+		used += (size_t)snprintf(buf + used, bufsz - used, "%s%s",
+					 used ? ", " : "", rule_keys[i].key);
+		if (used >= bufsz)
+			return;
+	}
+}
+
+/* The figures the sentence leaves out, for Slack's small print. */
+static char *slack_context(const struct alert *a)
+{
+	char views[CHANGE_BUF], growth[48] = "", rules[64], when[TIME_BUF_SIZE];
+	char *raw, *text;
+
+	fmt_change(a->new_views, views);
+	if (a->has_view_growth)
+		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->view_growth_pct);
+	rule_list(a->rules, rules, sizeof(rules));
+	time_format(a->detected_at, when);
+	raw = format_alloc("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
+			   views, growth, rules[0] ? rules : "none", when);
+	if (!raw)
+		return NULL;
+	text = slack_escape(raw);
+	free(raw);
+	return text;
+}
+
+/* {"type": "mrkdwn", "text": text}; takes text, NULL-safe. */
+static cJSON *mrkdwn(char *text)
+{
+	cJSON *obj = text ? cJSON_CreateObject() : NULL;
+
+	if (obj && (!cJSON_AddStringToObject(obj, "type", "mrkdwn") ||
+		    !cJSON_AddStringToObject(obj, "text", text))) {
+		cJSON_Delete(obj);
+		obj = NULL;
+	}
+	free(text);
+	return obj;
+}
+
+/* {"type": type, key: item}; takes item, NULL-safe. */
+static cJSON *block(const char *type, const char *key, cJSON *item)
+{
+	cJSON *obj = item ? cJSON_CreateObject() : NULL;
+
+	if (!obj || !cJSON_AddStringToObject(obj, "type", type) ||
+	    !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(obj);
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return obj;
+}
+
+static cJSON *slack_section(const struct alert *a)
+{
+	char *bold = compose(a, "*");
+	char *text = bold ? slack_escape(bold) : NULL;
+
+	free(bold);
+	return block("section", "text", mrkdwn(text));
+}
+
+static cJSON *slack_footer(const struct alert *a)
+{
+	cJSON *elements = cJSON_CreateArray();
+	cJSON *text = mrkdwn(slack_context(a));
+
+	if (!elements || !text) {
+		cJSON_Delete(elements);
+		cJSON_Delete(text);
+		return NULL;
+	}
+	cJSON_AddItemToArray(elements, text);
+	return block("context", "elements", elements);
+}
+
+/* Each part is checked first: cJSON_AddItemToArray cannot fail on non-NULL items. */
+static cJSON *slack_blocks(const struct alert *a)
+{
+	cJSON *blocks = cJSON_CreateArray();
+	cJSON *section = slack_section(a);
+	cJSON *footer = slack_footer(a);
+
+	if (!blocks || !section || !footer) {
+		cJSON_Delete(blocks);
+		cJSON_Delete(section);
+		cJSON_Delete(footer);
+		return NULL;
+	}
+	cJSON_AddItemToArray(blocks, section);
+	cJSON_AddItemToArray(blocks, footer);
+	return blocks;
+}
+
+static bool add_slack(cJSON *obj, const struct alert *a)
+{
+	char *sentence = alert_sentence(a);
+	char *text = sentence ? slack_escape(sentence) : NULL;
+	bool ok = text && cJSON_AddStringToObject(obj, "text", text);
+	cJSON *blocks = ok ? slack_blocks(a) : NULL;
+
+	free(sentence);
+	free(text);
+	if (blocks && cJSON_AddItemToObject(obj, "blocks", blocks))
+		return true;
+	cJSON_Delete(blocks);
+	return false;
+}
+
+/* Cut s after max code points, never inside a multi-byte character. */
+static void cut_chars(char *s, size_t max)
+{
+	size_t chars = 0;
+
+	for (char *p = s; *p; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		if (chars++ == max) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static bool add_discord(cJSON *obj, const struct alert *a)
+{
+	char *sentence = alert_sentence(a);
+	bool ok;
+
+	if (!sentence)
+		return false;
+	cut_chars(sentence, DISCORD_MAX_CHARS);
+	ok = cJSON_AddStringToObject(obj, "content", sentence) != NULL;
+	free(sentence);
+	return ok;
+}
+
+/* Counts go out as raw digits: a double would round anything above 2^53. */
+static bool add_count(cJSON *obj, const char *key, int64_t n)
+{
+	char digits[NUM_BUF];
+
+	snprintf(digits, sizeof(digits), "%" PRId64, n);
+	return cJSON_AddRawToObject(obj, key, digits) != NULL;
+}
+
+static bool add_pct(cJSON *obj, const char *key, bool has, double pct)
+{
+	if (!has)
+		return cJSON_AddNullToObject(obj, key) != NULL;
+	return cJSON_AddNumberToObject(obj, key, round2(pct)) != NULL;
+}
+
+static bool add_rules(cJSON *obj, unsigned rules)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, "rules");
+
+	if (!arr)
+		return false;
+	for (size_t i = 0; i < N_RULES; i++)
+		if ((rules & rule_keys[i].bit) &&
+		    !cJSON_AddItemToArray(arr, cJSON_CreateString(rule_keys[i].key)))
+			return false;
+	return true;
+}
+
+static bool add_json(cJSON *obj, const struct alert *a)
+{
+	char when[TIME_BUF_SIZE];
+	char *url = tag_url(a->tag);
+	bool ok;
+
+	time_format(a->detected_at, when);
+	ok = url &&
+	     cJSON_AddStringToObject(obj, "event", "viral") &&
+	     cJSON_AddStringToObject(obj, "hashtag", a->tag) &&
+	     cJSON_AddStringToObject(obj, "url", url) &&
+	     cJSON_AddStringToObject(obj, "detected_at", when) &&
+	     cJSON_AddNumberToObject(obj, "window_hours", round2((double)a->elapsed / 3600.0)) &&
+	     add_count(obj, "video_count", a->video_count) &&
+	     add_count(obj, "view_count", a->view_count) &&
+	     add_count(obj, "new_videos", a->new_videos) &&
+	     add_count(obj, "new_views", a->new_views) &&
+	     add_pct(obj, "video_growth_pct", a->has_video_growth, a->video_growth_pct) &&
+	     add_pct(obj, "view_growth_pct", a->has_view_growth, a->view_growth_pct) &&
+	     cJSON_AddNumberToObject(obj, "videos_per_hour", round2(a->videos_per_hour)) &&
+	     cJSON_AddNumberToObject(obj, "views_per_hour", round2(a->views_per_hour)) &&
+	     add_rules(obj, a->rules);
+	free(url);
+	return ok;
+}
+
+char *alert_payload(enum alert_format fmt, const struct alert *a)
+{
+	cJSON *obj;
+	char *text = NULL;
+	bool ok = false;
+
+	if (!a || !a->tag)
+		return NULL;
+	obj = cJSON_CreateObject();
+	if (!obj)
+		return NULL;
+	switch (fmt) {
+	case ALERT_SLACK:
+		ok = add_slack(obj, a);
+		break;
+	case ALERT_DISCORD:
+		ok = add_discord(obj, a);
+		break;
+	case ALERT_JSON:
+		ok = add_json(obj, a);
+		break;
+	}
+	if (ok)
+		text = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	return text;
+}

@@ -1,0 +1,395 @@
+/*
+ * scavio: the request body we send and the counts we read back. Scavio's
+ * answers come in several shapes; this file is the one place that knows them.
+ */
+#include "scavio.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Above 2^52 a double cannot hold halves, above 2^53 not even every integer. */
+#define HALVES_LOST 4503599627370496.0
+#define EXACT_MAX 9007199254740992.0
+#define EXACT_MAX_TEXT "9007199254740992"
+
+/* Longest piece of an answer quoted back in a message. */
+#define QUOTE_MAX 32
+
+/* A response shape: the objects to descend into, then the two count keys. */
+struct shape {
+	int id;
+	const char *path[4];    /* NULL-terminated */
+	const char *videos, *views;
+};
+
+/* In the contract's order: exact counts first, rounded ones later. */
+static const struct shape shapes[] = {
+	{ 1, { "data", "challengeInfo", "statsV2", NULL }, "videoCount", "viewCount" },
+	{ 2, { "data", "challengeInfo", "stats", NULL }, "videoCount", "viewCount" },
+	{ 3, { "data", "stats", NULL }, "video_count", "view_count" },
+	{ 4, { "data", NULL }, "videoCount", "viewCount" },
+	{ 4, { "data", NULL }, "video_count", "view_count" },
+	{ 5, { NULL }, "video_count", "view_count" },
+};
+
+/* A parsed answer with its text, which still holds numbers' exact digits. */
+struct answer {
+	const char *body;
+	size_t len;
+	const cJSON *root;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* Copy at most outsz-1 bytes, never half a UTF-8 character, controls as spaces. */
+static void copy_line(char *out, size_t outsz, const char *s, size_t len)
+{
+	size_t n = len, i;
+
+	if (outsz == 0)
+		return;
+	if (n > outsz - 1) {
+		n = outsz - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	out[n] = '\0';
+}
+
+/* Quote untrusted text in a message: short, on one line, marked when cut. */
+static void quote(char *out, size_t outsz, const char *s, size_t len)
+{
+	if (len < outsz || outsz < 4) {
+		copy_line(out, outsz, s, len);
+		return;
+	}
+	copy_line(out, outsz - 3, s, len);
+	strcat(out, "...");
+}
+
+/* cJSON stops at the end of the first value; anything but blanks after it is junk. */
+static bool only_blanks(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] > ' ')
+			return false;
+	return true;
+}
+
+static cJSON *parse_json(const char *body, size_t len)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	if (!body || len == 0)
+		return NULL;
+	root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	if (root && !only_blanks(end, len - (size_t)(end - body))) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* A member that is JSON null counts as missing. */
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	const cJSON *item;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNull(item) ? NULL : item;
+}
+
+static const cJSON *descend(const cJSON *root, const char *const *path)
+{
+	const cJSON *obj = root;
+
+	for (; *path && obj; path++)
+		obj = member(obj, *path);
+	return cJSON_IsObject(obj) ? obj : NULL;
+}
+
+/* How many numbers precede target in document order, which cJSON keeps. */
+static bool numbers_before(const cJSON *node, const cJSON *target, size_t *n)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		if (c == target)
+			return true;
+		if (cJSON_IsNumber(c))
+			(*n)++;
+		if (numbers_before(c, target, n))
+			return true;
+	}
+	return false;
+}
+
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i + 1;
+}
+
+static bool number_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+	       c == 'e' || c == 'E';
+}
+
+/* The text of the k-th number token of a valid JSON text; -1 if there is none. */
+static int nth_number(const char *s, size_t len, size_t k,
+		      const char **tok, size_t *toklen)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start = i;
+
+		if (s[i] == '"') {
+			i = skip_string(s, len, i);
+			continue;
+		}
+		if (s[i] != '-' && !(s[i] >= '0' && s[i] <= '9')) {
+			i++;
+			continue;
+		}
+		while (i < len && number_char(s[i]))
+			i++;
+		if (k-- == 0) {
+			*tok = s + start;
+			*toklen = i - start;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A number as the answer wrote it, since cJSON keeps only the rounded double. */
+static int number_text(const struct answer *ans, const cJSON *item,
+		       const char **tok, size_t *toklen)
+{
+	size_t k = 0;
+
+	if (!numbers_before(ans->root, item, &k))
+		return -1;
+	return nth_number(ans->body, ans->len, k, tok, toklen);
+}
+
+/* Where a double cannot tell neighbours apart, only plain digits up to 2^53 are exact. */
+static bool exact_digits(const char *tok, size_t len)
+{
+	const size_t max = sizeof(EXACT_MAX_TEXT) - 1;
+
+	while (len > 1 && *tok == '0')
+		tok++, len--;
+	for (size_t i = 0; i < len; i++)
+		if (tok[i] < '0' || tok[i] > '9')
+			return false;
+	return len < max || (len == max && memcmp(tok, EXACT_MAX_TEXT, max) <= 0);
+}
+
+static void number_quote(const struct answer *ans, const cJSON *item,
+			 char *buf, size_t bufsz)
+{
+	const char *tok;
+	size_t len;
+
+	if (number_text(ans, item, &tok, &len) == 0)
+		quote(buf, bufsz, tok, len);
+	else
+		snprintf(buf, bufsz, "%.17g", item->valuedouble);
+}
+
+static int count_from_number(const struct answer *ans, const char *name,
+			     const cJSON *item, int64_t *out,
+			     char *err, size_t errsz)
+{
+	double v = item->valuedouble;
+	char lit[QUOTE_MAX];
+	const char *tok;
+	size_t len;
+
+	if (v < 0) {
+		set_err(err, errsz, "%s is negative", name);
+		return -1;
+	}
+	if (v > EXACT_MAX || (v >= HALVES_LOST &&
+	    (number_text(ans, item, &tok, &len) != 0 || !exact_digits(tok, len)))) {
+		number_quote(ans, item, lit, sizeof(lit));
+		set_err(err, errsz, "%s is imprecise (%s), send it as a string", name, lit);
+		return -1;
+	}
+	if (v != floor(v)) {
+		number_quote(ans, item, lit, sizeof(lit));
+		set_err(err, errsz, "%s is fractional (%s)", name, lit);
+		return -1;
+	}
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* Digits only, up to 2^63-1, read exactly: no sign, no blanks, no exponent. */
+static int count_from_string(const char *name, const char *s, int64_t *out,
+			     char *err, size_t errsz)
+{
+	char q[QUOTE_MAX];
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		int d = s[i] - '0';
+
+		if (n > (INT64_MAX - d) / 10) {
+			quote(q, sizeof(q), s, strlen(s));
+			set_err(err, errsz, "%s \"%s\" is too large", name, q);
+			return -1;
+		}
+		n = n * 10 + d;
+	}
+	if (i == 0 || s[i] != '\0') {
+		quote(q, sizeof(q), s, strlen(s));
+		set_err(err, errsz, "%s \"%s\" is not a decimal count", name, q);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int read_count(const struct answer *ans, const char *name,
+		      const cJSON *item, int64_t *out, char *err, size_t errsz)
+{
+	if (cJSON_IsNumber(item))
+		return count_from_number(ans, name, item, out, err, errsz);
+	if (cJSON_IsString(item))
+		return count_from_string(name, item->valuestring, out, err, errsz);
+	set_err(err, errsz, "%s is not a number or a string of digits", name);
+	return -1;
+}
+
+/* Informational only: a bad credits_remaining is ignored, never fatal. */
+static void read_credits(const struct answer *ans, struct scavio_counts *out)
+{
+	const cJSON *where[2] = { ans->root, member(ans->root, "data") };
+	char ignored[8];
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		const cJSON *item = member(where[i], "credits_remaining");
+
+		if (item && read_count(ans, "credits_remaining", item, &out->credits,
+				       ignored, sizeof(ignored)) == 0) {
+			out->has_credits = true;
+			return;
+		}
+	}
+}
+
+/* 1: counts read, 0: shape absent (try the next), -1: present but invalid. */
+static int try_shape(const struct answer *ans, const struct shape *sh,
+		     struct scavio_counts *out, char *err, size_t errsz)
+{
+	const cJSON *obj = descend(ans->root, sh->path);
+	const cJSON *videos = member(obj, sh->videos);
+	const cJSON *views = member(obj, sh->views);
+
+	if (!videos || !views)
+		return 0;
+	if (read_count(ans, sh->videos, videos, &out->videos, err, errsz) != 0 ||
+	    read_count(ans, sh->views, views, &out->views, err, errsz) != 0)
+		return -1;
+	out->shape = sh->id;
+	return 1;
+}
+
+static int find_counts(const struct answer *ans, struct scavio_counts *out,
+		       char *err, size_t errsz)
+{
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		int r = try_shape(ans, &shapes[i], out, err, errsz);
+
+		if (r != 0)
+			return r > 0 ? 0 : -1;
+	}
+	set_err(err, errsz, "answer has no video/view counts");
+	return -1;
+}
+
+char *scavio_request_body(const char *tag)
+{
+	cJSON *obj;
+	char *text = NULL;
+
+	if (!tag)
+		return NULL;
+	obj = cJSON_CreateObject();
+	if (obj && cJSON_AddStringToObject(obj, "hashtag_name", tag))
+		text = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	return text;
+}
+
+int scavio_parse(const char *body, size_t len, struct scavio_counts *out,
+		 char *err, size_t errsz)
+{
+	struct answer ans = { body, len, NULL };
+	cJSON *root;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	root = parse_json(body, len);
+	if (!root) {
+		set_err(err, errsz, "answer is not JSON");
+		return -1;
+	}
+	ans.root = root;
+	if (!cJSON_IsObject(root)) {
+		set_err(err, errsz, "answer is not a JSON object");
+		rc = -1;
+		goto cleanup;
+	}
+	read_credits(&ans, out);
+	rc = find_counts(&ans, out, err, errsz);
+cleanup:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int scavio_error_message(const char *body, size_t len, char *out, size_t outsz)
+{
+	cJSON *root = parse_json(body, len);
+	const cJSON *error = member(root, "error");
+	const cJSON *message = member(error, "message");
+	const char *msg = NULL;
+	int rc = -1;
+
+	/* Most answers nest the message; some send the text as "error" itself. */
+	if (cJSON_IsString(error))
+		msg = error->valuestring;
+	else if (cJSON_IsString(message))
+		msg = message->valuestring;
+	if (msg && *msg && outsz > 0) {
+		copy_line(out, outsz, msg, strlen(msg));
+		rc = 0;
+	}
+	cJSON_Delete(root);
+	return rc;
+}
