@@ -43,6 +43,14 @@ int parse_out_format(const char *cmd, const char *value, enum out_format *out);
  */
 char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE];
 
+/*
+ * The tags a command works on: every active one when argc is 0, else the
+ * named ones, each of which must be tracked. Returns 0, or an exit status
+ * after saying what is wrong. *tags is malloc'd.
+ */
+int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
+	      struct tag_info **tags, size_t *n);
+
 /* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
 int usage_error(const char *cmd, const char *usage);
 

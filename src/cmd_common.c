@@ -40,6 +40,50 @@ char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE]
 	return tags;
 }
 
+static bool listed(const struct tag_info *tags, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tags[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
+	      struct tag_info **tags, size_t *n)
+{
+	char (*names)[TAG_BUF_SIZE] = NULL;
+	const char **list;
+	int rc = EXIT_FAILURE;
+
+	*tags = NULL;
+	*n = 0;
+	if (argc > 0 && !(names = normalize_tags(argc, argv)))
+		return EXIT_USAGE;
+	list = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*list));
+	if (!list) {
+		error("out of memory");
+		goto cleanup;
+	}
+	for (int i = 0; i < argc; i++)
+		list[i] = names[i];
+	if (store_list_tags(ctx->st, list, (size_t)argc, tags, n)) {
+		error("%s: %s", cmd, store_error(ctx->st));
+		goto cleanup;
+	}
+	rc = 0;
+	for (int i = 0; i < argc && rc == 0; i++) {
+		if (!listed(*tags, *n, names[i])) {
+			error("%s: #%s is not tracked; add it with 'hashtrack add %s'",
+			      cmd, names[i], names[i]);
+			rc = EXIT_USAGE;
+		}
+	}
+cleanup:
+	free(list);
+	free(names);
+	return rc;
+}
+
 int usage_error(const char *cmd, const char *usage)
 {
 	fprintf(stderr, "%s", usage);

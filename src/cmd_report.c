@@ -236,29 +236,22 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct detect_config dc = ctx->cfg.detect;
 	enum out_format fmt = OUT_TABLE;
-	char (*names)[TAG_BUF_SIZE] = NULL;
-	const char **list = NULL;
 	struct report_row *rows = NULL;
 	struct tag_info *tags = NULL;
 	size_t n = 0;
-	int rc, nnames;
+	int rc;
 
 	if ((rc = parse_report_options(argc, argv, &fmt, &dc.window)) >= 0)
 		return rc;
-	nnames = argc - optind;
-	if (nnames > 0 && !(names = normalize_tags(nnames, argv + optind)))
-		return EXIT_USAGE;
+	rc = load_tags(ctx, "report", argc - optind, argv + optind, &tags, &n);
+	if (rc)
+		return rc;
 	rc = EXIT_FAILURE;
-	list = calloc(nnames > 0 ? (size_t)nnames : 1, sizeof(*list));
-	if (!list)
-		goto cleanup;
-	for (int i = 0; i < nnames; i++)
-		list[i] = names[i];
-	if (store_list_tags(ctx->st, list, (size_t)nnames, &tags, &n))
-		goto store_failed;
 	rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows)
+	if (!rows) {
+		error("out of memory");
 		goto cleanup;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (build_row(ctx, &dc, &tags[i], &rows[i]))
 			goto store_failed;
@@ -272,7 +265,5 @@ store_failed:
 cleanup:
 	free(rows);
 	free(tags);
-	free(list);
-	free(names);
 	return rc;
 }

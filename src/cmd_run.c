@@ -262,50 +262,6 @@ static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *ma
 	return pending;
 }
 
-static bool listed(const struct run *r, const char *name)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->tags[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-/* The tags to fetch: all tracked ones, or those named, which must be tracked. */
-static int select_tags(struct run *r, int argc, char **argv)
-{
-	char (*names)[TAG_BUF_SIZE] = NULL;
-	const char **list = NULL;
-	int rc = EXIT_USAGE;
-
-	if (argc > 0 && !(names = normalize_tags(argc, argv)))
-		return EXIT_USAGE;
-	list = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*list));
-	if (!list) {
-		error("out of memory");
-		rc = EXIT_FAILURE;
-		goto cleanup;
-	}
-	for (int i = 0; i < argc; i++)
-		list[i] = names[i];
-	if (store_list_tags(r->ctx->st, list, (size_t)argc, &r->tags, &r->n)) {
-		error("%s", store_error(r->ctx->st));
-		rc = EXIT_FAILURE;
-		goto cleanup;
-	}
-	rc = 0;
-	for (int i = 0; i < argc && rc == 0; i++) {
-		if (!listed(r, names[i])) {
-			error("run: #%s is not tracked; add it with 'hashtrack add %s'",
-			      names[i], names[i]);
-			rc = EXIT_USAGE;
-		}
-	}
-cleanup:
-	free(list);
-	free(names);
-	return rc;
-}
-
 static int parse_run_options(int argc, char **argv, bool *dry_run)
 {
 	static const struct option longopts[] = {
@@ -396,7 +352,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		if (lock < 0)
 			return error("%s", err), EXIT_FAILURE;
 	}
-	rc = select_tags(&r, argc - optind, argv + optind);
+	rc = load_tags(ctx, "run", argc - optind, argv + optind, &r.tags, &r.n);
 	if (rc)
 		goto cleanup;
 	/* Alerts left pending by earlier runs go first. */
