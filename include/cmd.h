@@ -31,6 +31,21 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
 
+/* Global options every command also takes after its name, e.g. `run -v`. */
+#define COMMON_OPTIONS \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "no-color", no_argument, NULL, 'C' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+struct option;
+
+/*
+ * getopt_long over a command's options (which include COMMON_OPTIONS),
+ * handling -q, -v and --no-color itself; returns the next other option.
+ */
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const struct option *longopts);
+
 /* Output formats a command may offer. */
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 

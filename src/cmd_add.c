@@ -21,19 +21,19 @@ static void add_help(void)
 }
 
 /* Parse the rule flags into *rules; returns the index of the first tag or -1. */
-static int parse_add_options(int argc, char **argv, struct tag_rules *rules, int *code)
+static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct tag_rules *rules, int *code)
 {
 	static const struct option longopts[] = {
 		{ "min-videos", required_argument, NULL, 'm' },
 		{ "video-growth", required_argument, NULL, 'g' },
 		{ "view-growth", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
+		COMMON_OPTIONS,
 		{ 0 },
 	};
 	int c;
 
 	*code = EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		switch (c) {
 		case 'm':
 			rules->has_min_new_videos = true;
@@ -73,7 +73,7 @@ int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct tag_rules rules = { 0 };
 	char (*tags)[TAG_BUF_SIZE];
-	int code, first = parse_add_options(argc, argv, &rules, &code);
+	int code, first = parse_add_options(ctx, argc, argv, &rules, &code);
 	int n = argc - first;
 	bool created;
 
@@ -116,14 +116,14 @@ int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "purge", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
+		COMMON_OPTIONS,
 		{ 0 },
 	};
 	char (*tags)[TAG_BUF_SIZE];
 	bool purge = false, found;
 	int c, code = EXIT_SUCCESS, n;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'p')
 			purge = true;
 		else if (c == 'h')

@@ -1,10 +1,28 @@
 /* cmd_common: small helpers every command file shares. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "msg.h"
+
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const struct option *longopts)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
+		if (c == 'q')
+			msg_verbosity = -1;
+		else if (c == 'v')
+			msg_verbosity = 1;
+		else if (c == 'C')
+			ctx->color = false;
+		else
+			return c;
+	}
+	return -1;
+}
 
 int parse_out_format(const char *cmd, const char *value, enum out_format *out)
 {

@@ -109,7 +109,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		COMMON_OPTIONS,
 		{ 0 },
 	};
 	enum out_format fmt = OUT_TABLE;
@@ -117,7 +117,7 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'f' && parse_out_format("list", optarg, &fmt) == 0)
 			continue;
 		if (c == 'h')

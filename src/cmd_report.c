@@ -204,19 +204,19 @@ static int print_rows(const struct report_row *rows, size_t n, enum out_format f
 	return rc ? error("out of memory") : 0;
 }
 
-static int parse_report_options(int argc, char **argv, enum out_format *fmt,
+static int parse_report_options(struct cmd_ctx *ctx, int argc, char **argv, enum out_format *fmt,
 				int64_t *window)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "window", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
+		COMMON_OPTIONS,
 		{ 0 },
 	};
 	char why[256];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'f' && parse_out_format("report", optarg, fmt) == 0)
 			continue;
 		if (c == 'f')
@@ -241,7 +241,7 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	int rc;
 
-	if ((rc = parse_report_options(argc, argv, &fmt, &dc.window)) >= 0)
+	if ((rc = parse_report_options(ctx, argc, argv, &fmt, &dc.window)) >= 0)
 		return rc;
 	rc = load_tags(ctx, "report", argc - optind, argv + optind, &tags, &n);
 	if (rc)

@@ -262,16 +262,16 @@ static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *ma
 	return pending;
 }
 
-static int parse_run_options(int argc, char **argv, bool *dry_run)
+static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *dry_run)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
+		COMMON_OPTIONS,
 		{ 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'n') {
 			*dry_run = true;
 		} else if (c == 'h') {
@@ -339,7 +339,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	char err[512];
 	int lock = -1, rc;
 
-	if ((rc = parse_run_options(argc, argv, &r.dry_run)) >= 0)
+	if ((rc = parse_run_options(ctx, argc, argv, &r.dry_run)) >= 0)
 		return rc;
 	if (!ctx->cfg.api_key || !*ctx->cfg.api_key) {
 		error("no API key; set SCAVIO_API_KEY or [api] key in the config file");
