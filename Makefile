@@ -1,6 +1,8 @@
 # hashtrack: one plain Makefile. `make`, `make check`, `make demo`.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/hashtrack
 CC      ?= cc
 O       ?= build
 PKGS     = libcurl sqlite3 libcjson inih
@@ -70,12 +72,16 @@ demo: deps
 	$(MAKE) all
 	sh tools/demo.sh
 
-install: hashtrack
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 hashtrack $(DESTDIR)$(BINDIR)/hashtrack
+install: $(O)/hashtrack
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
+	install -m 755 $(O)/hashtrack $(DESTDIR)$(BINDIR)/hashtrack
+	install -m 644 hashtrack.1 $(DESTDIR)$(MANDIR)/man1/hashtrack.1
+	install -m 644 config.example.ini README.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hashtrack
+	rm -f $(DESTDIR)$(BINDIR)/hashtrack $(DESTDIR)$(MANDIR)/man1/hashtrack.1
+	rm -f $(DESTDIR)$(DOCDIR)/config.example.ini $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan hashtrack

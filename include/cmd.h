@@ -17,6 +17,7 @@ enum {
 };
 
 struct cmd_ctx {
+	const char *flag_config, *flag_db;      /* -c and -d, for commands that load config themselves */
 	struct config cfg;
 	struct store *st;       /* open when the command needs the database */
 	bool color;             /* may use colour on stdout */
@@ -30,6 +31,7 @@ int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* Global options every command also takes after its name, e.g. `run -v`. */
 #define COMMON_OPTIONS \

@@ -30,6 +30,8 @@ struct config {
 
 	int64_t now;            /* the clock: HASHTRACK_NOW, else time() at load */
 	char *file;             /* the config file that was read, NULL for none */
+	unsigned file_mode;     /* its permission bits */
+	bool key_in_file;       /* the API key came from that file */
 };
 
 void config_init(struct config *cfg);
@@ -52,6 +54,9 @@ int config_read_env(struct config *cfg, char *err, size_t errsz);
  */
 int config_load(struct config *cfg, const char *flag_config, const char *flag_db,
 		char *err, size_t errsz);
+
+/* The API key sits in a config file that group or others may read. */
+bool config_key_exposed(const struct config *cfg);
 
 /* A percentage: a finite number >= 0 (0 turns the rule off). Returns 0 or -1. */
 int config_parse_percent(const char *s, double *out);

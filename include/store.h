@@ -109,4 +109,10 @@ int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
 int store_set_meta(struct store *st, const char *key, int64_t value);
 int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
 
+/* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
+int store_schema_version(struct store *st, int *version);
+int store_integrity(struct store *st, char *out, size_t outsz);
+/* The SQLite library version, for --version. */
+const char *store_sqlite_version(void);
+
 #endif

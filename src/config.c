@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "config.h"
@@ -84,6 +85,7 @@ typedef int (*setter)(struct config *cfg, const char *v, char *err, size_t n);
 static int set_key(struct config *cfg, const char *v, char *err, size_t n)
 {
 	(void)err; (void)n;
+	cfg->key_in_file = *v != '\0';
 	return replace_string(&cfg->api_key, v);
 }
 
@@ -268,6 +270,7 @@ int config_read_file(struct config *cfg, const char *path, bool must_exist,
 {
 	struct ini_ctx ctx = { .cfg = cfg };
 	FILE *f = fopen(path, "r");
+	struct stat sb;
 	int line;
 
 	if (!f) {
@@ -276,6 +279,8 @@ int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		snprintf(err, errsz, "cannot read config '%s': %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &sb) == 0)
+		cfg->file_mode = sb.st_mode & 07777;
 	line = ini_parse_file(f, on_ini_pair, &ctx);
 	fclose(f);
 	if (line != 0) {
@@ -284,6 +289,11 @@ int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		return -1;
 	}
 	return replace_string(&cfg->file, path);
+}
+
+bool config_key_exposed(const struct config *cfg)
+{
+	return cfg->file && cfg->key_in_file && (cfg->file_mode & 044);
 }
 
 static int env_string(char **field, const char *name)

@@ -1,13 +1,16 @@
 /* main: global options, configuration, the command table and its one runner. */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "fetch.h"
 #include "msg.h"
 
 #define NEEDS_STORE 1
+#define OWN_CONFIG 2    /* the command loads (and judges) the configuration itself */
 
 static const struct command {
 	const char *name;
@@ -20,6 +23,7 @@ static const struct command {
 	{ "list", cmd_list, NEEDS_STORE, "tracked hashtags with their rules and last snapshot" },
 	{ "run", cmd_run, NEEDS_STORE, "the cron job: fetch, store, compare, alert" },
 	{ "report", cmd_report, NEEDS_STORE, "growth of every tracked hashtag over the window" },
+	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
 };
 
 static const char usage_text[] =
@@ -39,6 +43,12 @@ static void print_help(void)
 	       "  -h, --help         this help; COMMAND --help for a command's\n"
 	       "  -V, --version      version and library versions\n"
 	       "\nexample:\n  hashtrack add vibecoding && hashtrack run && hashtrack report\n");
+}
+
+static void print_version(void)
+{
+	printf("hashtrack %s\nlibcurl %s, SQLite %s, cJSON %s\n", HASHTRACK_VERSION,
+	       fetch_curl_version(), store_sqlite_version(), cJSON_Version());
 }
 
 static const struct command *find_command(const char *name)
@@ -78,7 +88,7 @@ static int parse_globals(int argc, char **argv, struct globals *g, int *exit_cod
 		case 'v': msg_verbosity = 1; break;
 		case 'C': g->no_color = true; break;
 		case 'h': print_help(); *exit_code = EXIT_SUCCESS; return -1;
-		case 'V': printf("hashtrack %s\n", HASHTRACK_VERSION); *exit_code = EXIT_SUCCESS; return -1;
+		case 'V': print_version(); *exit_code = EXIT_SUCCESS; return -1;
 		default: fputs(usage_text, stderr); *exit_code = EXIT_USAGE; return -1;
 		}
 	}
@@ -137,8 +147,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	config_init(&ctx.cfg);
+	ctx.flag_config = g.config;
+	ctx.flag_db = g.db;
+	ctx.stdout_tty = isatty(STDOUT_FILENO);
+	ctx.color = ctx.stdout_tty && !g.no_color && !(no_color && *no_color);
 	optind = 0;     /* the command parses its own options from argv[at] on */
-	if (wants_help(argc - at, argv + at)) {
+	if (wants_help(argc - at, argv + at) || (cmd->needs & OWN_CONFIG)) {
 		code = cmd->fn(&ctx, argc - at, argv + at);
 		goto cleanup;
 	}
@@ -146,8 +160,9 @@ int main(int argc, char **argv)
 		error("%s", err);
 		goto cleanup;
 	}
-	ctx.stdout_tty = isatty(STDOUT_FILENO);
-	ctx.color = ctx.stdout_tty && !g.no_color && !(no_color && *no_color);
+	if (config_key_exposed(&ctx.cfg))
+		warn("'%s' holds the API key and others can read it; run 'chmod 600 %s'",
+		     ctx.cfg.file, ctx.cfg.file);
 	code = EXIT_FAILURE;
 	if ((cmd->needs & NEEDS_STORE) && open_store(&ctx))
 		goto cleanup;

@@ -164,7 +164,7 @@ static int make_parent_dirs(const char *path, char *err, size_t errsz)
 	return rc;
 }
 
-static int schema_version(struct store *st, int *version)
+int store_schema_version(struct store *st, int *version)
 {
 	sqlite3_stmt *stmt = prepare(st, "PRAGMA user_version");
 
@@ -184,7 +184,7 @@ static int migrate(struct store *st)
 	char sql[64];
 	int version = 0;
 
-	if (store_begin(st) || schema_version(st, &version))
+	if (store_begin(st) || store_schema_version(st, &version))
 		goto fail;
 	if (version > STORE_SCHEMA_VERSION) {
 		fail(st, "database schema version %d is newer than this hashtrack "
@@ -692,4 +692,24 @@ int store_get_meta(struct store *st, const char *key, int64_t *value, bool *foun
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail_db(st, "read meta");
 	return 0;
+}
+
+int store_integrity(struct store *st, char *out, size_t outsz)
+{
+	sqlite3_stmt *stmt = prepare(st, "PRAGMA integrity_check(1)");
+
+	if (!stmt)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return fail_db(st, "integrity check");
+	}
+	copy_text(out, outsz, stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+const char *store_sqlite_version(void)
+{
+	return sqlite3_libversion();
 }

@@ -16,6 +16,7 @@ need libcjson libcjson-dev
 need inih libinih-dev
 need cmocka libcmocka-dev
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"    # man page lint
 
 [ -z "$missing" ] && exit 0
 

@@ -1,0 +1,273 @@
+/* cmd_doctor: one line per check, ok/warn/fail; exit 0 only when nothing failed. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "fetch.h"
+#include "msg.h"
+#include "scavio.h"
+#include "timefmt.h"
+
+static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
+
+/* Credits below this many runs' worth (tags x 4 runs a day x 7 days) draw a warning. */
+#define CREDIT_DAYS 7
+
+static void doctor_help(void)
+{
+	printf("%s\nCheck the configuration, the API key (shown masked), the database and its\n"
+	       "integrity, the webhook, the tracked tags, the last run and the credits\n"
+	       "left, one line each: ok, warn or fail. Exit status 0 when nothing failed.\n\n"
+	       "  --online   also make one real API call with the first tracked tag\n\n"
+	       "example:\n  hashtrack doctor --online\n", doctor_usage);
+}
+
+enum level { OK, WARN, FAIL };
+
+struct doctor {
+	struct cmd_ctx *ctx;
+	int failures;
+	int64_t ntags;
+	char first_tag[TAG_BUF_SIZE];
+};
+
+__attribute__((format(printf, 4, 5)))
+static void check(struct doctor *d, enum level level, const char *what, const char *fmt, ...)
+{
+	static const char *const names[] = { "ok", "warn", "fail" };
+	va_list ap;
+
+	if (level == FAIL)
+		d->failures++;
+	printf("%-4s  %-10s ", names[level], what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int check_config(struct doctor *d)
+{
+	struct config *cfg = &d->ctx->cfg;
+	char err[CONFIG_ERR_SIZE];
+
+	if (config_load(cfg, d->ctx->flag_config, d->ctx->flag_db, err, sizeof(err))) {
+		check(d, FAIL, "config", "%s", err);
+		return -1;
+	}
+	if (cfg->file)
+		check(d, OK, "config", "'%s' is valid", cfg->file);
+	else
+		check(d, WARN, "config", "no config file; built-in defaults and environment in use");
+	if (config_key_exposed(cfg))
+		check(d, WARN, "config", "'%s' holds the API key and others can read it; "
+		      "run 'chmod 600 %s'", cfg->file, cfg->file);
+	return 0;
+}
+
+static void check_key(struct doctor *d)
+{
+	const char *key = d->ctx->cfg.api_key;
+
+	if (!key || !*key) {
+		check(d, FAIL, "api key", "missing; set SCAVIO_API_KEY or [api] key");
+		return;
+	}
+	/* never more than the first four characters */
+	check(d, OK, "api key", "%.4s%s (%zu characters)", key, strlen(key) > 4 ? "..." : "",
+	      strlen(key));
+}
+
+static void check_webhook(struct doctor *d)
+{
+	static const char *const formats[] = { "slack", "discord", "json" };
+	const struct config *cfg = &d->ctx->cfg;
+
+	const char *host, *path;
+
+	if (cfg->webhook && *cfg->webhook) {
+		/* a webhook's path is its secret (Slack, Discord): show scheme and host only */
+		host = strstr(cfg->webhook, "://");
+		path = host ? strchr(host + 3, '/') : NULL;
+		check(d, OK, "webhook", "%s alerts to %.*s/...", formats[cfg->alert_format],
+		      path ? (int)(path - cfg->webhook) : (int)strlen(cfg->webhook), cfg->webhook);
+	}
+	else
+		check(d, WARN, "webhook", "none; alerts are recorded, not sent "
+		      "(set HASHTRACK_WEBHOOK or [alert] webhook)");
+}
+
+static void check_schema(struct doctor *d)
+{
+	struct store *st = d->ctx->st;
+	char result[256];
+	int version;
+
+	if (store_schema_version(st, &version))
+		check(d, FAIL, "schema", "%s", store_error(st));
+	else
+		check(d, OK, "schema", "version %d", version);
+	if (store_integrity(st, result, sizeof(result)))
+		check(d, FAIL, "integrity", "%s", store_error(st));
+	else if (strcmp(result, "ok") != 0)
+		check(d, FAIL, "integrity", "%s; restore the database from a backup", result);
+	else
+		check(d, OK, "integrity", "ok");
+}
+
+static void check_tags(struct doctor *d)
+{
+	struct tag_info *tags;
+	size_t n;
+
+	if (store_list_tags(d->ctx->st, NULL, 0, &tags, &n)) {
+		check(d, FAIL, "hashtags", "%s", store_error(d->ctx->st));
+		return;
+	}
+	d->ntags = (int64_t)n;
+	if (n)
+		snprintf(d->first_tag, sizeof(d->first_tag), "%s", tags[0].name);
+	free(tags);
+	if (n)
+		check(d, OK, "hashtags", "%zu tracked", n);
+	else
+		check(d, WARN, "hashtags", "none tracked; add one with 'hashtrack add TAG'");
+}
+
+static void check_last_run(struct doctor *d)
+{
+	const struct config *cfg = &d->ctx->cfg;
+	char when[TIME_BUF_SIZE], age[32];
+	int64_t last;
+	bool found;
+
+	if (store_get_meta(d->ctx->st, "last_run", &last, &found)) {
+		check(d, FAIL, "last run", "%s", store_error(d->ctx->st));
+		return;
+	}
+	if (!found) {
+		check(d, WARN, "last run", "never; schedule 'hashtrack run' (see README)");
+		return;
+	}
+	time_format(last, when);
+	duration_format(cfg->now - last, age, sizeof(age));
+	/* two windows without a run means the schedule is not running */
+	check(d, cfg->now - last > 2 * cfg->detect.window ? WARN : OK, "last run",
+	      "%s (%s ago)", when, age);
+}
+
+static void check_credits(struct doctor *d)
+{
+	int64_t credits, low = d->ntags * 4 * CREDIT_DAYS;
+	bool found;
+
+	if (store_get_meta(d->ctx->st, "credits_remaining", &credits, &found)) {
+		check(d, FAIL, "credits", "%s", store_error(d->ctx->st));
+	} else if (!found) {
+		check(d, OK, "credits", "not reported by the API yet");
+	} else if (credits < low) {
+		check(d, WARN, "credits", "%" PRId64 " left, under a week of runs for %" PRId64
+		      " tags; top up your Scavio credits", credits, d->ntags);
+	} else {
+		check(d, OK, "credits", "%" PRId64 " left", credits);
+	}
+}
+
+struct online {
+	struct doctor *d;
+	const char *tag;
+};
+
+static int on_online_answer(void *user, const struct fetch_result *r)
+{
+	struct online *o = user;
+	struct scavio_counts counts;
+	char why[256], videos[32];
+
+	if (r->kind != FETCH_OK) {
+		if (r->http_status)
+			check(o->d, FAIL, "online", "API answered %ld for #%s", r->http_status, o->tag);
+		else
+			check(o->d, FAIL, "online", "#%s: %s", o->tag, r->error);
+	} else if (scavio_parse(r->body, r->len, &counts, why, sizeof(why))) {
+		check(o->d, FAIL, "online", "#%s: %s", o->tag, why);
+	} else {
+		fmt_thousands(counts.videos, videos, sizeof(videos));
+		check(o->d, OK, "online", "#%s has %s videos (response shape %d)", o->tag, videos,
+		      counts.shape);
+	}
+	return 0;
+}
+
+static void check_online(struct doctor *d)
+{
+	const struct config *cfg = &d->ctx->cfg;
+	struct online o = { .d = d, .tag = d->first_tag[0] ? d->first_tag : "tiktok" };
+	struct fetch_options opt = {
+		.url = cfg->api_url, .api_key = cfg->api_key,
+		.user_agent = "hashtrack/" HASHTRACK_VERSION, .timeout = cfg->timeout,
+		.concurrency = 1, .retries = 0,
+	};
+	char err[256];
+
+	if (!cfg->api_key || !*cfg->api_key)
+		return;
+	if (fetch_all(&opt, &o.tag, 1, on_online_answer, &o, err, sizeof(err)) < 0)
+		check(d, FAIL, "online", "%s", err);
+}
+
+static void check_database(struct doctor *d)
+{
+	struct cmd_ctx *ctx = d->ctx;
+	char err[STORE_ERR_SIZE + 64];
+	struct stat sb;
+
+	if (stat(ctx->cfg.db_path, &sb) != 0) {
+		check(d, WARN, "database", "'%s' does not exist yet; 'hashtrack add' creates it",
+		      ctx->cfg.db_path);
+		return;
+	}
+	if (store_open(ctx->cfg.db_path, &ctx->st, err, sizeof(err))) {
+		check(d, FAIL, "database", "%s", err);
+		return;
+	}
+	check(d, OK, "database", "'%s' opens", ctx->cfg.db_path);
+	check_schema(d);
+	check_tags(d);
+	check_last_run(d);
+	check_credits(d);
+}
+
+int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "online", no_argument, NULL, 'o' },
+		COMMON_OPTIONS,
+		{ 0 },
+	};
+	struct doctor d = { .ctx = ctx };
+	bool online = false;
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'o')
+			online = true;
+		else if (c == 'h')
+			return doctor_help(), EXIT_SUCCESS;
+		else
+			return usage_error("doctor", doctor_usage);
+	}
+	if (check_config(&d) == 0) {
+		check_key(&d);
+		check_webhook(&d);
+		check_database(&d);
+		if (online)
+			check_online(&d);
+	}
+	return d.failures ? EXIT_FAILURE : EXIT_SUCCESS;
+}
