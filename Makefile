@@ -26,7 +26,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan unit integration demo clean install uninstall
+.PHONY: all deps check check-asan check-valgrind unit demo fuzz lint clean install uninstall
 
 all: hashtrack
 
@@ -68,6 +68,24 @@ check-asan: deps
 	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		sh tests/run.sh build-asan
 
+# The integration tests with every hashtrack process under valgrind (slow; not in CI).
+check-valgrind: deps
+	$(MAKE) all unit
+	HASHTRACK_VALGRIND=1 sh tests/run.sh $(O)
+
+# libFuzzer targets, FUZZ_SECONDS each (default 60).
+fuzz:
+	@sh tools/deps.sh fuzz
+	sh tools/fuzz.sh
+
+LINT_FLAGS = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
+
+lint:
+	@sh tools/deps.sh lint
+	cppcheck --enable=warning,portability --error-exitcode=1 --inline-suppr -q \
+		$(LINT_FLAGS) src/*.c
+	clang-tidy --quiet src/*.c -- $(LINT_FLAGS)
+
 demo: deps
 	$(MAKE) all
 	sh tools/demo.sh
@@ -84,4 +102,4 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:
-	rm -rf build build-asan hashtrack
+	rm -rf build build-asan build-fuzz hashtrack

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alert.h"
 #include "detect.h"
@@ -43,6 +44,10 @@ void config_release(struct config *cfg);
  */
 int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		     char *err, size_t errsz);
+
+/* The same for an open stream; name is what errors call it. */
+int config_read_stream(struct config *cfg, FILE *f, const char *name,
+		       char *err, size_t errsz);
 
 /* Apply SCAVIO_API_KEY, HASHTRACK_API_URL, HASHTRACK_DB, HASHTRACK_WEBHOOK, HASHTRACK_NOW. */
 int config_read_env(struct config *cfg, char *err, size_t errsz);

@@ -265,13 +265,26 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 	return 0;
 }
 
+int config_read_stream(struct config *cfg, FILE *f, const char *name,
+		       char *err, size_t errsz)
+{
+	struct ini_ctx ctx = { .cfg = cfg };
+	int line = ini_parse_file(f, on_ini_pair, &ctx);
+
+	if (line != 0) {
+		snprintf(err, errsz, "%s:%d: %s", name, line,
+			 ctx.msg[0] ? ctx.msg : "malformed line; expected 'key = value' or '[section]'");
+		return -1;
+	}
+	return 0;
+}
+
 int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		     char *err, size_t errsz)
 {
-	struct ini_ctx ctx = { .cfg = cfg };
 	FILE *f = fopen(path, "r");
 	struct stat sb;
-	int line;
+	int rc;
 
 	if (!f) {
 		if (errno == ENOENT && !must_exist)
@@ -281,13 +294,10 @@ int config_read_file(struct config *cfg, const char *path, bool must_exist,
 	}
 	if (fstat(fileno(f), &sb) == 0)
 		cfg->file_mode = sb.st_mode & 07777;
-	line = ini_parse_file(f, on_ini_pair, &ctx);
+	rc = config_read_stream(cfg, f, path, err, errsz);
 	fclose(f);
-	if (line != 0) {
-		snprintf(err, errsz, "%s:%d: %s", path, line,
-			 ctx.msg[0] ? ctx.msg : "malformed line; expected 'key = value' or '[section]'");
+	if (rc)
 		return -1;
-	}
 	return replace_string(&cfg->file, path);
 }
 

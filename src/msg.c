@@ -6,6 +6,7 @@
 
 int msg_verbosity;
 
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	fputs("hashtrack: ", stderr);

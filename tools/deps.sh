@@ -18,6 +18,19 @@ need cmocka libcmocka-dev
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"    # man page lint
 
+# Optional groups, for `make fuzz` and `make lint` only.
+case "${1:-}" in
+fuzz)
+	command -v clang >/dev/null 2>&1 || missing="$missing clang"
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+		missing="$missing libclang-rt-14-dev"
+	;;
+lint)
+	command -v cppcheck >/dev/null 2>&1 || missing="$missing cppcheck"
+	command -v clang-tidy >/dev/null 2>&1 || missing="$missing clang-tidy"
+	;;
+esac
+
 [ -z "$missing" ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends$missing"

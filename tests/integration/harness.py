@@ -257,7 +257,12 @@ class HashtrackTest(unittest.TestCase):
         return env
 
     def _argv(self, args):
-        return [str(self.bin)] + [str(a) for a in args]
+        # make check-valgrind: every hashtrack process under memcheck; an error
+        # or a definite leak turns into exit status 99, which no test expects
+        prefix = (["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                   "--errors-for-leak-kinds=definite"]
+                  if os.environ.get("HASHTRACK_VALGRIND") else [])
+        return prefix + [str(self.bin)] + [str(a) for a in args]
 
     def ht(self, *args, now=None, stdin=None, env_extra=None, timeout=RUN_TIMEOUT):
         """Run hashtrack; returns a text CompletedProcess (stdout is a pipe)."""
