@@ -252,7 +252,7 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (strcmp(keys[i].section, section) || strcmp(keys[i].key, key))
+		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].key, key) != 0)
 			continue;
 		why[0] = '\0';
 		if (keys[i].set(ctx->cfg, value, why, sizeof(why)) == 0)
