@@ -41,16 +41,22 @@ struct fetch_result {
 	long http_status;       /* 0 when no answer came */
 	const char *body;       /* valid during the callback only; NUL terminated */
 	size_t len;
-	int attempts;
-	char error[256];        /* transport error, when kind says so */
+	const char *content_type; /* the answer's Content-Type, "" when none */
+	int attempts;           /* tries made, so attempts - 1 retries */
+	char error[128];        /* no usable answer: the cause, "no answer within 30s" */
+	char detail[256];       /* and libcurl's own words, when it had any */
 };
 
 /* Called as each tag finishes, in completion order. Non-zero stops everything. */
 typedef int (*fetch_done_fn)(void *ctx, const struct fetch_result *r);
 
 /*
- * Fetch every tag. Returns 0 when all were attempted, 1 when a callback
- * stopped the run, -1 on a setup failure (reason in err).
+ * Fetch every tag. Retries, waits and the run's pacing follow retry.h's
+ * retry_decide(): a 429 holds every start and slows the rest of the run to
+ * one request in flight; a retry of one tag never holds up the others
+ * otherwise. Returns 0 when all were attempted, 1 when a callback stopped
+ * the run (transfers still in flight are abandoned, nothing new starts),
+ * -1 on a setup failure (reason in err).
  */
 int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n,
 	      fetch_done_fn done, void *ctx, char *err, size_t errsz);

@@ -1,4 +1,9 @@
-/* retry: the one place that decides whether and when a request is tried again. Pure. */
+/*
+ * retry: the one place that decides whether, when and how fast requests are
+ * tried again, for the API and for the webhook. Pure: the caller passes the
+ * wall clock (`now`, epoch seconds) and a random number, and applies the
+ * decisions; nothing here sleeps or reads a clock.
+ */
 #ifndef HASHTRACK_RETRY_H
 #define HASHTRACK_RETRY_H
 
@@ -8,27 +13,112 @@
 
 #include "fetch.h"
 
-#define RETRY_BASE_MS 500
-#define RETRY_CAP_MS (120 * 1000)
+#define RETRY_BASE_MS 500               /* first backoff ceiling; doubles per attempt */
+#define RETRY_CAP_MS (120 * 1000)       /* no wait, hinted or not, is longer */
+#define RETRY_SLOW_MIN_US 1000000       /* slowed down with no limit reported: >= 1 s apart */
+#define RETRY_WINDOW_S 60               /* X-RateLimit-Limit without ";w=": per minute */
+#define RETRY_RESET_DELTA_MAX 1000000000 /* X-RateLimit-Reset above this is an epoch time */
+#define RETRY_HOOK_MAX_WAITS 3          /* webhook 429s honoured per alert and run */
+
+/*
+ * What an answer's headers say about waiting. Every field is -1 when the
+ * header was absent or unreadable. Waits are milliseconds from the moment
+ * the header was read, already capped at RETRY_CAP_MS.
+ */
+struct retry_hints {
+	int64_t retry_after_ms; /* Retry-After: delta-seconds or an HTTP-date */
+	int64_t reset_ms;       /* X-RateLimit-Reset: delta-seconds, or epoch seconds
+				   when above RETRY_RESET_DELTA_MAX */
+	int64_t remaining;      /* X-RateLimit-Remaining */
+	int64_t limit;          /* X-RateLimit-Limit: requests per window_s */
+	int64_t window_s;       /* its "w=" parameter ("10, 10;w=1"), else RETRY_WINDOW_S */
+};
+
+void retry_hints_init(struct retry_hints *h);
+
+/*
+ * Feed one raw header line (n bytes, not NUL terminated, as libcurl hands
+ * them over). A status line ("HTTP/...") starts a new answer and clears the
+ * hints; returns true when the line was one of the headers above.
+ */
+bool retry_hints_header(struct retry_hints *h, const char *line, size_t n, int64_t now);
+
+/* Retry-After: delta-seconds or an HTTP-date (all three forms); ms from now, capped; -1 unreadable. */
+int64_t retry_after_parse(const char *value, int64_t now);
+/* X-RateLimit-Reset: ms from now, capped (a time in the past is 0); -1 unreadable. */
+int64_t retry_reset_parse(const char *value, int64_t now);
+/* An HTTP-date (RFC 9110 5.6.7: IMF-fixdate, RFC 850, asctime) as epoch seconds; -1 if not one. */
+int64_t retry_http_date(const char *value);
 
 /* Whether a failure of this kind is worth another attempt. */
 bool retry_is_retryable(enum fetch_kind kind);
 
 /*
  * Milliseconds to wait before attempt number `attempt` + 1 (attempt >= 1):
- * the server's hint when it gave one (retry_after_ms >= 0), else exponential
+ * the server's hint when it gave one (hint_ms >= 0), else exponential
  * backoff with full jitter (random in [0, base * 2^(attempt-1)]); capped at
  * RETRY_CAP_MS either way. `random` is a uniformly random 32-bit value.
  */
-int64_t retry_delay_ms(int attempt, int64_t retry_after_ms, uint32_t random);
+int64_t retry_delay_ms(int attempt, int64_t hint_ms, uint32_t random);
 
-/* Retry-After as delta-seconds; -1 when absent or not a number. */
-int64_t retry_after_ms_parse(const char *value);
+/* The run's pacing of new requests, which a 429 changes for the rest of the run. */
+struct retry_pace {
+	int64_t interval_us;    /* between two starts; 0 = no limit */
+	bool slow;              /* slowed down after a 429: one request in flight */
+};
+
+/* One finished API attempt, as the policy needs to see it. */
+struct retry_answer {
+	enum fetch_kind kind;
+	struct retry_hints hints;
+	int attempts;           /* tries of this tag so far, this one included */
+	int charged;            /* retries of this tag already counted against `retries` */
+	int retries;            /* the configured allowance */
+	bool started_slow;      /* this try started after the run slowed down */
+	uint32_t random;
+};
+
+struct retry_plan {
+	bool retry;             /* try the tag again, no sooner than delay_ms from now */
+	bool charged;           /* that retry counts against `retries` */
+	int64_t delay_ms;
+	int64_t hold_ms;        /* no request of the run starts sooner than this; 0: none */
+	struct retry_pace pace; /* the pacing from now on */
+};
 
 /*
- * If the raw header line (n bytes, not NUL terminated) is Retry-After, store
- * its value in *ms and return true.
+ * The whole API retry policy for one answer:
+ * - 429, 5xx, timeouts and connection errors are retried with the server's
+ *   hint (Retry-After, else X-RateLimit-Reset when the answer is a 429 or
+ *   says Remaining: 0), else exponential backoff with full jitter.
+ * - Any answer with X-RateLimit-Remaining: 0 holds every start until its reset.
+ * - A 429 holds every start until its wait is over, and slows the run: one
+ *   request in flight, spaced window/limit apart when X-RateLimit-Limit says
+ *   so, else twice the current interval and at least RETRY_SLOW_MIN_US; a
+ *   429 on a request started after the slowdown doubles the interval again.
+ *   Without a hint, a 429's wait is at least that new interval.
+ * - A 429 to a request that started before the run slowed down is our own
+ *   pacing's fault: its retry is free, so a `rate` set too high costs time,
+ *   never tags. Every other retry counts against `retries`.
  */
-bool retry_after_header(const char *line, size_t n, int64_t *ms);
+void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
+		  struct retry_plan *out);
+
+/* What to do after one webhook POST. */
+enum retry_hook_action {
+	RETRY_HOOK_SENT,        /* 2xx: the alert is delivered */
+	RETRY_HOOK_RESEND,      /* 429: wait delay_ms, then send the same alert again */
+	RETRY_HOOK_NEXT,        /* the alert itself was refused (400, 413, 422): go on */
+	RETRY_HOOK_STOP,        /* the webhook is unavailable: keep the rest for the next run */
+};
+
+/*
+ * status 0 means no answer (timeout, connection error). A 429 is honoured
+ * RETRY_HOOK_MAX_WAITS times per alert (waits: how many so far), waiting
+ * Retry-After, else backoff of at least one second (Slack allows about one
+ * message per second); after that the webhook counts as unavailable.
+ */
+enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,
+					 uint32_t random, int64_t *delay_ms);
 
 #endif

@@ -2,6 +2,7 @@
  * cmd_run: the cron job. Data flows one way:
  * tags -> requests -> counts -> snapshot + verdict -> alerts -> delivery.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ struct run {
 	size_t done, stored, failed, alerts;
 	bool has_credits;
 	int64_t credits;
+	char fatal[1024];        /* why the API stopped the whole run, naming the tag */
 };
 
 static void show_progress(const struct run *r, bool last)
@@ -146,14 +148,54 @@ done:
 	return rc;
 }
 
+/* " after 3 retries", or "" for a first attempt. */
+static void retried(const struct fetch_result *res, char *buf, size_t bufsz)
+{
+	int n = res->attempts - 1;
+
+	if (n <= 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, bufsz, " after %d retr%s", n, n == 1 ? "y" : "ies");
+}
+
+/* An answer that is not JSON at all: empty, or an HTML page from a proxy. */
+static bool looks_like_json(const char *body, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace((unsigned char)body[i]))
+		i++;
+	return i < len && (body[i] == '{' || body[i] == '[');
+}
+
+/* "an empty body", "a text/html answer": what came instead of JSON. */
+static void what_came(const struct fetch_result *res, char *buf, size_t bufsz)
+{
+	const char *ct = res->content_type;
+	size_t n = strcspn(ct, "; ");
+
+	if (res->len == 0 || strspn(res->body, " \t\r\n") == res->len)
+		snprintf(buf, bufsz, "an empty body");
+	else if (n > 0 && n < 64)
+		snprintf(buf, bufsz, "a %.*s answer", (int)n, ct);
+	else
+		snprintf(buf, bufsz, "an answer");
+}
+
 static void take_counts(struct run *r, const struct tag_info *t, const struct fetch_result *res)
 {
 	struct scavio_counts counts;
 	struct snapshot cur;
-	char why[512];
+	char why[512], came[96];
 	int rc;
 
 	if (scavio_parse(res->body, res->len, &counts, why, sizeof(why))) {
+		if (!looks_like_json(res->body, res->len)) {
+			what_came(res, came, sizeof(came));
+			snprintf(why, sizeof(why), "API answered %ld with %s, not JSON",
+				 res->http_status, came);
+		}
 		tag_failed(r, t->name, TAG_ERROR, why);
 		return;
 	}
@@ -170,29 +212,41 @@ static void take_counts(struct run *r, const struct tag_info *t, const struct fe
 		tag_failed(r, t->name, TAG_ERROR, rc > 0 ? why : store_error(r->ctx->st));
 }
 
-/* What to tell the user when the API refuses the whole run. */
+/* What to do when the API refuses the whole run. */
 static const char *fatal_advice(enum fetch_kind kind)
 {
 	switch (kind) {
-	case FETCH_AUTH: return "the API rejected the key (401); check SCAVIO_API_KEY or [api] key";
-	case FETCH_CREDITS: return "the API key is out of credits (402); top up your Scavio credits";
-	default: return "the API key lacks TikTok access (403); enable it in your Scavio plan";
+	case FETCH_AUTH:
+		return "the API key was rejected: check SCAVIO_API_KEY or [api] key";
+	case FETCH_CREDITS:
+		return "the API key has no credits left: top up your Scavio credits, then run again";
+	default:
+		return "the API key may not use this endpoint: check its plan and permissions with Scavio";
 	}
 }
 
+/* One line on why a request failed: the cause, the retries, the API's own words. */
 static void describe_answer(const struct fetch_result *res, char *why, size_t whysz)
 {
-	char api_msg[256];
-	const char *retried = res->attempts > 1 ? " after retries" : "";
+	char api_msg[256], again[32], came[96];
 
-	if (res->http_status == 0)
-		snprintf(why, whysz, "%s%s", res->error, retried);
-	else if (scavio_error_message(res->body, res->len, api_msg, sizeof(api_msg)) == 0)
-		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, retried, api_msg);
-	else if (res->error[0])
-		snprintf(why, whysz, "API answered %ld: %s", res->http_status, res->error);
-	else
-		snprintf(why, whysz, "API answered %ld%s", res->http_status, retried);
+	retried(res, again, sizeof(again));
+	if (res->http_status == 0) {
+		if (res->detail[0])
+			snprintf(why, whysz, "%s%s (%s)", res->error, again, res->detail);
+		else
+			snprintf(why, whysz, "%s%s", res->error, again);
+	} else if (scavio_error_message(res->body, res->len, api_msg, sizeof(api_msg)) == 0) {
+		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, again, api_msg);
+	} else if (res->error[0]) {
+		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, again, res->error);
+	} else if (res->len > 0 && !looks_like_json(res->body, res->len)) {
+		what_came(res, came, sizeof(came));
+		snprintf(why, whysz, "API answered %ld%s with %s, not JSON", res->http_status,
+			 again, came);
+	} else {
+		snprintf(why, whysz, "API answered %ld%s", res->http_status, again);
+	}
 }
 
 static int on_fetched(void *user, const struct fetch_result *res)
@@ -207,7 +261,8 @@ static int on_fetched(void *user, const struct fetch_result *res)
 		take_counts(r, t, res);
 	} else if (fetch_kind_is_fatal(res->kind)) {
 		describe_answer(res, why, sizeof(why));
-		error("%s (%s); stopping the run", fatal_advice(res->kind), why);
+		snprintf(r->fatal, sizeof(r->fatal), "#%s: %s; %s", t->name, why,
+			 fatal_advice(res->kind));
 		r->failed++;
 		stop = 1;
 	} else if (res->kind == FETCH_NOT_FOUND) {
@@ -221,45 +276,110 @@ static int on_fetched(void *user, const struct fetch_result *res)
 	return stop;
 }
 
+/* One delivery round: the pending alerts with an id above after_id. */
+struct outbox {
+	struct cmd_ctx *ctx;
+	const struct alert_row *rows;   /* the round's alerts, in payload order */
+	size_t pending;                 /* still pending after the round */
+};
+
+/* Record each outcome at once: a crash later in the round loses no "sent". */
+static int on_delivered(void *user, size_t i, const struct delivery *d)
+{
+	struct outbox *o = user;
+	const struct alert_row *row = &o->rows[i];
+	struct store *st = o->ctx->st;
+
+	if (d->sent) {
+		note("#%s: alert delivered", row->tag);
+	} else {
+		o->pending++;
+		error("#%s: alert not delivered: %s%s; it stays pending for the next run",
+		      row->tag, d->error, d->tried ? "" : " for an earlier alert");
+	}
+	if (d->tried && store_alert_attempt(st, row->id, d->sent, o->ctx->cfg.now,
+					    d->sent ? NULL : d->error))
+		error("#%s: %s", row->tag, store_error(st));
+	return 0;
+}
+
+/* POST rows[0..n) through deliver_all; returns how many stay pending. */
+static size_t send_alerts(struct cmd_ctx *ctx, const struct alert_row *rows, size_t n)
+{
+	struct outbox o = { .ctx = ctx, .rows = rows };
+	char **payloads = calloc(n, sizeof(*payloads));
+
+	if (!payloads) {
+		error("out of memory; %zu alerts stay pending for the next run", n);
+		return n;
+	}
+	for (size_t i = 0; i < n; i++)
+		payloads[i] = alert_payload(ctx->cfg.alert_format, &rows[i].a);
+	if (deliver_all(ctx->cfg.webhook, (const char *const *)payloads, n, ctx->cfg.timeout,
+			on_delivered, &o)) {
+		o.pending = n;
+		error("cannot set up the webhook request; %zu alerts stay pending for the next run",
+		      n);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(payloads[i]);
+	free(payloads);
+	return o.pending;
+}
+
 /*
- * Deliver pending alerts with an id above after_id. Returns how many are
- * still pending afterwards; *max_id gets the highest id seen.
+ * Deliver the pending alerts with an id above after_id, oldest first.
+ * Returns how many of them are still pending afterwards; *max_id gets the
+ * highest pending id seen.
  */
 static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *max_id)
 {
 	struct alert_row *rows;
-	size_t n, pending = 0;
-	char why[256];
-	int64_t retry_after_ms;
+	size_t n, first = 0, pending = 0;
 
 	if (store_pending_alerts(ctx->st, &rows, &n)) {
 		error("%s", store_error(ctx->st));
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		char *payload;
-		bool sent;
-
-		if (rows[i].id > *max_id)
-			*max_id = rows[i].id;
-		if (rows[i].id <= after_id)
-			continue;
-		payload = alert_payload(ctx->cfg.alert_format, &rows[i].a);
-		sent = payload && deliver_post(ctx->cfg.webhook, payload, ctx->cfg.timeout,
-					       &retry_after_ms, why, sizeof(why)) == 0;
-		if (!payload)
-			snprintf(why, sizeof(why), "out of memory");
-		free(payload);
-		if (!sent) {
-			pending++;
-			error("#%s: alert not delivered: %s; it stays pending for the next run",
-			      rows[i].tag, why);
-		}
-		if (store_alert_attempt(ctx->st, rows[i].id, sent, ctx->cfg.now, sent ? NULL : why))
-			error("#%s: %s", rows[i].tag, store_error(ctx->st));
-	}
+	while (first < n && rows[first].id <= after_id)
+		first++;
+	if (n > 0 && rows[n - 1].id > *max_id)
+		*max_id = rows[n - 1].id;
+	if (first < n)
+		pending = send_alerts(ctx, rows + first, n - first);
 	free(rows);
 	return pending;
+}
+
+/* A dry run sends nothing, but says which pending alerts a run would send. */
+static void print_pending_dry_run(struct cmd_ctx *ctx)
+{
+	struct alert_row *rows;
+	size_t n;
+
+	if (store_pending_alerts(ctx->st, &rows, &n)) {
+		error("%s", store_error(ctx->st));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *sentence = alert_sentence(&rows[i].a);
+
+		printf("would send pending alert: %s\n", sentence ? sentence : "(out of memory)");
+		free(sentence);
+	}
+	free(rows);
+}
+
+/* Alerts left pending when the webhook was taken out of the config. */
+static void warn_orphaned_pending(struct cmd_ctx *ctx)
+{
+	struct alert_row *rows;
+	size_t n;
+
+	if (store_pending_alerts(ctx->st, &rows, &n) == 0 && n > 0)
+		warn("%zu alert%s still pending, but no webhook is configured; set [alert] webhook "
+		     "to send them", n, n == 1 ? " is" : "s are");
+	free(rows);
 }
 
 static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *dry_run)
@@ -313,6 +433,11 @@ static int fetch_tags(struct run *r)
 	show_progress(r, true);
 	if (rc < 0)
 		return error("%s", err);
+	if (rc > 0 && r->fatal[0] && r->done < r->n)
+		error("%s; run stopped, %zu of %zu hashtags not fetched", r->fatal, r->n - r->done,
+		      r->n);
+	else if (rc > 0 && r->fatal[0])
+		error("%s; run stopped", r->fatal);
 	return rc;
 }
 
@@ -330,13 +455,27 @@ static void remember_run(struct run *r)
 		error("%s", store_error(st));
 }
 
+/* The run lock, and commits that survive a reboot. Returns 0 or an exit status. */
+static int take_lock(struct cmd_ctx *ctx, int *lock)
+{
+	char err[512];
+
+	*lock = lock_take(ctx->cfg.db_path, err, sizeof(err));
+	if (*lock == -2)
+		return error("%s", err), EXIT_LOCKED;
+	if (*lock < 0)
+		return error("%s", err), EXIT_FAILURE;
+	if (store_set_durable(ctx->st))
+		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
+	return 0;
+}
+
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { .ctx = ctx };
 	bool has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	int64_t max_id = 0;
 	size_t pending = 0;
-	char err[512];
 	int lock = -1, rc;
 
 	if ((rc = parse_run_options(ctx, argc, argv, &r.dry_run)) >= 0)
@@ -345,19 +484,18 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		error("no API key; set SCAVIO_API_KEY or [api] key in the config file");
 		return EXIT_USAGE;
 	}
-	if (!r.dry_run) {
-		lock = lock_take(ctx->cfg.db_path, err, sizeof(err));
-		if (lock == -2)
-			return error("another hashtrack run is in progress"), EXIT_LOCKED;
-		if (lock < 0)
-			return error("%s", err), EXIT_FAILURE;
-	}
+	if (!r.dry_run && (rc = take_lock(ctx, &lock)))
+		goto cleanup;
 	rc = load_tags(ctx, "run", argc - optind, argv + optind, &r.tags, &r.n);
 	if (rc)
 		goto cleanup;
 	/* Alerts left pending by earlier runs go first. */
-	if (!r.dry_run && has_webhook)
+	if (r.dry_run && has_webhook)
+		print_pending_dry_run(ctx);
+	else if (has_webhook)
 		pending += deliver_pending(ctx, 0, &max_id);
+	else if (!r.dry_run)
+		warn_orphaned_pending(ctx);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!r.dry_run) {

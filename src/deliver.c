@@ -1,10 +1,21 @@
-/* deliver: one webhook POST over libcurl's easy interface. */
+/* deliver: webhook POSTs over one reused libcurl easy handle, with 429 waits. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "deliver.h"
+#include "msg.h"
 #include "retry.h"
+
+struct poster {
+	CURL *easy;
+	struct curl_slist *headers;
+	struct retry_hints hints;
+	uint32_t rand_state;
+	char errbuf[CURL_ERROR_SIZE];
+};
 
 /* Webhook replies are read and dropped, but never buffered without bound. */
 static size_t discard(char *data, size_t size, size_t nmemb, void *user)
@@ -15,50 +26,129 @@ static size_t discard(char *data, size_t size, size_t nmemb, void *user)
 
 static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
 {
-	int64_t *retry_after_ms = user;
+	struct poster *p = user;
 	size_t n = size * nmemb;
-	retry_after_header(line, n, retry_after_ms);
+
+	retry_hints_header(&p->hints, line, n, (int64_t)time(NULL));
 	return n;
 }
 
-int deliver_post(const char *url, const char *payload, int64_t timeout,
-		 int64_t *retry_after_ms, char *err, size_t errsz)
+static int poster_init(struct poster *p, const char *url, int64_t timeout)
 {
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-	CURL *e = curl_easy_init();
-	long status = 0;
-	CURLcode rc;
-	int ret = -1;
+	memset(p, 0, sizeof(*p));
+	p->rand_state = (uint32_t)time(NULL) | 1;
+	p->easy = curl_easy_init();
+	p->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	if (!p->easy || !p->headers)
+		return -1;
+	curl_easy_setopt(p->easy, CURLOPT_URL, url);
+	curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, p->headers);
+	curl_easy_setopt(p->easy, CURLOPT_TIMEOUT, (long)timeout);
+	curl_easy_setopt(p->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(p->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(p->easy, CURLOPT_ERRORBUFFER, p->errbuf);
+	curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(p->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(p->easy, CURLOPT_HEADERDATA, p);
+	return 0;
+}
 
-	*retry_after_ms = -1;
-	if (!e || !headers) {
-		snprintf(err, errsz, "out of memory");
-		goto cleanup;
+static void poster_release(struct poster *p)
+{
+	curl_slist_free_all(p->headers);
+	curl_easy_cleanup(p->easy);
+}
+
+/* One POST; d->status and, without an answer, d->error. */
+static void post_once(struct poster *p, const char *payload, struct delivery *d)
+{
+	CURLcode rc;
+
+	p->errbuf[0] = '\0';
+	retry_hints_init(&p->hints);
+	curl_easy_setopt(p->easy, CURLOPT_POSTFIELDS, payload);
+	rc = curl_easy_perform(p->easy);
+	d->posts++;
+	d->status = 0;
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(d->error, sizeof(d->error), "webhook gave no answer within the timeout");
+	else if (rc != CURLE_OK)
+		snprintf(d->error, sizeof(d->error), "cannot reach the webhook: %s",
+			 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
+	else
+		curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &d->status);
+	if (d->status)
+		snprintf(d->error, sizeof(d->error), "webhook answered %ld", d->status);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static uint32_t next_random(struct poster *p)
+{
+	uint32_t x = p->rand_state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return p->rand_state = x;
+}
+
+/* Deliver one payload, waiting out 429s; the action that ended it. */
+static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
+					  struct delivery *d)
+{
+	enum retry_hook_action act;
+	int64_t delay_ms;
+	int waits = 0;
+
+	d->tried = true;
+	for (;;) {
+		post_once(p, payload, d);
+		act = retry_hook_decide(d->status, &p->hints, waits, next_random(p), &delay_ms);
+		if (act != RETRY_HOOK_RESEND)
+			break;
+		note("webhook answered 429; sending again in %.1fs", (double)delay_ms / 1000);
+		sleep_ms(delay_ms);
+		waits++;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)timeout);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, retry_after_ms);
-	rc = curl_easy_perform(e);
-	if (rc != CURLE_OK) {
-		snprintf(err, errsz, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	d->sent = act == RETRY_HOOK_SENT;
+	if (d->sent)
+		d->error[0] = '\0';
+	else if (d->status == 429)
+		snprintf(d->error, sizeof(d->error), "webhook answered 429 %d times in a row",
+			 waits + 1);
+	return act;
+}
+
+int deliver_all(const char *url, const char *const *payloads, size_t n, int64_t timeout,
+		deliver_done_fn done, void *ctx)
+{
+	struct poster p;
+	char unavailable[256] = "";
+	int rc = -1;
+
+	if (poster_init(&p, url, timeout))
 		goto cleanup;
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct delivery d = { 0 };
+
+		if (unavailable[0])
+			snprintf(d.error, sizeof(d.error), "%s", unavailable);
+		else if (!payloads[i])
+			snprintf(d.error, sizeof(d.error), "out of memory");
+		else if (deliver_one(&p, payloads[i], &d) == RETRY_HOOK_STOP)
+			snprintf(unavailable, sizeof(unavailable), "%s", d.error);
+		if (done(ctx, i, &d))
+			break;
 	}
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 200 || status > 299) {
-		snprintf(err, errsz, "webhook answered %ld", status);
-		goto cleanup;
-	}
-	ret = 0;
 cleanup:
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(e);
-	return ret;
+	poster_release(&p);
+	return rc;
 }

@@ -1,5 +1,9 @@
-/* fetch: libcurl multi loop with pacing, connection reuse and retries. */
+/*
+ * fetch: libcurl multi loop with pacing, connection reuse and retries. Every
+ * wait is decided in retry.c; this file only applies the decisions.
+ */
 #include <curl/curl.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +11,7 @@
 #include <time.h>
 
 #include "fetch.h"
+#include "msg.h"
 #include "retry.h"
 #include "scavio.h"
 
@@ -14,6 +19,7 @@
 struct job {
 	size_t index;
 	int attempts;
+	int charged;            /* retries counted against opt->retries */
 	int64_t not_before_us;
 };
 
@@ -26,7 +32,8 @@ struct slot {
 	char *body;
 	size_t len, cap;
 	bool too_big;
-	int64_t retry_after_ms;
+	bool started_slow;      /* started after the run slowed down */
+	struct retry_hints hints;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -41,7 +48,11 @@ struct fetcher {
 	struct job *retry;              /* failed attempts waiting for their retry */
 	size_t nretry;
 	int in_flight;
+	int concurrency;                /* opt->concurrency, 1 once slowed down */
+	struct retry_pace pace;
 	int64_t next_start_us;          /* pacing: no start before this */
+	int64_t last_start_us;
+	int64_t hold_until_us;          /* a 429's wait or a rate limit's reset */
 	uint32_t rand_state;
 };
 
@@ -105,7 +116,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
 {
 	struct slot *s = user;
 	size_t n = size * nmemb;
-	retry_after_header(line, n, &s->retry_after_ms);
+
+	/* Header dates are wall-clock times; HASHTRACK_NOW never applies to waits. */
+	retry_hints_header(&s->hints, line, n, (int64_t)time(NULL));
 	return n;
 }
 
@@ -137,7 +150,7 @@ static int setup_easy(struct fetcher *f, struct slot *s)
 		return -1;
 	s->len = 0;
 	s->too_big = false;
-	s->retry_after_ms = -1;
+	retry_hints_init(&s->hints);
 	s->errbuf[0] = '\0';
 	curl_easy_setopt(e, CURLOPT_URL, opt->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->request);
@@ -176,29 +189,35 @@ static size_t soonest_retry(const struct fetcher *f)
 	return best;
 }
 
+static int64_t later(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
 /*
  * Take the next job allowed to start at `now`: a due retry first, else the
  * next fresh tag. Returns false with *wait_us set when none is due yet.
+ * A retry that is not due yet never holds up the fresh tags.
  */
 static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *wait_us)
 {
 	size_t r = soonest_retry(f);
-	int64_t due = f->next_start_us;
+	int64_t due = later(f->next_start_us, f->hold_until_us);
 
-	if (r != SIZE_MAX && f->retry[r].not_before_us <= now && due <= now) {
+	if (due > now) {
+		*wait_us = due - now;
+		return false;
+	}
+	if (r != SIZE_MAX && f->retry[r].not_before_us <= now) {
 		*out = f->retry[r];
 		f->retry[r] = f->retry[--f->nretry];
 		return true;
 	}
 	if (f->next_fresh < f->ntags) {
-		if (due <= now) {
-			*out = (struct job){ .index = f->next_fresh++ };
-			return true;
-		}
-	} else if (r != SIZE_MAX && f->retry[r].not_before_us > due) {
-		due = f->retry[r].not_before_us;
+		*out = (struct job){ .index = f->next_fresh++ };
+		return true;
 	}
-	*wait_us = due - now;
+	*wait_us = f->retry[r].not_before_us - now;
 	return false;
 }
 
@@ -208,7 +227,7 @@ static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *w
  */
 static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
-	while (f->in_flight < f->opt->concurrency &&
+	while (f->in_flight < f->concurrency &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
 		int64_t now = monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
@@ -220,34 +239,99 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 			return -2;
 		}
 		s->busy = true;
+		s->started_slow = f->pace.slow;
 		s->job.attempts++;
 		f->in_flight++;
-		f->next_start_us = now + f->opt->interval_us;
+		f->last_start_us = now;
+		f->next_start_us = now + f->pace.interval_us;
 	}
 	return -1;
 }
 
-static void describe_failure(const struct slot *s, CURLcode rc, struct fetch_result *r)
+/* No usable answer: our own words for the cause, then libcurl's. */
+static void describe_failure(const struct fetcher *f, const struct slot *s, CURLcode rc,
+			     struct fetch_result *r)
 {
-	if (s->too_big)
-		snprintf(r->error, sizeof(r->error), "answer larger than %d bytes",
-			 FETCH_MAX_BODY);
-	else if (rc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(r->error, sizeof(r->error), "no answer within the timeout");
-	else
-		snprintf(r->error, sizeof(r->error), "%s",
+	const char *cause;
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(r->error, sizeof(r->error), "no answer within %" PRId64 "s",
+			 f->opt->timeout);
+		return;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		cause = "cannot connect to the API";
+		break;
+	case CURLE_PARTIAL_FILE:
+		cause = "answer cut short";
+		break;
+	case CURLE_GOT_NOTHING:
+		cause = "the API closed the connection without answering";
+		break;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		cause = "connection to the API lost";
+		break;
+	default:
+		cause = "request failed";
+	}
+	snprintf(r->error, sizeof(r->error), "%s", s->too_big ? "answer larger than 1 MiB" : cause);
+	if (!s->too_big)
+		snprintf(r->detail, sizeof(r->detail), "%s",
 			 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
 }
 
-static void classify(const struct slot *s, CURLcode rc, struct fetch_result *r)
+static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
+		     struct fetch_result *r)
 {
+	char *type = NULL;
+
+	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &type);
+	r->content_type = type ? type : "";
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
 		r->kind = kind_of_status(r->http_status);
 		return;
 	}
 	r->kind = s->too_big ? FETCH_BAD_ANSWER : FETCH_TRANSIENT;
-	describe_failure(s, rc, r);
+	describe_failure(f, s, rc, r);
+}
+
+/* A 429 may hold every start and slow the run; any answer may hold until a reset. */
+static void apply_plan(struct fetcher *f, const struct retry_plan *p)
+{
+	int64_t now = monotonic_us();
+
+	if (p->hold_ms > 0)
+		f->hold_until_us = later(f->hold_until_us, now + p->hold_ms * 1000);
+	if (p->pace.slow && p->pace.interval_us != f->pace.interval_us) {
+		note("rate limited by the API; from now on one request every %.1fs",
+		     (double)p->pace.interval_us / 1e6);
+		f->next_start_us = later(f->next_start_us, f->last_start_us + p->pace.interval_us);
+	}
+	f->pace = p->pace;
+	if (f->pace.slow)
+		f->concurrency = 1;
+}
+
+static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_result *r,
+		    const struct retry_plan *p)
+{
+	struct job *j = &f->retry[f->nretry++];
+	int64_t now = monotonic_us(), start;
+
+	*j = s->job;
+	j->charged += p->charged;
+	j->not_before_us = now + p->delay_ms * 1000;
+	/* When it will really start: a hold or the pacing may come later. */
+	start = later(j->not_before_us, later(f->hold_until_us, f->next_start_us)) - now;
+	if (r->http_status)
+		note("#%s: API answered %ld; retry %d in %.1fs", r->tag, r->http_status,
+		     j->attempts, (double)start / 1e6);
+	else
+		note("#%s: %s; retry %d in %.1fs", r->tag, r->error, j->attempts,
+		     (double)start / 1e6);
 }
 
 /* Finish one transfer: requeue it for a retry, or hand the result on. */
@@ -258,20 +342,29 @@ static int finish(struct fetcher *f, struct slot *s, CURLcode rc,
 		.index = s->job.index, .tag = f->tags[s->job.index],
 		.body = s->body ? s->body : "", .len = s->len, .attempts = s->job.attempts,
 	};
+	struct retry_answer a;
+	struct retry_plan plan;
+	int stop;
 
-	classify(s, rc, &r);
+	classify(f, s, rc, &r);
+	a = (struct retry_answer){
+		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
+		.charged = s->job.charged, .retries = f->opt->retries,
+		.started_slow = s->started_slow, .random = next_random(f),
+	};
+	retry_decide(&a, &f->pace, &plan);
+	apply_plan(f, &plan);
+	if (plan.retry) {
+		requeue(f, s, &r, &plan);
+		stop = 0;
+	} else {
+		stop = done(ctx, &r);
+	}
+	/* r points into the handle (content type) and the slot (body) until here. */
 	curl_multi_remove_handle(f->multi, s->easy);
 	s->busy = false;
 	f->in_flight--;
-	if (retry_is_retryable(r.kind) && s->job.attempts <= f->opt->retries) {
-		struct job *j = &f->retry[f->nretry++];
-
-		*j = s->job;
-		j->not_before_us = monotonic_us() +
-			retry_delay_ms(j->attempts, s->retry_after_ms, next_random(f)) * 1000;
-		return 0;
-	}
-	return done(ctx, &r);
+	return stop;
 }
 
 static int drain_done(struct fetcher *f, fetch_done_fn done, void *ctx)
@@ -295,7 +388,7 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 {
 	while (f->next_fresh < f->ntags || f->nretry || f->in_flight) {
 		int64_t wait_us = start_due(f, err, errsz);
-		int running, timeout_ms;
+		int running, timeout_ms, before = f->in_flight;
 
 		if (wait_us == -2)
 			return -1;
@@ -305,8 +398,9 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 		}
 		if (drain_done(f, done, ctx))
 			return 1;
-		if (f->next_fresh == f->ntags && !f->nretry && !f->in_flight)
-			break;
+		/* A finished transfer frees a slot: start the next one before sleeping. */
+		if (f->in_flight < before)
+			continue;
 		/* Sleep until a transfer has news or the next start is due. */
 		timeout_ms = wait_us < 0 ? 1000 : (int)((wait_us + 999) / 1000);
 		if (timeout_ms > 1000)
@@ -366,6 +460,8 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	memset(f, 0, sizeof(*f));
 	f->opt = opt;
 	f->tags = tags;
+	f->concurrency = opt->concurrency;
+	f->pace = (struct retry_pace){ .interval_us = opt->interval_us };
 	f->rand_state = (uint32_t)monotonic_us() | 1;
 	f->multi = curl_multi_init();
 	f->headers = make_headers(opt->api_key ? opt->api_key : "");

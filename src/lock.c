@@ -1,4 +1,8 @@
-/* lock: flock on a file beside the database; the kernel drops it if we die. */
+/*
+ * lock: flock on a file beside the database; the kernel drops it if we die,
+ * so a killed or rebooted run never leaves a stale lock behind. The holder
+ * writes its pid into the file, only to name it in the busy message.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +12,32 @@
 #include <unistd.h>
 
 #include "lock.h"
+
+/* "another hashtrack run is in progress (pid 123)", the pid when readable. */
+static void describe_holder(int fd, char *err, size_t errsz)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid = 0;
+
+	if (n > 0) {
+		buf[n] = '\0';
+		pid = strtol(buf, NULL, 10);
+	}
+	if (pid > 0)
+		snprintf(err, errsz, "another hashtrack run is in progress (pid %ld)", pid);
+	else
+		snprintf(err, errsz, "another hashtrack run is in progress");
+}
+
+static void write_pid(int fd)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)len, 0) != len)
+		return;         /* best effort: the lock is the flock, not the file's contents */
+}
 
 int lock_take(const char *db_path, char *err, size_t errsz)
 {
@@ -27,12 +57,17 @@ int lock_take(const char *db_path, char *err, size_t errsz)
 		return -1;
 	}
 	free(path);
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		write_pid(fd);
 		return fd;
-	close(fd);
-	if (errno == EWOULDBLOCK)
+	}
+	if (errno == EWOULDBLOCK) {
+		describe_holder(fd, err, errsz);
+		close(fd);
 		return -2;
+	}
 	snprintf(err, errsz, "cannot lock: %s", strerror(errno));
+	close(fd);
 	return -1;
 }
 

@@ -1,57 +1,284 @@
-/* retry: the retry decision and backoff delay, kept apart from the transfer loop. */
+/* retry: header hints, backoff and the retry and pacing decisions, kept apart from I/O. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "retry.h"
 
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+void retry_hints_init(struct retry_hints *h)
+{
+	*h = (struct retry_hints){ -1, -1, -1, -1, RETRY_WINDOW_S };
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static bool only_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	return *s == '\0';
+}
+
+/* A whole non-negative decimal number (surrounding blanks allowed); -1 otherwise. */
+static int64_t parse_count(const char *s, const char **rest)
+{
+	int64_t v = 0;
+
+	s = skip_blanks(s);
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (rest)
+		*rest = s;
+	else if (!only_blanks(s))
+		return -1;
+	return v;
+}
+
+/* Seconds from now until `when` (epoch seconds), as capped milliseconds; 0 when past. */
+static int64_t ms_until(int64_t when, int64_t now)
+{
+	if (when <= now)
+		return 0;
+	return when - now > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : (when - now) * 1000;
+}
+
+static int64_t capped_seconds(int64_t secs)
+{
+	return secs > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : secs * 1000;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int month_of(const char *name)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	if (strlen(name) != 3)
+		return 0;
+	for (int i = 0; i < 12; i++)
+		if (strncmp(months + 3 * i, name, 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+static int64_t date_epoch(int y, const char *mon, int d, int hh, int mm, int ss)
+{
+	int m = month_of(mon);
+
+	if (!m || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
+		return -1;
+	return days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+int64_t retry_http_date(const char *value)
+{
+	char wday[16], mon[8], zone[8];
+	int d, y, hh, mm, ss, end = 0;
+	const char *s = skip_blanks(value);
+
+	/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
+	if (sscanf(s, "%15[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3s%n",
+		   wday, &d, mon, &y, &hh, &mm, &ss, zone, &end) == 8 &&
+	    strcmp(zone, "GMT") == 0 && only_blanks(s + end))
+		return date_epoch(y, mon, d, hh, mm, ss);
+	/* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years: 1970-2069) */
+	end = 0;
+	if (sscanf(s, "%15[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d %3s%n",
+		   wday, &d, mon, &y, &hh, &mm, &ss, zone, &end) == 8 &&
+	    strcmp(zone, "GMT") == 0 && only_blanks(s + end))
+		return date_epoch(y + (y < 70 ? 2000 : 1900), mon, d, hh, mm, ss);
+	/* asctime: Sun Nov  6 08:49:37 1994 */
+	end = 0;
+	if (sscanf(s, "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n",
+		   wday, mon, &d, &hh, &mm, &ss, &y, &end) == 7 && only_blanks(s + end))
+		return date_epoch(y, mon, d, hh, mm, ss);
+	return -1;
+}
+
+int64_t retry_after_parse(const char *value, int64_t now)
+{
+	int64_t secs = parse_count(value, NULL), when;
+
+	if (secs >= 0)
+		return capped_seconds(secs);
+	when = retry_http_date(value);
+	return when < 0 ? -1 : ms_until(when, now);
+}
+
+int64_t retry_reset_parse(const char *value, int64_t now)
+{
+	int64_t v = parse_count(value, NULL);
+
+	if (v < 0)
+		return -1;
+	return v <= RETRY_RESET_DELTA_MAX ? capped_seconds(v) : ms_until(v, now);
+}
+
+/* "10", "10;w=1" or "10, 10;w=1, 1000;w=3600": the limit, and the first window given. */
+static void parse_limit(struct retry_hints *h, const char *value)
+{
+	const char *rest, *w;
+	int64_t limit = parse_count(value, &rest), window;
+
+	if (limit <= 0)
+		return;
+	h->limit = limit;
+	w = strstr(rest, "w=");
+	if (w && (window = parse_count(w + 2, &rest)) > 0)
+		h->window_s = window;
+}
+
+/* The header's value when line is "name: value", copied into buf; NULL otherwise. */
+static const char *header_value(const char *line, size_t n, const char *name,
+				char *buf, size_t bufsz)
+{
+	size_t len = strlen(name);
+
+	if (n <= len || line[len] != ':' || strncasecmp(line, name, len) != 0 ||
+	    n - len - 1 >= bufsz)
+		return NULL;
+	memcpy(buf, line + len + 1, n - len - 1);
+	buf[n - len - 1] = '\0';
+	return buf;
+}
+
+bool retry_hints_header(struct retry_hints *h, const char *line, size_t n, int64_t now)
+{
+	char buf[128];
+	const char *v;
+
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		retry_hints_init(h);
+		return false;
+	}
+	if ((v = header_value(line, n, "Retry-After", buf, sizeof(buf))))
+		h->retry_after_ms = retry_after_parse(v, now);
+	else if ((v = header_value(line, n, "X-RateLimit-Reset", buf, sizeof(buf))))
+		h->reset_ms = retry_reset_parse(v, now);
+	else if ((v = header_value(line, n, "X-RateLimit-Remaining", buf, sizeof(buf))))
+		h->remaining = parse_count(v, NULL);
+	else if ((v = header_value(line, n, "X-RateLimit-Limit", buf, sizeof(buf))))
+		parse_limit(h, v);
+	else
+		return false;
+	return true;
+}
+
 bool retry_is_retryable(enum fetch_kind kind)
 {
 	return kind == FETCH_RATE_LIMITED || kind == FETCH_TRANSIENT;
 }
 
-int64_t retry_delay_ms(int attempt, int64_t retry_after_ms, uint32_t random)
+int64_t retry_delay_ms(int attempt, int64_t hint_ms, uint32_t random)
 {
 	int64_t ceiling;
 
-	if (retry_after_ms >= 0)
-		return retry_after_ms < RETRY_CAP_MS ? retry_after_ms : RETRY_CAP_MS;
+	if (hint_ms >= 0)
+		return min64(hint_ms, RETRY_CAP_MS);
 	if (attempt < 1)
 		attempt = 1;
 	ceiling = attempt > 20 ? RETRY_CAP_MS : (int64_t)RETRY_BASE_MS << (attempt - 1);
-	if (ceiling > RETRY_CAP_MS)
-		ceiling = RETRY_CAP_MS;
+	ceiling = min64(ceiling, RETRY_CAP_MS);
 	return (int64_t)(random % (uint64_t)(ceiling + 1));
 }
 
-int64_t retry_after_ms_parse(const char *value)
+/* The server's word on when to come back: Retry-After, else the rate limit's reset. */
+static int64_t hint_ms(const struct retry_answer *a)
 {
-	char *end;
-	long long secs;
+	const struct retry_hints *h = &a->hints;
 
-	while (*value == ' ' || *value == '\t')
-		value++;
-	if (!isdigit((unsigned char)*value))
-		return -1;
-	secs = strtoll(value, &end, 10);
-	while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-		end++;
-	if (*end || secs > RETRY_CAP_MS / 1000)
-		return *end ? -1 : RETRY_CAP_MS;
-	return (int64_t)secs * 1000;
+	if (h->retry_after_ms >= 0)
+		return h->retry_after_ms;
+	if (h->reset_ms >= 0 && (a->kind == FETCH_RATE_LIMITED || h->remaining == 0))
+		return h->reset_ms;
+	return -1;
 }
 
-bool retry_after_header(const char *line, size_t n, int64_t *ms)
+/* The pacing after a 429 (see retry_decide). */
+static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace)
 {
-	static const char name[] = "Retry-After:";
-	const size_t nlen = sizeof(name) - 1;
-	char value[64];
+	const struct retry_hints *h = &a->hints;
+	int64_t limit_us = h->limit > 0 ? h->window_s * 1000000 / h->limit : 0;
+	int64_t next;
 
-	if (n <= nlen || n - nlen >= sizeof(value) || strncasecmp(line, name, nlen) != 0)
-		return false;
-	memcpy(value, line + nlen, n - nlen);
-	value[n - nlen] = '\0';
-	*ms = retry_after_ms_parse(value);
-	return true;
+	if (pace->slow && !a->started_slow)
+		return *pace;   /* sent before the slowdown, which already took it into account */
+	if (!pace->slow && limit_us > 0)
+		next = limit_us;
+	else
+		next = max64(max64(pace->interval_us * 2, RETRY_SLOW_MIN_US), limit_us);
+	next = min64(max64(next, pace->interval_us), (int64_t)RETRY_CAP_MS * 1000);
+	return (struct retry_pace){ .interval_us = next, .slow = true };
+}
+
+void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
+		  struct retry_plan *out)
+{
+	const struct retry_hints *h = &a->hints;
+	int64_t hint = hint_ms(a);
+
+	*out = (struct retry_plan){ .pace = *pace };
+	if (h->remaining == 0 && h->reset_ms >= 0)
+		out->hold_ms = h->reset_ms;
+	if (!retry_is_retryable(a->kind))
+		return;
+	out->delay_ms = retry_delay_ms(a->attempts, hint, a->random);
+	if (a->kind == FETCH_RATE_LIMITED) {
+		out->pace = slow_pace(a, pace);
+		if (hint < 0)
+			out->delay_ms = max64(out->delay_ms, out->pace.interval_us / 1000);
+		out->hold_ms = max64(out->hold_ms, out->delay_ms);
+	}
+	out->charged = a->kind != FETCH_RATE_LIMITED || a->started_slow;
+	out->retry = !out->charged || a->charged < a->retries;
+}
+
+enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,
+					 uint32_t random, int64_t *delay_ms)
+{
+	*delay_ms = 0;
+	if (status >= 200 && status <= 299)
+		return RETRY_HOOK_SENT;
+	if (status == 400 || status == 413 || status == 422)
+		return RETRY_HOOK_NEXT;
+	if (status != 429 || waits >= RETRY_HOOK_MAX_WAITS)
+		return RETRY_HOOK_STOP;
+	if (h->retry_after_ms >= 0)
+		*delay_ms = min64(h->retry_after_ms, RETRY_CAP_MS);
+	else
+		*delay_ms = max64(retry_delay_ms(waits + 1, -1, random), 1000);
+	return RETRY_HOOK_RESEND;
 }

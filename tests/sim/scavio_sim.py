@@ -11,17 +11,46 @@ files in --state-dir and read back what it saw:
                        optional "snake": true -> shape 4 as video_count/view_count
                    {"status": N, "body": <JSON>}              any JSON answer
                    {"status": N, "raw": "<text>"}             any text answer
-                 each optionally with "delay": seconds and "headers": {...}.
+                 each optionally with "delay": seconds and "headers": {...},
+                 and with a fault of the connection itself:
+                   "truncate": true  -> announce the whole body, send half, hang up
+                   "hangup": true    -> hang up without answering
                  A list is answered in order across requests for that tag,
                  repeating its last element; the position restarts whenever
                  world.json is replaced.
   hook.json      {"statuses": [500, 500, 200]} consumed one per webhook
                  request (the file is rewritten), then 200; missing -> 200.
+                 An entry may be {"status": 429, "headers": {"Retry-After": "1"}};
+                 optional "delay": seconds before every webhook answer.
   requests.jsonl one line per API request (never the key or Authorization),
                  written when it is answered.
   arrivals.jsonl one line per API request as soon as it arrives (before any
                  "delay"): {"t", "hashtag"}, to synchronise with slow answers.
   webhook.jsonl  one line per webhook request with its raw body.
+
+  plan.json      read once at start; when present the API enforces a plan as
+                 the real service does:
+                   {"latency": 0.05, "concurrency": 50, "rate_per_min": null,
+                    "burst": 1, "log": false}
+                 latency     seconds from arrival to answer for an admitted request
+                 concurrency requests in flight at once; null = no limit
+                 rate_per_min requests started per minute, evenly spaced (a
+                             GCRA, "leaky bucket as a meter"); null = no limit
+                 burst       requests the rate allows back to back (>= 1)
+                 log         also write requests.jsonl and arrivals.jsonl
+                             (off by default: the bench must measure hashtrack)
+                 A request beyond a limit gets 429 at once, with Retry-After and
+                 X-RateLimit-Reset (whole seconds, rounded up, as HTTP wants),
+                 X-RateLimit-Remaining: 0 and, when a rate is set,
+                 X-RateLimit-Limit: <rate_per_min> (per minute). Admitted
+                 answers carry no X-RateLimit-* headers: whole seconds cannot
+                 describe a sub-second bench plan without stalling the client.
+  plan_stats.json written when the simulator stops (plan mode only):
+                 {"requests", "admitted", "ok", "rejected": {"concurrency",
+                 "rate"}, "ok_per_tag": {tag: n}, "max_in_flight",
+                 "late_ms": {"p50", "p99", "max"}} where late_ms is how long
+                 after arrival + latency the answer went out (the simulator's
+                 own lag).
 
 The API key is taken from $SIM_API_KEY, never from argv. Should a client put
 the key anywhere the simulator records (body, path), it is replaced by
@@ -30,9 +59,11 @@ the key anywhere the simulator records (body, path), it is replaced by
 
 import argparse
 import json
+import math
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -59,6 +90,7 @@ class State:
         self.key = api_key
         self.lock = threading.Lock()
         self.world_id = None
+        self.world = None
         self.positions = {}
 
     def path(self, name):
@@ -77,20 +109,36 @@ class State:
                 f.write(line)
                 f.flush()
 
+    def load_world(self):
+        """world.json, parsed again only when the file was replaced or changed.
+
+        A change restarts every tag's position in its list of answers. The
+        caller holds the lock.
+        """
+        p = self.path("world.json")
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            st = None
+        ident = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
+        if ident == self.world_id and self.world is not None:
+            return self.world
+        try:
+            with open(p, encoding="utf-8") as f:
+                st = os.fstat(f.fileno())   # the identity of what is read
+                world = json.load(f)
+            ident = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            world, ident = {}, None
+        if ident != self.world_id:
+            self.positions = {}
+        self.world_id, self.world = ident, world
+        return world
+
     def pick_response(self, tag):
         """The RESPONSE for tag, or None when the tag is unknown."""
         with self.lock:
-            try:
-                st = os.stat(self.path("world.json"))
-                with open(self.path("world.json"), encoding="utf-8") as f:
-                    world = json.load(f)
-            except FileNotFoundError:
-                world = {}
-                st = None
-            ident = (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
-            if ident != self.world_id:
-                self.world_id = ident
-                self.positions = {}
+            world = self.load_world()
             tags = world.get("tags") or {}
             resp = tags.get(tag, world.get("default"))
             if isinstance(resp, list):
@@ -101,19 +149,119 @@ class State:
                 resp = resp[min(i, len(resp) - 1)]
             return resp
 
-    def next_hook_status(self):
+    def next_hook_answer(self):
+        """(status, headers, delay) for the next webhook request."""
         with self.lock:
             p = self.path("hook.json")
             try:
                 with open(p, encoding="utf-8") as f:
-                    statuses = json.load(f).get("statuses") or []
+                    hook = json.load(f)
             except FileNotFoundError:
-                return 200
+                return 200, {}, 0
+            statuses = hook.get("statuses") or []
+            delay = float(hook.get("delay", 0) or 0)
             if not statuses:
-                return 200
-            status = int(statuses.pop(0))
-            write_atomic(p, json.dumps({"statuses": statuses}))
-            return status
+                return 200, {}, delay
+            entry = statuses.pop(0)
+            hook["statuses"] = statuses
+            write_atomic(p, json.dumps(hook))
+            if isinstance(entry, dict):
+                return int(entry["status"]), entry.get("headers") or {}, delay
+            return int(entry), {}, delay
+
+
+class Plan:
+    """An API plan's limits, enforced as requests arrive (plan.json).
+
+    One lock guards the counters; a request beyond a limit is refused at once,
+    an admitted one is answered `latency` seconds after it arrived.
+    """
+
+    def __init__(self, spec):
+        self.latency = float(spec.get("latency") or 0)
+        self.concurrency = spec.get("concurrency")
+        self.rate = spec.get("rate_per_min")
+        if self.rate is not None and (not isinstance(self.rate, int) or self.rate <= 0):
+            raise ValueError("plan.json: rate_per_min must be a positive integer or null")
+        if self.concurrency is not None and (
+                not isinstance(self.concurrency, int) or self.concurrency <= 0):
+            raise ValueError("plan.json: concurrency must be a positive integer or null")
+        self.interval = 60.0 / self.rate if self.rate else 0.0
+        # GCRA: a request may arrive `tolerance` before its theoretical time.
+        self.tolerance = (max(1, int(spec.get("burst") or 1)) - 1) * self.interval
+        self.log = bool(spec.get("log"))
+        self.lock = threading.Lock()
+        self.tat = 0.0
+        self.in_flight = self.max_in_flight = 0
+        self.requests = self.admitted = self.ok = 0
+        self.rejected = {"concurrency": 0, "rate": 0}
+        self.ok_per_tag = {}
+        self.late = []
+
+    def admit(self, now):
+        """None when admitted, else the 429 answer: (status, payload, headers)."""
+        with self.lock:
+            self.requests += 1
+            if self.concurrency is not None and self.in_flight >= self.concurrency:
+                # No slot frees later than one latency from now.
+                return self.refuse("concurrency", self.latency,
+                                   "plan allows %d requests in flight" % self.concurrency)
+            if self.rate and now < self.tat - self.tolerance:
+                return self.refuse("rate", self.tat - self.tolerance - now,
+                                   "plan allows %d requests per minute" % self.rate)
+            if self.rate:
+                self.tat = max(self.tat, now) + self.interval
+            self.admitted += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return None
+
+    def refuse(self, reason, wait, message):
+        # HTTP wants whole seconds; a wait under one second is rounded up, as
+        # a real service must.
+        secs = max(1, math.ceil(wait))
+        self.rejected[reason] += 1
+        headers = {"Retry-After": secs, "X-RateLimit-Remaining": 0, "X-RateLimit-Reset": secs}
+        if self.rate:
+            headers["X-RateLimit-Limit"] = self.rate
+        if reason == "concurrency":
+            headers["X-Concurrency-Limit"] = self.concurrency
+        return 429, error_body(429, "rate limit exceeded: " + message), headers
+
+    def wait_latency(self, arrived):
+        left = arrived + self.latency - time.monotonic()
+        if left > 0:
+            time.sleep(left)
+
+    def release(self, hashtag, status, arrived):
+        """The answer is about to go out: its slot is free before the client sees it."""
+        late = time.monotonic() - (arrived + self.latency)
+        with self.lock:
+            self.in_flight -= 1
+            self.late.append(late)
+            if status == 200:
+                self.ok += 1
+                self.ok_per_tag[hashtag] = self.ok_per_tag.get(hashtag, 0) + 1
+
+    def stats(self):
+        with self.lock:
+            late = sorted(self.late)
+
+            def pct(q):
+                return round(late[min(len(late) - 1, int(q * len(late)))] * 1000, 3) if late else None
+
+            return {"requests": self.requests, "admitted": self.admitted, "ok": self.ok,
+                    "rejected": dict(self.rejected), "ok_per_tag": dict(self.ok_per_tag),
+                    "max_in_flight": self.max_in_flight,
+                    "late_ms": {"p50": pct(0.5), "p99": pct(0.99), "max": pct(1.0)}}
+
+
+def load_plan(state_dir):
+    try:
+        with open(os.path.join(state_dir, "plan.json"), encoding="utf-8") as f:
+            return Plan(json.load(f))
+    except FileNotFoundError:
+        return None
 
 
 def as_string_count(v):
@@ -159,9 +307,11 @@ def error_body(code, message):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse works
+    disable_nagle_algorithm = True  # headers and body go out in two writes
     server_version = "scavio-sim/1"
     sys_version = ""
     state = None  # set by main()
+    plan = None   # set by main() when plan.json exists
 
     def log_message(self, format, *args):  # noqa: A002 - quiet by design
         pass
@@ -216,17 +366,24 @@ class Handler(BaseHTTPRequestHandler):
         st = self.state
         text, leak = st.redact(body.decode("utf-8", errors="replace"))
         path, leak2 = st.redact(self.path)
-        status = st.next_hook_status()
+        status, headers, delay = st.next_hook_answer()
         record = {"t": time.time(), "path": path,
                   "content_type": self.headers.get("Content-Type"), "body": text,
                   "status": status}
         if leak or leak2:
             record["key_leak"] = True
         st.append("webhook.jsonl", record)
-        self.send(status, None, raw="ok")
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            self.send(status, None, headers=headers, raw="ok")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up or was killed
 
     def handle_api(self, body):
-        st = self.state
+        st, plan = self.state, self.plan
+        arrived = time.monotonic()
+        admitted = False
         auth = self.headers.get("Authorization")
         auth_ok = bool(st.key) and auth == "Bearer " + st.key
         hashtag = None
@@ -242,6 +399,7 @@ class Handler(BaseHTTPRequestHandler):
                 pass
         path, leak_path = st.redact(self.path)
         resp, status, payload, raw, headers, delay = None, 0, None, None, None, 0
+        fault = None
         route = self.path.split("?", 1)[0]
         if self.command != "POST" or route != API_PATH:
             status, payload = 404, error_body(404, "no such endpoint")
@@ -249,13 +407,18 @@ class Handler(BaseHTTPRequestHandler):
             status, payload = 401, error_body(401, "invalid API key")
         elif hashtag is None or hashtag == "":
             status, payload = 400, error_body(400, "body must be {\"hashtag_name\": \"...\"}")
+        elif plan and (refused := plan.admit(arrived)):
+            status, payload, headers = refused
         else:
+            admitted = plan is not None
             resp = st.pick_response(hashtag)
             if resp is None:
                 status, payload = 404, error_body(404, "hashtag not found")
             else:
                 headers = resp.get("headers")
                 delay = float(resp.get("delay", 0) or 0)
+                fault = "truncate" if resp.get("truncate") else (
+                    "hangup" if resp.get("hangup") else None)
                 if "status" in resp:
                     status = int(resp["status"])
                     if "raw" in resp:
@@ -273,20 +436,52 @@ class Handler(BaseHTTPRequestHandler):
                   "status": status, "body": body_text}
         if leak or leak_path or (hashtag and st.key and st.key in hashtag):
             record["key_leak"] = True
-        st.append("arrivals.jsonl", {"t": record["t"], "hashtag": record["hashtag"]})
-        if delay > 0:
-            time.sleep(delay)
-        record["t_answer"] = time.time()
-        st.append("requests.jsonl", record)
+        logged = plan is None or plan.log
         try:
-            self.send(status, payload, headers=headers, raw=raw)
+            if logged:
+                st.append("arrivals.jsonl", {"t": record["t"], "hashtag": record["hashtag"]})
+            if delay > 0:
+                time.sleep(delay)
+            if admitted:
+                plan.wait_latency(arrived)
+            record["t_answer"] = time.time()
+            if fault:
+                record["fault"] = fault
+            if logged:
+                st.append("requests.jsonl", record)
+        finally:
+            if admitted:
+                plan.release(hashtag, status, arrived)
+        try:
+            if fault:
+                self.send_fault(fault, status, payload, headers, raw)
+            else:
+                self.send(status, payload, headers=headers, raw=raw)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing to answer
+
+    def send_fault(self, fault, status, payload, headers, raw):
+        """Break the connection: mid-body ("truncate") or before any answer."""
+        self.close_connection = True
+        if fault == "truncate":
+            data = raw.encode("utf-8") if raw is not None else json.dumps(payload).encode("utf-8")
+            self.send_response(status)
+            for k, v in (headers or {}).items():
+                self.send_header(k, str(v))
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A client opening its `concurrency` connections at once must not see
+    # dropped SYNs (a one-second retransmit) behind the default backlog of 5.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         # Clients hanging up mid-answer are expected (timeouts); stay quiet.
@@ -309,6 +504,11 @@ def main(argv=None):
         return 2
     os.makedirs(args.state_dir, exist_ok=True)
     Handler.state = State(args.state_dir, key)
+    try:
+        Handler.plan = load_plan(args.state_dir)
+    except ValueError as e:
+        print("scavio_sim: %s" % e, file=sys.stderr)
+        return 2
 
     server = Server(("127.0.0.1", args.port), Handler)
 
@@ -323,6 +523,9 @@ def main(argv=None):
         server.serve_forever(poll_interval=0.1)
     finally:
         server.server_close()
+        if Handler.plan:
+            write_atomic(os.path.join(args.state_dir, "plan_stats.json"),
+                         json.dumps(Handler.plan.stats()))
     return 0
 
 

@@ -1,4 +1,4 @@
-/* Tests for src/retry.c: which failures are retried, and how long to wait. */
+/* Tests for src/retry.c: which failures are retried, how long to wait, how fast to go on. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "retry.h"
+
+#define NOW 1779436800          /* 2026-05-22T08:00:00Z */
+#define SECOND_US 1000000
 
 static void retries_only_rate_limits_and_transient_failures(void **state)
 {
@@ -44,30 +47,247 @@ static void backoff_doubles_its_ceiling_with_full_jitter(void **state)
 	assert_in_range(retry_delay_ms(30, -1, 0xFFFFFFFFu), 0, RETRY_CAP_MS);
 }
 
-static void retry_after_takes_delta_seconds_only(void **state)
+static void http_dates_in_all_three_forms_are_read(void **state)
 {
-	static const struct { const char *in; int64_t ms; } cases[] = {
-		{ " 5\r\n", 5000 }, { "0", 0 }, { "120", 120000 }, { "9999", RETRY_CAP_MS },
-		{ "", -1 }, { "soon", -1 }, { "-3", -1 }, { "5s", -1 },
-		{ "Wed, 21 Oct 2026 07:28:00 GMT", -1 },
+	static const struct { const char *in; int64_t epoch; } cases[] = {
+		{ "Sun, 06 Nov 1994 08:49:37 GMT", 784111777 },
+		{ "Sunday, 06-Nov-94 08:49:37 GMT", 784111777 },
+		{ "Sun Nov  6 08:49:37 1994", 784111777 },
+		{ "  Fri, 22 May 2026 08:00:30 GMT\r\n", NOW + 30 },
+		{ "Thu, 01 Jan 1970 00:00:00 GMT", 0 },
+		{ "Tue, 29 Feb 2028 12:00:00 GMT", 1835438400 },
+		{ "Sun, 06 Nov 1994 08:49:37 UTC", -1 },        /* only GMT is an HTTP-date */
+		{ "Sun, 06 Foo 1994 08:49:37 GMT", -1 },
+		{ "Sun, 06 Nov 1994 25:49:37 GMT", -1 },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT junk", -1 },
+		{ "tomorrow", -1 }, { "", -1 }, { "120", -1 },
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(retry_after_ms_parse(cases[i].in), cases[i].ms);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = retry_http_date(cases[i].in);
+
+		if (got != cases[i].epoch)
+			fail_msg("'%s': got %lld, want %lld", cases[i].in, (long long)got,
+				 (long long)cases[i].epoch);
+	}
 }
 
-static void retry_after_header_is_found_case_insensitively(void **state)
+static void retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes(void **state)
 {
-	const char *line = "retry-after: 3\r\n", *other = "Content-Type: x\r\n";
-	int64_t ms = -7;
+	static const struct { const char *in; int64_t ms; } cases[] = {
+		{ " 5\r\n", 5000 }, { "0", 0 }, { "120", 120000 }, { "9999", RETRY_CAP_MS },
+		{ "99999999999999999999999", -1 },
+		{ "", -1 }, { "soon", -1 }, { "-3", -1 }, { "5s", -1 }, { "1.5", -1 },
+		{ "Fri, 22 May 2026 08:00:30 GMT", 30000 },
+		{ "Fri, 22 May 2026 07:59:00 GMT", 0 },         /* already past */
+		{ "Fri, 22 May 2026 09:00:00 GMT", RETRY_CAP_MS },
+	};
 
 	(void)state;
-	assert_true(retry_after_header(line, strlen(line), &ms));
-	assert_int_equal(ms, 3000);
-	ms = -7;
-	assert_false(retry_after_header(other, strlen(other), &ms));
-	assert_int_equal(ms, -7);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = retry_after_parse(cases[i].in, NOW);
+
+		if (got != cases[i].ms)
+			fail_msg("'%s': got %lld, want %lld", cases[i].in, (long long)got,
+				 (long long)cases[i].ms);
+	}
+}
+
+static void ratelimit_reset_is_delta_seconds_up_to_10_pow_9_else_an_epoch(void **state)
+{
+	static const struct { const char *in; int64_t ms; } cases[] = {
+		{ "7", 7000 }, { "0", 0 }, { "1000000000", RETRY_CAP_MS },
+		{ "1779436830", 30000 },        /* NOW + 30 */
+		{ "1779436700", 0 },            /* past */
+		{ "1779437800", RETRY_CAP_MS },
+		{ "", -1 }, { "later", -1 }, { "-1", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = retry_reset_parse(cases[i].in, NOW);
+
+		if (got != cases[i].ms)
+			fail_msg("'%s': got %lld, want %lld", cases[i].in, (long long)got,
+				 (long long)cases[i].ms);
+	}
+}
+
+static struct retry_hints hints_of(const char *const *lines)
+{
+	struct retry_hints h;
+
+	retry_hints_init(&h);
+	for (; *lines; lines++)
+		retry_hints_header(&h, *lines, strlen(*lines), NOW);
+	return h;
+}
+
+static void headers_are_found_case_insensitively_and_reset_per_answer(void **state)
+{
+	const char *first[] = {
+		"HTTP/1.1 429 Too Many Requests\r\n", "retry-after: 3\r\n",
+		"X-RATELIMIT-REMAINING: 0\r\n", "x-ratelimit-reset: 1779436810\r\n",
+		"X-RateLimit-Limit: 100, 100;w=10\r\n", "Content-Type: x\r\n", NULL,
+	};
+	const char *second[] = {
+		"HTTP/1.1 429 Too Many Requests\r\n", "Retry-After: 3\r\n",
+		"HTTP/1.1 200 OK\r\n", "X-RateLimit-Limit: 30\r\n", NULL,
+	};
+	const char *odd[] = {
+		"Retry-After 3\r\n", "X-RateLimit-Limit: many\r\n", "X-RateLimit-Remaining: -1\r\n",
+		"X-Retry-After: 3\r\n", NULL,
+	};
+	struct retry_hints h = hints_of(first);
+
+	(void)state;
+	assert_int_equal(h.retry_after_ms, 3000);
+	assert_int_equal(h.remaining, 0);
+	assert_int_equal(h.reset_ms, 10000);
+	assert_int_equal(h.limit, 100);
+	assert_int_equal(h.window_s, 10);
+	h = hints_of(second);
+	assert_int_equal(h.retry_after_ms, -1);
+	assert_int_equal(h.limit, 30);
+	assert_int_equal(h.window_s, RETRY_WINDOW_S);
+	h = hints_of(odd);
+	assert_int_equal(h.retry_after_ms, -1);
+	assert_int_equal(h.limit, -1);
+	assert_int_equal(h.remaining, -1);
+}
+
+/* One row of the decision table. */
+struct decide_case {
+	const char *name;
+	enum fetch_kind kind;
+	int64_t retry_after_ms, reset_ms, remaining, limit, window_s;
+	int attempts, charged, retries;
+	bool started_slow;
+	struct retry_pace pace;
+	uint32_t random;
+	/* expected */
+	bool retry, charged_out;
+	int64_t delay_ms, hold_ms;
+	struct retry_pace pace_out;
+};
+
+static const struct decide_case decide_cases[] = {
+	{ "a 503 is retried by backoff and counts",
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 400,
+	  true, true, 400, 0, { 0, false } },
+	{ "a 503 with Retry-After waits for that tag alone",
+	  FETCH_TRANSIENT, 2000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 400,
+	  true, true, 2000, 0, { 0, false } },
+	{ "a 503 past the allowance is not retried",
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 4, 3, 3, false, { 0, false }, 400,
+	  false, true, 400, 0, { 0, false } },
+	{ "no retries configured: a 503 fails at once",
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 0, 0, false, { 0, false }, 7,
+	  false, true, 7, 0, { 0, false } },
+	{ "a 503 ignores X-RateLimit-Reset while requests remain",
+	  FETCH_TRANSIENT, -1, 9000, 5, -1, 60, 1, 0, 3, false, { 0, false }, 100,
+	  true, true, 100, 0, { 0, false } },
+	{ "a 429 with Retry-After holds every request and slows to the reported limit",
+	  FETCH_RATE_LIMITED, 2000, -1, -1, 120, 60, 1, 0, 3, false, { 0, false }, 9,
+	  true, false, 2000, 2000, { 500000, true } },
+	{ "a 429 without Retry-After waits for X-RateLimit-Reset",
+	  FETCH_RATE_LIMITED, -1, 7000, 0, 10, 1, 1, 0, 3, false, { 0, false }, 9,
+	  true, false, 7000, 7000, { 100000, true } },
+	{ "a 429 without any limit doubles the interval, at least one second",
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 0, 3, false, { 200000, false }, 9,
+	  true, false, 1000, 1000, { SECOND_US, true } },
+	{ "... and from a slow rate it doubles that",
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 0, 3, false, { 5 * SECOND_US, false }, 9,
+	  true, false, 10000, 10000, { 10 * SECOND_US, true } },
+	{ "a limit faster than the configured rate never speeds the run up",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, 600, 60, 1, 0, 3, false, { 2 * SECOND_US, false }, 9,
+	  true, false, 1000, 1000, { 2 * SECOND_US, true } },
+	{ "a 429 before the slowdown is free even with no retries configured",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, 0, false, { 0, false }, 9,
+	  true, false, 1000, 1000, { SECOND_US, true } },
+	{ "a 429 in flight before a sibling's slowdown keeps the pace it set",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, 0, false, { 3 * SECOND_US, true }, 9,
+	  true, false, 1000, 1000, { 3 * SECOND_US, true } },
+	{ "a 429 after the slowdown doubles the interval and counts",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, 60, 60, 2, 0, 3, true, { SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { 2 * SECOND_US, true } },
+	{ "a counted 429 past the allowance fails the tag, still holding the others",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 0, 0, true, { SECOND_US, true }, 9,
+	  false, true, 1000, 1000, { 2 * SECOND_US, true } },
+	{ "the slowed interval is capped at two minutes",
+	  FETCH_RATE_LIMITED, 0, -1, -1, -1, 60, 2, 0, 3, true, { 100 * SECOND_US, true }, 9,
+	  true, true, 0, 0, { 120 * SECOND_US, true } },
+	{ "a 200 with Remaining: 0 holds every request until the reset",
+	  FETCH_OK, -1, 4000, 0, -1, 60, 1, 0, 3, false, { 200000, false }, 9,
+	  false, false, 0, 4000, { 200000, false } },
+	{ "a 200 with requests remaining holds nothing",
+	  FETCH_OK, -1, 4000, 3, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  false, false, 0, 0, { 0, false } },
+	{ "a 404 is never retried",
+	  FETCH_NOT_FOUND, 1000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  false, false, 0, 0, { 0, false } },
+	{ "a 402 is never retried, even with Retry-After",
+	  FETCH_CREDITS, 1000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  false, false, 0, 0, { 0, false } },
+};
+
+static void retry_decisions_follow_the_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(decide_cases) / sizeof(decide_cases[0]); i++) {
+		const struct decide_case *c = &decide_cases[i];
+		struct retry_answer a = {
+			.kind = c->kind,
+			.hints = { c->retry_after_ms, c->reset_ms, c->remaining, c->limit, c->window_s },
+			.attempts = c->attempts, .charged = c->charged, .retries = c->retries,
+			.started_slow = c->started_slow, .random = c->random,
+		};
+		struct retry_plan p;
+
+		retry_decide(&a, &c->pace, &p);
+		if (p.retry != c->retry || p.charged != c->charged_out ||
+		    p.delay_ms != c->delay_ms || p.hold_ms != c->hold_ms ||
+		    p.pace.interval_us != c->pace_out.interval_us || p.pace.slow != c->pace_out.slow)
+			fail_msg("%s: got retry=%d charged=%d delay=%lld hold=%lld interval=%lld slow=%d",
+				 c->name, p.retry, p.charged, (long long)p.delay_ms,
+				 (long long)p.hold_ms, (long long)p.pace.interval_us, p.pace.slow);
+	}
+}
+
+static void webhook_answers_map_to_actions(void **state)
+{
+	static const struct {
+		long status; int64_t retry_after_ms; int waits;
+		enum retry_hook_action act; int64_t delay_ms;
+	} cases[] = {
+		{ 200, -1, 0, RETRY_HOOK_SENT, 0 },
+		{ 204, -1, 0, RETRY_HOOK_SENT, 0 },
+		{ 429, 1000, 0, RETRY_HOOK_RESEND, 1000 },
+		{ 429, 500000, 2, RETRY_HOOK_RESEND, RETRY_CAP_MS },
+		{ 429, -1, 0, RETRY_HOOK_RESEND, 1000 },        /* backoff, at least 1 s */
+		{ 429, 1000, RETRY_HOOK_MAX_WAITS, RETRY_HOOK_STOP, 0 },
+		{ 400, -1, 0, RETRY_HOOK_NEXT, 0 },
+		{ 413, -1, 0, RETRY_HOOK_NEXT, 0 },
+		{ 422, -1, 0, RETRY_HOOK_NEXT, 0 },
+		{ 404, -1, 0, RETRY_HOOK_STOP, 0 },
+		{ 500, 1000, 0, RETRY_HOOK_STOP, 0 },
+		{ 503, -1, 0, RETRY_HOOK_STOP, 0 },
+		{ 302, -1, 0, RETRY_HOOK_STOP, 0 },
+		{ 0, -1, 0, RETRY_HOOK_STOP, 0 },               /* no answer */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct retry_hints h;
+		int64_t delay = -7;
+
+		retry_hints_init(&h);
+		h.retry_after_ms = cases[i].retry_after_ms;
+		assert_int_equal(retry_hook_decide(cases[i].status, &h, cases[i].waits, 3, &delay),
+				 cases[i].act);
+		assert_int_equal(delay, cases[i].delay_ms);
+	}
 }
 
 int main(void)
@@ -76,8 +296,12 @@ int main(void)
 		cmocka_unit_test(retries_only_rate_limits_and_transient_failures),
 		cmocka_unit_test(server_hint_wins_over_backoff_and_is_capped),
 		cmocka_unit_test(backoff_doubles_its_ceiling_with_full_jitter),
-		cmocka_unit_test(retry_after_takes_delta_seconds_only),
-		cmocka_unit_test(retry_after_header_is_found_case_insensitively),
+		cmocka_unit_test(http_dates_in_all_three_forms_are_read),
+		cmocka_unit_test(retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes),
+		cmocka_unit_test(ratelimit_reset_is_delta_seconds_up_to_10_pow_9_else_an_epoch),
+		cmocka_unit_test(headers_are_found_case_insensitively_and_reset_per_answer),
+		cmocka_unit_test(retry_decisions_follow_the_table),
+		cmocka_unit_test(webhook_answers_map_to_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

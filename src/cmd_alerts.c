@@ -1,0 +1,183 @@
+/* cmd_alerts: the alert outbox: what was sent, what is still pending and why. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "duration.h"
+#include "jsonout.h"
+#include "msg.h"
+#include "table.h"
+#include "timefmt.h"
+
+static const char alerts_usage[] =
+	"usage: hashtrack alerts [--since DUR] [--pending] [--format table|csv|json]\n";
+
+static void alerts_help(void)
+{
+	printf("%s\nEvery alert `run` decided on, oldest first, with its status: sent,\n"
+	       "pending (the webhook has not confirmed it yet; every run tries again) or\n"
+	       "recorded (no webhook configured), its delivery attempts and last error.\n\n"
+	       "  --since DUR    only alerts detected within DUR (90s, 30m, 6h, 1d, 2w)\n"
+	       "  --pending      only alerts still waiting for delivery\n"
+	       "  --format FMT   table (default), csv or json\n\n"
+	       "example:\n  hashtrack alerts --pending --since 1d\n", alerts_usage);
+}
+
+struct alerts_opts {
+	int64_t since;
+	bool pending_only;
+	enum out_format fmt;
+};
+
+static cJSON *alert_json(const struct alert_row *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !json_add_int(o, "id", true, r->id) ||
+	    !cJSON_AddStringToObject(o, "hashtag", r->tag) ||
+	    !json_add_time(o, "detected_at", true, r->a.detected_at) ||
+	    !cJSON_AddStringToObject(o, "status", alert_status_name(r->status)) ||
+	    !json_add_int(o, "attempts", true, r->attempts) ||
+	    !json_add_str(o, "last_error", r->last_error) ||
+	    !json_add_time(o, "sent_at", r->has_sent_at, r->sent_at) ||
+	    !json_add_int(o, "new_videos", true, r->a.new_videos) ||
+	    !json_add_round2(o, "video_growth_pct", r->a.has_video_growth, r->a.video_growth_pct) ||
+	    !json_add_round2(o, "views_per_hour", true, r->a.views_per_hour)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int print_json(const struct alert_row *rows, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < n; i++) {
+		cJSON *o = alert_json(&rows[i]);
+
+		if (!o) {
+			cJSON_Delete(arr);
+			arr = NULL;
+			break;
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (json_print(stdout, arr))
+		return error("out of memory");
+	return 0;
+}
+
+/* The CSV header is the JSON keys; the table shows the same, readably. */
+static const struct column alert_cols[] = {
+	{ "ID", "id", true },
+	{ "HASHTAG", "hashtag", false },
+	{ "DETECTED", "detected_at", false },
+	{ "STATUS", "status", false },
+	{ "ATTEMPTS", "attempts", true },
+	{ "LAST ERROR", "last_error", false },
+	{ "SENT", "sent_at", false },
+	{ "NEW VIDEOS", "new_videos", true },
+	{ "VIDEO %", "video_growth_pct", true },
+	{ "VIEWS/H", "views_per_hour", true },
+};
+
+static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
+{
+	char detected[TIME_BUF_SIZE], sent[TIME_BUF_SIZE] = "", videos[32], views[32];
+
+	time_format(r->a.detected_at, detected);
+	if (r->has_sent_at)
+		time_format(r->sent_at, sent);
+	if (csv) {
+		snprintf(videos, sizeof(videos), "%" PRId64, r->a.new_videos);
+		snprintf(views, sizeof(views), "%.2f", round2(r->a.views_per_hour));
+	} else {
+		fmt_thousands(r->a.new_videos, videos, sizeof(videos));
+		fmt_thousands((int64_t)(r->a.views_per_hour + 0.5), views, sizeof(views));
+	}
+	table_add_row(t);
+	table_set(t, 0, "%" PRId64, r->id);
+	table_set(t, 1, "%s", r->tag);
+	table_set(t, 2, "%s", detected);
+	table_set(t, 3, "%s", alert_status_name(r->status));
+	table_set(t, 4, "%d", r->attempts);
+	table_set(t, 5, "%s", r->last_error);
+	table_set(t, 6, "%s", sent);
+	table_set(t, 7, "%s", videos);
+	if (r->a.has_video_growth)
+		table_set(t, 8, "%.2f", round2(r->a.video_growth_pct));
+	table_set(t, 9, "%s", views);
+}
+
+static int print_rows(const struct alert_row *rows, size_t n, enum out_format fmt)
+{
+	struct table t;
+	int rc;
+
+	table_init(&t, alert_cols, sizeof(alert_cols) / sizeof(alert_cols[0]));
+	for (size_t i = 0; i < n; i++)
+		add_alert_row(&t, &rows[i], fmt == OUT_CSV);
+	rc = fmt == OUT_CSV ? table_print_csv(&t, stdout) : table_print(&t, stdout);
+	table_release(&t);
+	return rc ? error("out of memory") : 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
+				struct alerts_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "pending", no_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		COMMON_OPTIONS,
+		{ 0 },
+	};
+	char why[256];
+	int64_t secs;
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'p') {
+			o->pending_only = true;
+		} else if (c == 'f') {
+			if (parse_out_format("alerts", optarg, &o->fmt))
+				return usage_error("alerts", alerts_usage);
+		} else if (c == 's') {
+			if (duration_parse(optarg, &secs, why, sizeof(why))) {
+				error("alerts: --since: %s", why);
+				return usage_error("alerts", alerts_usage);
+			}
+			o->since = ctx->cfg.now - secs;
+		} else if (c == 'h') {
+			alerts_help();
+			return EXIT_SUCCESS;
+		} else {
+			return usage_error("alerts", alerts_usage);
+		}
+	}
+	if (optind < argc) {
+		error("alerts: unexpected argument '%s'", argv[optind]);
+		return usage_error("alerts", alerts_usage);
+	}
+	return -1;
+}
+
+int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct alerts_opts o = { .since = INT64_MIN, .fmt = OUT_TABLE };
+	struct alert_row *rows;
+	size_t n;
+	int rc;
+
+	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0)
+		return rc;
+	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
+		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
+	rc = o.fmt == OUT_JSON ? print_json(rows, n) : print_rows(rows, n, o.fmt);
+	free(rows);
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
