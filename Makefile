@@ -26,7 +26,8 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan check-valgrind unit demo fuzz lint clean install uninstall
+.PHONY: all deps check check-asan check-valgrind check-browser unit demo fuzz lint clean \
+	install uninstall
 
 all: hashtrack
 
@@ -59,9 +60,21 @@ deps:
 unit: $(UNIT_BIN)
 
 # Every test, unit and integration, through one runner that ends with a summary.
+# The browser test runs first when chromium is installed, and says so when not.
 check: deps
 	$(MAKE) all unit
+	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory check-browser; \
+	else echo "hashtrack: browser test skipped: chromium is not installed" \
+		"('make check-browser' installs it as root)"; fi
 	sh tests/run.sh $(O)
+
+# The HTML report rendered by headless Chromium to a PNG and checked. Installs
+# Debian's chromium as root; skips, saying so, when it cannot be had.
+check-browser: deps
+	$(MAKE) all
+	@if sh tools/deps.sh browser; then sh tests/browser/run.sh $(O); \
+	else echo "hashtrack: browser test skipped: chromium is not installed and cannot be" \
+		"installed here"; fi
 
 check-asan: deps
 	$(MAKE) SAN=1 all unit

@@ -64,10 +64,28 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
 
-/* A write transaction (BEGIN IMMEDIATE); rollback is safe after any failure. */
+/*
+ * A write transaction (BEGIN IMMEDIATE); rollback is safe after any failure.
+ * In a batch (below) the same calls make a savepoint inside the batch's
+ * transaction: commit releases it into the batch, rollback undoes it alone.
+ */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+
+/*
+ * Group commit, for `run`: from store_batch_begin on, every store_begin ..
+ * store_commit unit (one tag's snapshot, verdict and alert) is atomic on its
+ * own, and nothing reaches the disk until store_batch_commit commits every
+ * unit released since the last one in a single transaction (one fsync).
+ * A crash before that loses those units whole, never part of one. Writes
+ * outside a unit join the open batch, or commit alone when none is open.
+ * store_batch_commit fails when an error rolled the batch back: none of its
+ * units is stored then. store_batch_end commits and leaves batch mode.
+ */
+void store_batch_begin(struct store *st);
+int store_batch_commit(struct store *st);
+int store_batch_end(struct store *st);
 
 /* Track a tag, or re-activate it; rules given replace the tag's overrides. */
 int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rules,
@@ -114,5 +132,69 @@ int store_schema_version(struct store *st, int *version);
 int store_integrity(struct store *st, char *out, size_t outsz);
 /* The SQLite library version, for --version. */
 const char *store_sqlite_version(void);
+
+/* ---- reporting: bulk reads for report, history and export; import ---- */
+
+/* One lookup for store_seek_many: the newest snapshot of tag with from <= ts <= to. */
+struct store_seek {
+	const char *tag;
+	int64_t from, to;
+	bool found;             /* out */
+	struct snapshot snap;   /* out, when found */
+};
+
+/* Every seek through one prepared statement: one index seek each. */
+int store_seek_many(struct store *st, struct store_seek *seeks, size_t n);
+
+/*
+ * The newest k snapshots of each of the n tags, oldest first, in
+ * out[i * k .. i * k + counts[i]); out holds n * k snapshots.
+ */
+int store_recent_many(struct store *st, const char *const *tags, size_t n, size_t k,
+		      struct snapshot *out, size_t *counts);
+
+/* Called per snapshot; tag and s are valid during the call only. Non-zero stops the walk. */
+typedef int (*store_snapshot_fn)(void *ctx, const char *tag, const struct snapshot *s);
+
+/*
+ * Every snapshot with ts >= since of tag (NULL: of every tag, tracked or
+ * not), by tag name then time. Returns 0, -1 on a database failure, or the
+ * callback's non-zero value when it stopped the walk.
+ */
+int store_each_snapshot(struct store *st, const char *tag, int64_t since,
+			store_snapshot_fn fn, void *ctx);
+
+/* detected_at of each alert of tag, oldest first; *out malloc'd (free()). */
+int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *n);
+
+/*
+ * A bulk import in one write transaction: begin, rows, then end with commit
+ * (or not, which rolls everything back). A tag not in the database is
+ * created untracked (active = 0, added at now): its history is kept and
+ * `add` starts tracking it.
+ */
+struct store_import;
+int store_import_begin(struct store *st, int64_t now, struct store_import **out);
+/* Insert s unless tag has a snapshot at s->ts (*added false then); *new_tag when the tag was created. */
+int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
+		     bool *added, bool *new_tag);
+/* Commit or roll back, and free im. Returns -1 when the commit failed. */
+int store_import_end(struct store_import *im, bool commit);
+
+/* ---- faults: the alert outbox listing and durable commits (run, alerts) ---- */
+
+/*
+ * Alerts detected at or after since (INT64_MIN: all), only the pending ones
+ * when pending_only, oldest first; *out malloc'd (free()).
+ */
+int store_list_alerts(struct store *st, int64_t since, bool pending_only,
+		      struct alert_row **out, size_t *n);
+
+/*
+ * From now on every commit reaches the disk before it returns
+ * (synchronous = FULL): what `run` confirms survives a power cut or reboot,
+ * not only a killed process.
+ */
+int store_set_durable(struct store *st);
 
 #endif

@@ -16,6 +16,7 @@ struct table {
 	const struct column *cols;
 	size_t ncols;
 	char **cells;           /* nrows * ncols, row by row; NULL is empty */
+	const char **styles;    /* the same layout: an SGR code such as "1;31", or NULL */
 	size_t nrows, cap;
 	bool failed;            /* an allocation failed; printing reports it */
 };
@@ -27,8 +28,16 @@ void table_add_row(struct table *t);
 /* Set column col of the last row. */
 void table_set(struct table *t, size_t col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Give column col of the last row a terminal style, an SGR parameter string
+ * such as "1;31" (bold red) that must outlive the table. Only
+ * table_print_color with color true shows it.
+ */
+void table_style(struct table *t, size_t col, const char *sgr);
 /* Aligned columns (width in UTF-8 characters), or CSV with a header row. Returns 0 or -1. */
 int table_print(const struct table *t, FILE *f);
+/* table_print, with bold headings and the cells' styles when color is true. */
+int table_print_color(const struct table *t, FILE *f, bool color);
 int table_print_csv(const struct table *t, FILE *f);
 
 #endif

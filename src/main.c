@@ -23,6 +23,10 @@ static const struct command {
 	{ "list", cmd_list, NEEDS_STORE, "tracked hashtags with their rules and last snapshot" },
 	{ "run", cmd_run, NEEDS_STORE, "the cron job: fetch, store, compare, alert" },
 	{ "report", cmd_report, NEEDS_STORE, "growth of every tracked hashtag over the window" },
+	{ "history", cmd_history, NEEDS_STORE, "the snapshots of one hashtag" },
+	{ "alerts", cmd_alerts, NEEDS_STORE, "alerts sent and still pending" },
+	{ "export", cmd_export, NEEDS_STORE, "all snapshots as CSV or JSON on stdout" },
+	{ "import", cmd_import, NEEDS_STORE, "load snapshots from CSV (same columns as export)" },
 	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
 };
 

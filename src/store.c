@@ -10,8 +10,18 @@
 #include "store.h"
 #include "timefmt.h"
 
+/* The statements `run` executes per tag, prepared once per connection. */
+enum hot_stmt {
+	HOT_BASELINE, HOT_LAST_ALERT, HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
+	HOT_COUNT
+};
+
 struct store {
 	sqlite3 *db;
+	sqlite3_stmt *hot[HOT_COUNT];
+	bool batching;          /* store_batch_begin: transactions become savepoints */
+	bool batch_open;        /* the batch's own BEGIN was issued, no COMMIT yet */
+	bool in_savepoint;
 	char err[STORE_ERR_SIZE];
 };
 
@@ -118,6 +128,39 @@ static sqlite3_stmt *prepare(struct store *st, const char *sql)
 		return NULL;
 	}
 	return stmt;
+}
+
+/*
+ * A statement of the per-tag path: parsed on first use, then kept (parsing
+ * cost more than running it). Give it back with hot_done(), never finalize it.
+ */
+static sqlite3_stmt *prepare_hot(struct store *st, enum hot_stmt which, const char *sql)
+{
+	if (!st->hot[which] &&
+	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->hot[which],
+			       NULL) != SQLITE_OK) {
+		fail_db(st, "prepare");
+		return NULL;
+	}
+	return st->hot[which];
+}
+
+/* Reset a kept statement: it holds no read snapshot and no bound text after this. */
+static void hot_done(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+/* Run a kept statement that returns no rows. */
+static int hot_step_done(struct store *st, sqlite3_stmt *stmt, const char *doing)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE)
+		fail_db(st, doing);
+	hot_done(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Run a statement that returns no rows; finalizes it. */
@@ -240,24 +283,97 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	for (int i = 0; i < HOT_COUNT; i++)
+		sqlite3_finalize(st->hot[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
 
+/* The batch's transaction ended without our COMMIT: an error rolled it back. */
+static bool batch_lost(struct store *st)
+{
+	return st->batch_open && sqlite3_get_autocommit(st->db);
+}
+
+/* In a batch: the batch's transaction (opened on first use), then a savepoint. */
+static int begin_in_batch(struct store *st)
+{
+	if (batch_lost(st))
+		return fail(st, "database: the batch was rolled back after an error: %s",
+			    sqlite3_errmsg(st->db));
+	if (!st->batch_open) {
+		if (exec(st, "BEGIN IMMEDIATE", "begin transaction"))
+			return -1;
+		st->batch_open = true;
+	}
+	if (exec(st, "SAVEPOINT unit", "begin savepoint"))
+		return -1;
+	st->in_savepoint = true;
+	return 0;
+}
+
 int store_begin(struct store *st)
 {
+	if (st->batching)
+		return begin_in_batch(st);
 	return exec(st, "BEGIN IMMEDIATE", "begin transaction");
 }
 
 int store_commit(struct store *st)
 {
-	return exec(st, "COMMIT", "commit");
+	if (!st->batching)
+		return exec(st, "COMMIT", "commit");
+	if (batch_lost(st))
+		return fail(st, "database: the batch was rolled back after an error: %s",
+			    sqlite3_errmsg(st->db));
+	if (exec(st, "RELEASE unit", "release savepoint"))
+		return -1;
+	st->in_savepoint = false;
+	return 0;
 }
 
 void store_rollback(struct store *st)
 {
+	if (st->batching) {
+		/* Undo the unit only; the batch and the units released into it stay. */
+		if (st->in_savepoint && !sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK TO unit; RELEASE unit", NULL, NULL, NULL);
+		st->in_savepoint = false;
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_batch_begin(struct store *st)
+{
+	st->batching = true;
+}
+
+int store_batch_commit(struct store *st)
+{
+	bool lost = batch_lost(st);
+
+	if (!st->batch_open)
+		return 0;
+	st->batch_open = false;
+	st->in_savepoint = false;
+	if (lost)
+		return fail(st, "database: the batch was rolled back after an error: %s",
+			    sqlite3_errmsg(st->db));
+	if (exec(st, "COMMIT", "commit")) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int store_batch_end(struct store *st)
+{
+	int rc = store_batch_commit(st);
+
+	st->batching = false;
+	return rc;
 }
 
 static void bind_opt_int(sqlite3_stmt *stmt, int i, bool has, int64_t v)
@@ -411,16 +527,22 @@ static int collect_tags(struct store *st, sqlite3_stmt *stmt, struct tag_info **
 int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n)
 {
-	/* ?1 NULL lists the active tags; a name lists that tag, active or not. */
-	sqlite3_stmt *stmt = prepare(st,
-		"SELECT h.name, h.added_at, h.active, h.min_new_videos, h.video_growth,"
-		"       h.view_growth, h.status, h.last_error,"
-		"       s.ts, s.video_count, s.view_count, s.source"
-		"  FROM hashtag h"
-		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts ="
+	/*
+	 * No names: the active tags, in name order. A name: that tag, active
+	 * or not, found through the name index (an OR of the two would scan
+	 * every tag once per name). The latest snapshot is one seek either way.
+	 */
+#define LIST_TAGS_SELECT \
+		"SELECT h.name, h.added_at, h.active, h.min_new_videos, h.video_growth," \
+		"       h.view_growth, h.status, h.last_error," \
+		"       s.ts, s.video_count, s.view_count, s.source" \
+		"  FROM hashtag h" \
+		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts =" \
 		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
-		" WHERE (?1 IS NULL AND h.active) OR h.name = ?1"
-		" ORDER BY h.name");
+	sqlite3_stmt *stmt = prepare(st, nnames == 0
+		? LIST_TAGS_SELECT " WHERE h.active ORDER BY h.name"
+		: LIST_TAGS_SELECT " WHERE h.name = ?1");
+#undef LIST_TAGS_SELECT
 	size_t cap = 0;
 	int rc = 0;
 
@@ -447,7 +569,7 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 		   struct snapshot *out, bool *found)
 {
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_BASELINE,
 		"SELECT ts, video_count, view_count, source FROM snapshot"
 		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
 		"   AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 1");
@@ -462,9 +584,11 @@ int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 	*found = rc == SQLITE_ROW;
 	if (*found)
 		read_snapshot(stmt, 0, out);
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_db(st, "read snapshot");
+		fail_db(st, "read snapshot");
+	hot_done(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
 	return 0;
 }
 
@@ -475,7 +599,7 @@ int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *
 
 int store_last_alert(struct store *st, const char *tag, int64_t *out)
 {
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_LAST_ALERT,
 		"SELECT max(detected_at) FROM alert"
 		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)");
 	int rc;
@@ -486,16 +610,16 @@ int store_last_alert(struct store *st, const char *tag, int64_t *out)
 	rc = sqlite3_step(stmt);
 	*out = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
 	       ? sqlite3_column_int64(stmt, 0) : -1;
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW)
-		return fail_db(st, "read last alert");
-	return 0;
+		fail_db(st, "read last alert");
+	hot_done(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s)
 {
 	char when[TIME_BUF_SIZE];
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_ADD_SNAPSHOT,
 		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
 		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5)");
 	int rc;
@@ -508,20 +632,24 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 	sqlite3_bind_int64(stmt, 4, s->views);
 	bind_opt_int(stmt, 5, s->source != 0, s->source);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		hot_done(stmt);
 		return 0;
+	}
 	if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		hot_done(stmt);
 		time_format(s->ts, when);
 		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
 	}
-	return fail_db(st, "store snapshot");
+	fail_db(st, "store snapshot");
+	hot_done(stmt);
+	return -1;
 }
 
 int store_set_status(struct store *st, const char *tag, enum tag_status status,
 		     const char *error)
 {
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_SET_STATUS,
 		"UPDATE hashtag SET status = ?2, last_error = ?3 WHERE name = ?1");
 
 	if (!stmt)
@@ -532,13 +660,13 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(stmt, 3);
-	return step_done(st, stmt, "set hashtag status");
+	return hot_step_done(st, stmt, "set hashtag status");
 }
 
 int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
 		    int64_t *id)
 {
-	sqlite3_stmt *stmt = prepare(st,
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_ADD_ALERT,
 		"INSERT INTO alert (hashtag_id, detected_at, status, elapsed,"
 		"  video_count, view_count, new_videos, new_views, video_growth_pct,"
 		"  view_growth_pct, videos_per_hour, views_per_hour, rules)"
@@ -560,7 +688,7 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 	sqlite3_bind_double(stmt, 11, a->videos_per_hour);
 	sqlite3_bind_double(stmt, 12, a->views_per_hour);
 	sqlite3_bind_int(stmt, 13, (int)a->rules);
-	if (step_done(st, stmt, "record alert"))
+	if (hot_step_done(st, stmt, "record alert"))
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -712,4 +840,310 @@ int store_integrity(struct store *st, char *out, size_t outsz)
 const char *store_sqlite_version(void)
 {
 	return sqlite3_libversion();
+}
+
+/* ---- reporting: bulk reads for report, history and export; import ---- */
+
+static int seek_one(struct store *st, sqlite3_stmt *stmt, struct store_seek *s)
+{
+	int rc;
+
+	sqlite3_reset(stmt);
+	sqlite3_bind_text(stmt, 1, s->tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, s->from);
+	sqlite3_bind_int64(stmt, 3, s->to);
+	rc = sqlite3_step(stmt);
+	s->found = rc == SQLITE_ROW;
+	if (s->found)
+		read_snapshot(stmt, 0, &s->snap);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "read snapshot");
+	return 0;
+}
+
+int store_seek_many(struct store *st, struct store_seek *seeks, size_t n)
+{
+	/* store_baseline's query, prepared once for all the tags of a report */
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT ts, video_count, view_count, source FROM snapshot"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
+		"   AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 1");
+	int rc = 0;
+
+	if (!stmt)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = seek_one(st, stmt, &seeks[i]);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The newest k snapshots of one tag into out, oldest first. */
+static int recent_one(struct store *st, sqlite3_stmt *stmt, const char *tag, size_t k,
+		      struct snapshot *out, size_t *count)
+{
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+
+	sqlite3_reset(stmt);
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)k);
+	while (n < k && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_snapshot(stmt, 0, &out[n++]);
+	if (n < k && rc != SQLITE_DONE)
+		return fail_db(st, "read snapshots");
+	for (size_t i = 0; i < n / 2; i++) {
+		struct snapshot tmp = out[i];
+
+		out[i] = out[n - 1 - i];
+		out[n - 1 - i] = tmp;
+	}
+	*count = n;
+	return 0;
+}
+
+int store_recent_many(struct store *st, const char *const *tags, size_t n, size_t k,
+		      struct snapshot *out, size_t *counts)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT ts, video_count, view_count, source FROM snapshot"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
+		" ORDER BY ts DESC LIMIT ?2");
+	int rc = 0;
+
+	if (!stmt)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = recent_one(st, stmt, tags[i], k, out + i * k, &counts[i]);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_each_snapshot(struct store *st, const char *tag, int64_t since,
+			store_snapshot_fn fn, void *ctx)
+{
+	/* Both walk the primary key in order: no sort, whatever the table's size. */
+	sqlite3_stmt *stmt = prepare(st, tag
+		? "SELECT ?1, ts, video_count, view_count, source FROM snapshot"
+		  " WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
+		  "   AND ts >= ?2 ORDER BY ts"
+		: "SELECT h.name, s.ts, s.video_count, s.view_count, s.source"
+		  "  FROM hashtag h JOIN snapshot s ON s.hashtag_id = h.id"
+		  " WHERE s.ts >= ?2 ORDER BY h.name, s.ts");
+	struct snapshot s;
+	int rc, stop = 0;
+
+	if (!stmt)
+		return -1;
+	if (tag)
+		sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, since);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		read_snapshot(stmt, 1, &s);
+		stop = fn(ctx, (const char *)sqlite3_column_text(stmt, 0), &s);
+	}
+	sqlite3_finalize(stmt);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return fail_db(st, "read snapshots");
+	return 0;
+}
+
+int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT detected_at FROM alert"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
+		" ORDER BY detected_at");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			int64_t *grown = realloc(*out, ncap * sizeof(**out));
+
+			if (!grown) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*out = grown;
+			cap = ncap;
+		}
+		(*out)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return fail(st, "database: read alerts: %s", sqlite3_errstr(rc));
+}
+
+struct store_import {
+	struct store *st;
+	int64_t now;
+	sqlite3_stmt *find, *create, *insert;
+	char tag[TAG_BUF_SIZE];         /* the last row's tag, and its id: files come sorted */
+	int64_t id;
+};
+
+int store_import_begin(struct store *st, int64_t now, struct store_import **out)
+{
+	struct store_import *im = calloc(1, sizeof(*im));
+
+	*out = NULL;
+	if (!im)
+		return fail(st, "out of memory");
+	im->st = st;
+	im->now = now;
+	if (store_begin(st))
+		goto fail;
+	im->find = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
+	im->create = prepare(st, "INSERT INTO hashtag (name, added_at, active) VALUES (?1, ?2, 0)");
+	im->insert = prepare(st,
+		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hashtag_id, ts) DO NOTHING");
+	if (!im->find || !im->create || !im->insert)
+		goto fail;
+	*out = im;
+	return 0;
+fail:
+	store_import_end(im, false);
+	return -1;
+}
+
+/* The id of tag, creating it untracked when it is not in the database. */
+static int import_tag_id(struct store_import *im, const char *tag, bool *new_tag)
+{
+	struct store *st = im->st;
+	int rc;
+
+	*new_tag = false;
+	if (im->id && strcmp(im->tag, tag) == 0)
+		return 0;
+	sqlite3_reset(im->find);
+	sqlite3_bind_text(im->find, 1, tag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(im->find);
+	if (rc == SQLITE_ROW) {
+		im->id = sqlite3_column_int64(im->find, 0);
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(im->create);
+		sqlite3_bind_text(im->create, 1, tag, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(im->create, 2, im->now);
+		if (sqlite3_step(im->create) != SQLITE_DONE)
+			return fail_db(st, "add hashtag");
+		im->id = sqlite3_last_insert_rowid(st->db);
+		*new_tag = true;
+	} else {
+		return fail_db(st, "look up hashtag");
+	}
+	snprintf(im->tag, sizeof(im->tag), "%s", tag);
+	return 0;
+}
+
+int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
+		     bool *added, bool *new_tag)
+{
+	struct store *st = im->st;
+
+	*added = false;
+	if (import_tag_id(im, tag, new_tag))
+		return -1;
+	sqlite3_reset(im->insert);
+	sqlite3_bind_int64(im->insert, 1, im->id);
+	sqlite3_bind_int64(im->insert, 2, s->ts);
+	sqlite3_bind_int64(im->insert, 3, s->videos);
+	sqlite3_bind_int64(im->insert, 4, s->views);
+	bind_opt_int(im->insert, 5, s->source != 0, s->source);
+	if (sqlite3_step(im->insert) != SQLITE_DONE)
+		return fail_db(st, "store snapshot");
+	*added = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+int store_import_end(struct store_import *im, bool commit)
+{
+	int rc = 0;
+
+	if (!im)
+		return 0;
+	sqlite3_finalize(im->find);
+	sqlite3_finalize(im->create);
+	sqlite3_finalize(im->insert);
+	if (commit)
+		rc = store_commit(im->st);
+	store_rollback(im->st);         /* a no-op after a commit */
+	free(im);
+	return rc;
+}
+
+/* ---- faults: the alert outbox listing and durable commits (run, alerts) ---- */
+
+/* Append the rows of stmt (read_alert_row's columns) to *out. */
+static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row **out,
+			  size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct alert_row *grown = realloc(*out, ncap * sizeof(**out));
+
+			if (!grown)
+				return fail(st, "out of memory");
+			*out = grown;
+			cap = ncap;
+		}
+		read_alert_row(stmt, &(*out)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		return fail_db(st, "list alerts");
+	/* rows point into their own tag buffers; fix after any realloc */
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].a.tag = (*out)[i].tag;
+	return 0;
+}
+
+int store_list_alerts(struct store *st, int64_t since, bool pending_only,
+		      struct alert_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT a.id, h.name, a.detected_at, a.status, a.attempts, a.last_error,"
+		"       a.sent_at, a.elapsed, a.video_count, a.view_count, a.new_videos,"
+		"       a.new_views, a.video_growth_pct, a.view_growth_pct,"
+		"       a.videos_per_hour, a.views_per_hour, a.rules"
+		"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
+		" WHERE a.detected_at >= ?1 AND (NOT ?2 OR a.status = 'pending')"
+		" ORDER BY a.id");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, since);
+	sqlite3_bind_int(stmt, 2, pending_only);
+	rc = collect_alerts(st, stmt, out, n);
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int store_set_durable(struct store *st)
+{
+	return exec(st, "PRAGMA synchronous = FULL", "configure durable commits");
 }

@@ -17,6 +17,7 @@ void table_release(struct table *t)
 	for (size_t i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->styles);
 	*t = (struct table){ 0 };
 }
 
@@ -27,15 +28,23 @@ void table_add_row(struct table *t)
 	if (t->nrows == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 16;
 		char **grown = realloc(t->cells, ncap * t->ncols * sizeof(*grown));
+		const char **styles;
 
 		if (!grown) {
 			t->failed = true;
 			return;
 		}
 		t->cells = grown;
+		styles = realloc(t->styles, ncap * t->ncols * sizeof(*styles));
+		if (!styles) {
+			t->failed = true;
+			return;
+		}
+		t->styles = styles;
 		t->cap = ncap;
 	}
 	memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(*t->cells));
+	memset(t->styles + t->nrows * t->ncols, 0, t->ncols * sizeof(*t->styles));
 	t->nrows++;
 }
 
@@ -62,6 +71,13 @@ void table_set(struct table *t, size_t col, const char *fmt, ...)
 	va_end(ap);
 }
 
+void table_style(struct table *t, size_t col, const char *sgr)
+{
+	if (t->failed || !t->nrows || col >= t->ncols)
+		return;
+	t->styles[(t->nrows - 1) * t->ncols + col] = sgr;
+}
+
 static const char *cell(const struct table *t, size_t row, size_t col)
 {
 	const char *s = t->cells[row * t->ncols + col];
@@ -79,16 +95,25 @@ static size_t width(const char *s)
 	return w;
 }
 
-static void print_cell(FILE *f, const char *s, size_t w, bool right, bool last)
+/* The text, wrapped in its style when it has one; padding stays outside it. */
+static void put_styled(FILE *f, const char *s, const char *sgr)
+{
+	if (sgr && *s)
+		fprintf(f, "\033[%sm%s\033[0m", sgr, s);
+	else
+		fputs(s, f);
+}
+
+static void print_cell(FILE *f, const char *s, const char *sgr, size_t w, bool right,
+		       bool last)
 {
 	int pad = (int)(w - width(s));
 
 	if (right)
-		fprintf(f, "%*s%s", pad, "", s);
-	else if (last)
-		fputs(s, f);
-	else
-		fprintf(f, "%s%*s", s, pad, "");
+		fprintf(f, "%*s", pad, "");
+	put_styled(f, s, sgr);
+	if (!right && !last)
+		fprintf(f, "%*s", pad, "");
 	fputs(last ? "\n" : "  ", f);
 }
 
@@ -103,17 +128,28 @@ static size_t last_col(const struct table *t, bool csv)
 	return last;
 }
 
-static void print_line(const struct table *t, FILE *f, const size_t *w, size_t row)
+/* One line of cells; row SIZE_MAX is the headings. */
+static void print_line(const struct table *t, FILE *f, const size_t *w, size_t row,
+		       bool color)
 {
 	size_t last = last_col(t, false);
+	const char *sgr;
 
-	for (size_t c = 0; c < t->ncols; c++)
-		if (t->cols[c].title)
-			print_cell(f, row == SIZE_MAX ? t->cols[c].title : cell(t, row, c), w[c],
-				   t->cols[c].right, c == last);
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!t->cols[c].title)
+			continue;
+		sgr = !color ? NULL : row == SIZE_MAX ? "1" : t->styles[row * t->ncols + c];
+		print_cell(f, row == SIZE_MAX ? t->cols[c].title : cell(t, row, c), sgr, w[c],
+			   t->cols[c].right, c == last);
+	}
 }
 
 int table_print(const struct table *t, FILE *f)
+{
+	return table_print_color(t, f, false);
+}
+
+int table_print_color(const struct table *t, FILE *f, bool color)
 {
 	size_t *w;
 
@@ -125,9 +161,9 @@ int table_print(const struct table *t, FILE *f)
 			if (width(cell(t, r, c)) > w[c])
 				w[c] = width(cell(t, r, c));
 	}
-	print_line(t, f, w, SIZE_MAX);
+	print_line(t, f, w, SIZE_MAX, color);
 	for (size_t r = 0; r < t->nrows; r++)
-		print_line(t, f, w, r);
+		print_line(t, f, w, r, color);
 	free(w);
 	return 0;
 }

@@ -18,7 +18,7 @@ need cmocka libcmocka-dev
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"    # man page lint
 
-# Optional groups, for `make fuzz` and `make lint` only.
+# Optional groups, for `make fuzz`, `make lint` and `make check-browser` only.
 case "${1:-}" in
 fuzz)
 	command -v clang >/dev/null 2>&1 || missing="$missing clang"
@@ -28,6 +28,10 @@ fuzz)
 lint)
 	command -v cppcheck >/dev/null 2>&1 || missing="$missing cppcheck"
 	command -v clang-tidy >/dev/null 2>&1 || missing="$missing clang-tidy"
+	;;
+browser)        # make check-browser: the HTML report in headless Chromium
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$missing fonts-dejavu-core"
 	;;
 esac
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 
 from .harness import (ALERT_KEYS, HISTORY_KEYS, REPORT_KEYS, T0, HashtrackTest, at,
                       counts)
@@ -240,3 +241,269 @@ class AlertsListing(HashtrackTest):
         self.assertIsInstance(alert["sent_at"], str)
         self.assertGreaterEqual(alert["attempts"], 1)
 
+
+
+class ReportOrderAndFilter(HashtrackTest):
+    """--sort and --min-growth: the tutorial's "what is trending" view."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "big", "fast", "flat", "none")
+        self.tags(big=counts(900000, 9000000), fast=counts(1000, 5000),
+                  flat=counts(5000, 100000), none=counts(10, 10))
+        self.run_at(T0)
+        self.tags(big=counts(990000, 9100000), fast=counts(1500, 6000),
+                  flat=counts(5000, 100000), none=counts(10, 10))
+        self.run_at(at(6))
+        self.ok("add", "later")         # tracked, never fetched
+
+    def order(self, *args):
+        return [h["hashtag"] for h in self.report(at(6), *args)["hashtags"]]
+
+    def test_the_default_order_is_by_name_and_tags_keep_the_order_given(self):
+        self.assertEqual(self.order(), ["big", "fast", "flat", "later", "none"])
+        self.assertEqual(self.order("none", "big"), ["none", "big"])
+        self.assertEqual(self.order("--sort", "name", "none", "big"), ["big", "none"])
+
+    def test_sort_growth_puts_the_fastest_first_and_tags_without_figures_last(self):
+        # fast +50%, big +10%, flat 0%, none 0% (by name), later no data
+        self.assertEqual(self.order("--sort", "growth"), ["fast", "big", "flat", "none", "later"])
+
+    def test_sort_videos_and_views_put_the_biggest_first(self):
+        self.assertEqual(self.order("--sort", "videos"), ["big", "flat", "fast", "none", "later"])
+        self.assertEqual(self.order("--sort", "views"), ["big", "flat", "fast", "none", "later"])
+
+    def test_min_growth_keeps_only_tags_that_grew_that_much(self):
+        self.assertEqual(self.order("--min-growth", "10"), ["big", "fast"])
+        self.assertEqual(self.order("--min-growth", "10.01"), ["fast"])
+        self.assertEqual(self.order("--min-growth", "0", "--sort", "growth"),
+                         ["fast", "big", "flat", "none"])
+        rows = list(csv.reader(io.StringIO(self.ok(
+            "report", "--format", "csv", "--min-growth", "50", now=at(6)).stdout)))
+        self.assertEqual([r[0] for r in rows[1:]], ["fast"])
+
+    def test_bad_sort_format_and_growth_values_are_usage_errors(self):
+        for args, says in ((("--sort", "likes"), "unknown sort key 'likes'"),
+                           (("--format", "pdf"), "unknown format 'pdf'"),
+                           (("--min-growth", "lots"), "--min-growth"),
+                           (("--min-growth", "-5"), "--min-growth"),
+                           (("--window", "90"), "unit")):
+            cp = self.assert_exit(self.ht("report", *args, now=at(6)), 2)
+            self.assertIn(says, cp.stderr)
+            self.assertEqual(cp.stdout, "")
+
+    def test_a_window_in_json_can_be_pasted_back(self):
+        rep = self.report(at(6), "--window", "90m")
+        self.assertEqual(rep["window"], "90m")
+        self.assertEqual(self.report(at(6), "--window", "1d")["window"], "1d")
+        self.assertEqual(self.report(at(6), "--window", "360m")["window"], "6h")
+
+    def test_the_table_has_a_sparkline_and_marks_viral_tags(self):
+        out = self.ok("report", "--sort", "growth", now=at(6)).stdout
+        lines = out.splitlines()
+        self.assertIn("TREND", lines[0])
+        fast = [line for line in lines if line.startswith("#fast")][0]
+        self.assertIn("\u2581\u2588", fast)            # a low then a high block
+        self.assertIn("VIRAL", fast)
+        self.assertIn("+50.0%", fast)
+        self.assertIn("990,000", out)
+        widths = {len(line.rstrip()) <= len(lines[0]) + 40 for line in lines}
+        self.assertEqual(widths, {True})
+
+
+class ReportColour(HashtrackTest):
+    """Colour only on a terminal, never with NO_COLOR or --no-color."""
+
+    def on_terminal(self, *args, env_extra=None):
+        import pty
+        import select
+        import subprocess
+        primary, secondary = pty.openpty()
+        env = self.env(now=at(6), env_extra=env_extra)
+        proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
+                                stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
+        os.close(secondary)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([primary], [], [], 10)
+            if not ready:
+                break
+            try:
+                data = os.read(primary, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(primary)
+        proc.wait(timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stderr.read())
+        proc.stderr.close()
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    def test_colour_on_a_terminal_unless_told_not_to(self):
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1200, 30000))
+        self.run_at(T0)
+        self.tags(vibecoding=counts(1500, 40007))
+        self.run_at(at(6))
+        coloured = self.on_terminal("report", env_extra={"NO_COLOR": None})
+        self.assertIn("\x1b[1;31mVIRAL\x1b[0m", coloured)
+        self.assertIn("1,500", coloured)
+        self.assertNotIn("\x1b[", self.on_terminal("report", env_extra={"NO_COLOR": "1"}))
+        self.assertNotIn("\x1b[", self.on_terminal("report", "--no-color",
+                                                   env_extra={"NO_COLOR": None}))
+        self.assertNotIn("\x1b[", self.on_terminal("--no-color", "history", "vibecoding",
+                                                   env_extra={"NO_COLOR": None}))
+
+
+class EveryFormatOnSmallDatabases(HashtrackTest):
+    """All formats work on an empty database and with one snapshot per tag."""
+
+    def every_format(self, now, tag=None):
+        for fmt in ("table", "csv", "json", "html"):
+            self.ok("report", "--format", fmt, now=now)
+        for fmt in ("csv", "json"):
+            self.ok("export", "--format", fmt, now=now)
+        if tag:
+            for fmt in ("table", "csv", "json"):
+                self.ok("history", tag, "--format", fmt, now=now)
+
+    def test_an_empty_database(self):
+        self.every_format(T0)
+        self.assertEqual(self.report(T0)["hashtags"], [])
+        self.assertEqual(self.ht_json("export", "--format", "json"), [])
+        self.assertEqual(self.ok("export").stdout, ",".join(HISTORY_KEYS) + "\n")
+        self.assertIn("No hashtags to show", self.ok("report", "--format", "html").stdout)
+
+    def test_one_snapshot_per_tag(self):
+        self.ok("add", "vibecoding", "aitools")
+        self.tags(vibecoding=counts(1200, 30000), aitools=counts(5000, 100000))
+        self.run_at(T0)
+        self.every_format(T0, "vibecoding")
+        self.assertEqual(len(self.ht_json("export", "--format", "json")), 2)
+        self.assertEqual(self.history("vibecoding"),
+                         [{"hashtag": "vibecoding", "ts": T0, "video_count": 1200,
+                           "view_count": 30000, "source": 2}])
+
+
+class HistoryAndExportDetails(HashtrackTest):
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "vibecoding", "aitools")
+        for i, (v, w) in enumerate(((1200, 30000), (1500, 40007), (1490, 41000))):
+            self.tags(vibecoding=counts(v, w), aitools=counts(10 * v, 10 * w, shape=1))
+            self.run_at(at(6 * i))
+
+    def test_history_table_shows_changes_and_since_cuts_the_old_ones(self):
+        out = self.ok("history", "vibecoding").stdout.splitlines()
+        self.assertEqual(out[0].split(), ["TIME", "VIDEOS", "VIEWS", "NEW", "VIDEOS",
+                                          "NEW", "VIEWS", "SOURCE"])
+        self.assertEqual(len(out), 4)
+        self.assertIn("+300", out[2])
+        self.assertIn("+10,007", out[2])
+        self.assertIn("-10", out[3])
+        rows = self.ht_json("history", "#VibeCoding", "--since", "7h", "--format", "json",
+                            now=at(12))
+        self.assertEqual([r["ts"] for r in rows], [at(6), at(12)])
+        rows = list(csv.reader(io.StringIO(self.ok("history", "vibecoding", "--format", "csv",
+                                                   "--since", "6h", now=at(12)).stdout)))
+        self.assertEqual(rows, [HISTORY_KEYS, ["vibecoding", at(6), "1500", "40007", "2"],
+                                ["vibecoding", at(12), "1490", "41000", "2"]])
+
+    def test_history_needs_one_known_tag(self):
+        cp = self.assert_exit(self.ht("history"), 2)
+        self.assertIn("history", cp.stderr)
+        cp = self.assert_exit(self.ht("history", "nosuchtag"), 2)
+        self.assertIn("#nosuchtag is not tracked", cp.stderr)
+        self.assert_exit(self.ht("history", "a", "b"), 2)
+        self.assert_exit(self.ht("history", "vibecoding", "--format", "html"), 2)
+
+    def test_a_removed_tag_keeps_its_history(self):
+        self.ok("remove", "aitools")
+        self.assertEqual(len(self.history("aitools")), 3)
+        self.assertEqual(len(self.ht_json("export", "--format", "json")), 6)
+
+    def test_export_is_by_tag_then_time_and_since_cuts(self):
+        rows = self.ht_json("export", "--format", "json")
+        self.assertEqual([(r["hashtag"], r["ts"]) for r in rows],
+                         [("aitools", T0), ("aitools", at(6)), ("aitools", at(12)),
+                          ("vibecoding", T0), ("vibecoding", at(6)), ("vibecoding", at(12))])
+        self.assertEqual(rows[0]["source"], 1)
+        rows = self.ht_json("export", "--format", "json", "--since", "1h", now=at(12))
+        self.assertEqual([r["ts"] for r in rows], [at(12), at(12)])
+        cp = self.assert_exit(self.ht("export", "--format", "table"), 2)
+        self.assertIn("unknown format 'table'", cp.stderr)
+
+    def test_export_then_import_into_an_empty_database_is_exact(self):
+        self.ok("add", "huge")
+        self.tags(huge=counts("9223372036854775807", "9007199254740993", shape=1))
+        self.run_at(at(13), "huge")
+        exported = self.ok("export").stdout
+        exported_json = self.ok("export", "--format", "json").stdout
+        self.db_path = self.tmp / "fresh.db"
+        self.ok("import", "-", stdin=exported)
+        self.assertEqual(self.ok("export").stdout, exported)
+        self.assertEqual(self.ok("export", "--format", "json").stdout, exported_json)
+        self.assertIn("9223372036854775807,9007199254740993,1", exported)
+        # imported tags are kept untracked: history and report TAG see them, run does not
+        self.assertEqual(self.list_tags(), [])
+        self.assertEqual(len(self.history("vibecoding")), 3)
+        self.assertEqual(self.report_of(at(12), "vibecoding", "vibecoding")["new_videos"], -10)
+
+
+class ImportDetails(HashtrackTest):
+
+    HEAD = "hashtag,ts,video_count,view_count,source\n"
+
+    def test_an_untracked_tag_is_created_untracked_and_said_so(self):
+        cp = self.ok("import", "-", stdin=self.HEAD + "newtag,%s,5,6,\n" % T0)
+        self.assertIn("#newtag", cp.stderr)
+        self.assertIn("hashtrack add newtag", cp.stderr)
+        self.assertEqual(self.list_tags(), [])
+        self.ok("add", "newtag")
+        (row,) = self.list_tags()
+        self.assertEqual(row["last_snapshot"], T0)
+
+    def test_a_bad_row_after_good_ones_imports_nothing_and_names_its_line(self):
+        self.ok("add", "vibecoding")
+        text = (self.HEAD + "vibecoding,%s,1,2,\n" % T0 + "\n" +
+                "vibecoding,%s,3,4,9\n" % at(6) + "vibecoding,%s,5,6,\n" % at(12))
+        cp = self.assert_exit(self.ht("import", "-", stdin=text), 1)
+        self.assertRegex(cp.stderr, r"stdin:4: source '9'")
+        self.assertEqual(len(cp.stderr.strip().splitlines()), 1, cp.stderr)
+        self.assertEqual(self.snapshots("vibecoding"), [])
+        self.assertEqual(self.ok("export").stdout, self.HEAD)
+
+    def test_header_problems_name_line_one(self):
+        for text, says in (("", "no header"), ("hashtag,ts,video_count\n", "no 'view_count'"),
+                           ("tag,ts,video_count,view_count\n", "unknown column 'tag'")):
+            cp = self.assert_exit(self.ht("import", "-", stdin=text), 1)
+            self.assertIn("stdin:1:", cp.stderr)
+            self.assertIn(says, cp.stderr)
+
+    def test_a_file_from_a_spreadsheet_reads_too(self):
+        self.ok("add", "vibecoding")
+        text = ("\ufeffTS,Hashtag,View_Count,Video_Count\r\n"
+                "%s,#VibeCoding,30000,1200\r\n" % T0 +
+                "\"%s\",\"vibecoding\",\"40007\",\"1500\"\r\n" % at(6))
+        path = self.tmp / "sheet.csv"
+        path.write_bytes(text.encode("utf-8"))
+        self.ok("import", path)
+        self.assertEqual([(r["ts"], r["video_count"], r["view_count"])
+                          for r in self.snapshots("vibecoding")],
+                         [(T0, 1200, 30000), (at(6), 1500, 40007)])
+
+    def test_a_missing_file_and_bad_arguments(self):
+        cp = self.assert_exit(self.ht("import", self.tmp / "nope.csv"), 1)
+        self.assertIn("cannot open", cp.stderr)
+        self.assertIn("nope.csv", cp.stderr)
+        self.assert_exit(self.ht("import"), 2)
+        self.assert_exit(self.ht("import", "a", "b"), 2)
+
+    def test_a_file_name_is_named_with_its_line(self):
+        path = self.tmp / "bad.csv"
+        path.write_text(self.HEAD + "vibecoding,%s,1,2\n" % T0)
+        cp = self.assert_exit(self.ht("import", path), 1)
+        self.assertIn("bad.csv:2: 4 fields where the header has 5", cp.stderr)

@@ -95,12 +95,43 @@ static void json_integers_stay_exact_beyond_two_to_the_53(void **state)
 	cJSON_Delete(o);
 }
 
+static int print_plain(const struct table *t, FILE *f)
+{
+	return table_print_color(t, f, false);
+}
+
+static int print_colored(const struct table *t, FILE *f)
+{
+	return table_print_color(t, f, true);
+}
+
+static void styles_wrap_the_text_and_never_the_padding(void **state)
+{
+	struct table t;
+	char *out;
+
+	(void)state;
+	fill(&t);
+	table_style(&t, 1, "1;31");     /* the last row's COUNT */
+	out = capture(print_colored, &t);
+	assert_string_equal(out,
+			    "\033[1mNAME\033[0m    \033[1mCOUNT\033[0m  \033[1mNOTE\033[0m\n"
+			    "日本          5  \n"
+			    "longer  \033[1;31m1,234\033[0m  x\n");
+	free(out);
+	out = capture(print_plain, &t);
+	assert_null(strchr(out, '\033'));
+	free(out);
+	table_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_pads_by_characters_and_right_aligns_numbers),
 		cmocka_unit_test(csv_quotes_fields_and_skips_table_only_columns),
 		cmocka_unit_test(json_integers_stay_exact_beyond_two_to_the_53),
+		cmocka_unit_test(styles_wrap_the_text_and_never_the_padding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

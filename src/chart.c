@@ -1,0 +1,439 @@
+/* chart: counts over time as inline SVG: scales, ticks, the line, the marks. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timefmt.h"
+
+/* The plot area inside the SVG: room for the y labels left, the x labels below. */
+#define PLOT_LEFT 64
+#define PLOT_RIGHT 18
+#define PLOT_TOP 22
+#define PLOT_BOTTOM 40
+#define PLOT_W (CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT)
+#define PLOT_H (CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM)
+
+#define HOUR INT64_C(3600)
+#define DAY (24 * HOUR)
+
+/* A mark gets its "viral" caption while there are few enough to read. */
+#define MAX_CAPTIONS 8
+#define CAPTION_GAP 44.0
+
+double chart_nice_step(double raw)
+{
+	double mag, f;
+
+	if (!(raw > 1.0))
+		return 1.0;
+	mag = pow(10.0, floor(log10(raw)));
+	f = raw / mag;
+	return (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * mag;
+}
+
+void chart_compact(double v, double step, char *buf, size_t bufsz)
+{
+	static const struct { double unit; const char *suffix; } units[] = {
+		{ 1e12, "T" }, { 1e9, "B" }, { 1e6, "M" }, { 1e3, "K" }, { 1, "" },
+	};
+	double a = fabs(v) > fabs(step) ? fabs(v) : fabs(step);
+	size_t u = 0;
+	int decimals = 0;
+
+	if (v == 0) {
+		snprintf(buf, bufsz, "0");
+		return;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && a < units[u].unit)
+		u++;
+	/* Enough decimals to tell neighbouring ticks apart, and no more. */
+	while (decimals < 3) {
+		double scaled = step / units[u].unit * pow(10.0, decimals);
+
+		if (fabs(scaled - round(scaled)) < 1e-6)
+			break;
+		decimals++;
+	}
+	snprintf(buf, bufsz, "%.*f%s", decimals, v / units[u].unit, units[u].suffix);
+}
+
+int64_t chart_time_step(int64_t span)
+{
+	static const int64_t steps[] = {
+		HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY,
+		30 * DAY, 61 * DAY, 91 * DAY, 182 * DAY, 365 * DAY,
+	};
+	size_t i;
+
+	for (i = 0; i + 1 < sizeof(steps) / sizeof(steps[0]); i++)
+		if (span / steps[i] <= 6)
+			break;
+	if (span / steps[i] > 6)        /* beyond years: whole multiples of a year */
+		return steps[i] * (span / steps[i] / 6 + 1);
+	return steps[i];
+}
+
+/* Scales from data to SVG coordinates. */
+struct scale {
+	int64_t t0, t1;
+	double lo, hi, step;
+};
+
+static double x_of(const struct scale *sc, int64_t t)
+{
+	return PLOT_LEFT + (double)(t - sc->t0) / (double)(sc->t1 - sc->t0) * PLOT_W;
+}
+
+static double y_of(const struct scale *sc, double v)
+{
+	return PLOT_TOP + PLOT_H - (v - sc->lo) / (sc->hi - sc->lo) * PLOT_H;
+}
+
+static double value(const struct chart *c, size_t i)
+{
+	return (double)(c->views ? c->snaps[i].views : c->snaps[i].videos);
+}
+
+size_t chart_thin(const struct snapshot *snaps, size_t n, size_t columns, size_t *keep)
+{
+	int64_t t0, span;
+	size_t k = 0;
+	long last_col = -1;
+
+	if (n == 0)
+		return 0;
+	t0 = snaps[0].ts;
+	span = snaps[n - 1].ts - t0;
+	for (size_t i = 0; i < n; i++) {
+		long col = span > 0 ? (long)((double)(snaps[i].ts - t0) / (double)span *
+					     (double)columns) : 0;
+
+		if (k > 1 && col == last_col && i + 1 < n)
+			keep[k - 1] = i;        /* the newest point of a column stands for it */
+		else
+			keep[k++] = i;
+		last_col = col;
+	}
+	return k;
+}
+
+static void fit_scale(const struct chart *c, struct scale *sc)
+{
+	double lo = value(c, 0), hi = lo, pad;
+
+	sc->t0 = c->snaps[0].ts;
+	sc->t1 = c->snaps[c->n - 1].ts;
+	if (sc->t1 == sc->t0) {         /* one moment: put it in the middle */
+		sc->t0 -= 3 * HOUR;
+		sc->t1 += 3 * HOUR;
+	}
+	for (size_t i = 1; i < c->n; i++) {
+		lo = fmin(lo, value(c, i));
+		hi = fmax(hi, value(c, i));
+	}
+	if (hi == lo) {                 /* flat: a band around the value */
+		pad = fmax(1.0, fabs(lo) * 0.05);
+		lo = lo - pad < 0 && lo >= 0 ? 0 : lo - pad;
+		hi += pad;
+	}
+	sc->step = chart_nice_step((hi - lo) / 4.0);
+	sc->lo = floor(lo / sc->step) * sc->step;
+	sc->hi = ceil(hi / sc->step) * sc->step;
+	if (sc->hi == sc->lo)
+		sc->hi = sc->lo + sc->step;
+}
+
+static void y_axis(FILE *f, const struct scale *sc)
+{
+	char label[32];
+
+	long ticks = lround((sc->hi - sc->lo) / sc->step);
+
+	fputs("<g class=\"grid\">", f);
+	for (long i = 0; i <= ticks; i++) {
+		double v = sc->lo + (double)i * sc->step, y = y_of(sc, v);
+
+		chart_compact(v, sc->step, label, sizeof(label));
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+			PLOT_LEFT, y, CHART_WIDTH - PLOT_RIGHT, y, PLOT_LEFT - 8, y + 4, label);
+	}
+	fputs("</g>", f);
+}
+
+/* The number in the n digits at s, as in the fixed layout of time_format. */
+static int field(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0 && *s >= '0' && *s <= '9'; n--, s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
+static const char *const months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* The epoch of the first of a month (m may run past 12). */
+static int64_t month_start(int64_t y, int m)
+{
+	char text[TIME_BUF_SIZE], err[128];
+	int64_t t = 0;
+
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	snprintf(text, sizeof(text), "%04d-%02d-01T00:00:00Z", (int)y, m);
+	if (time_parse(text, &t, err, sizeof(err)))
+		return INT64_MAX;       /* past year 9999: no more ticks */
+	return t;
+}
+
+/* Ticks on the first of every `every` months, aligned (quarters start in January). */
+static size_t month_ticks(int64_t t0, int64_t t1, int every, int64_t *ticks, size_t max)
+{
+	char iso[TIME_BUF_SIZE];
+	int64_t y;
+	int m;
+	size_t n = 0;
+
+	time_format(t0, iso);            /* 2026-05-22T06:00:00Z */
+	y = field(iso, 4);
+	m = field(iso + 5, 2);
+	m = (m - 1) / every * every + 1;        /* back to an aligned month */
+	for (int64_t t = month_start(y, m); t <= t1 && n < max; t = month_start(y, m)) {
+		if (t >= t0)
+			ticks[n++] = t;
+		m += every;
+	}
+	return n;
+}
+
+size_t chart_time_ticks(int64_t t0, int64_t t1, int64_t *ticks, size_t max,
+			enum chart_unit *unit)
+{
+	static const int every[] = { 1, 2, 3, 6, 12, 24, 60, 120, 600, 1200 };
+	int64_t span = t1 - t0, step = chart_time_step(span), t;
+	size_t n = 0, i = 0;
+
+	if (step < 30 * DAY) {
+		*unit = step < DAY ? CHART_HOURS : CHART_DAYS;
+		for (t = t0 / step * step; t <= t1 && n < max; t += step)
+			if (t >= t0)
+				ticks[n++] = t;
+		return n;
+	}
+	/* Months are not all as long: at most six ticks, each on the first of one. */
+	while (i + 1 < sizeof(every) / sizeof(every[0]) && span / (every[i] * 30 * DAY) > 5)
+		i++;
+	*unit = every[i] < 12 ? CHART_MONTHS : CHART_YEARS;
+	return month_ticks(t0, t1, every[i], ticks, max);
+}
+
+/*
+ * The two lines of a time tick: the finer unit above, and the coarser one
+ * below only where it changes ("06:00" over "May 22"; "Aug" over "2026").
+ */
+static void tick_text(int64_t t, enum chart_unit unit, char *top, char *bottom, size_t sz)
+{
+	char iso[TIME_BUF_SIZE];
+	int month;
+
+	time_format(t, iso);            /* 2026-05-22T06:00:00Z */
+	month = field(iso + 5, 2);
+	if (month < 1 || month > 12)
+		month = 1;
+	bottom[0] = '\0';
+	switch (unit) {
+	case CHART_HOURS:
+		snprintf(top, sz, "%.5s", iso + 11);
+		snprintf(bottom, sz, "%s %d", months[month - 1], field(iso + 8, 2));
+		break;
+	case CHART_DAYS:
+		snprintf(top, sz, "%s %d", months[month - 1], field(iso + 8, 2));
+		snprintf(bottom, sz, "%.4s", iso);
+		break;
+	case CHART_MONTHS:
+		snprintf(top, sz, "%s", months[month - 1]);
+		snprintf(bottom, sz, "%.4s", iso);
+		break;
+	case CHART_YEARS:
+		snprintf(top, sz, "%.4s", iso);
+		break;
+	}
+}
+
+#define MAX_TICKS 12
+
+static void x_axis(FILE *f, const struct scale *sc)
+{
+	int64_t ticks[MAX_TICKS];
+	enum chart_unit unit;
+	size_t n = chart_time_ticks(sc->t0, sc->t1, ticks, MAX_TICKS, &unit);
+	char top[32], bottom[32], shown[32] = "";
+	int bottom_y = CHART_HEIGHT - PLOT_BOTTOM;
+
+	fprintf(f, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>",
+		PLOT_LEFT, bottom_y, CHART_WIDTH - PLOT_RIGHT, bottom_y);
+	fputs("<g class=\"ticks\">", f);
+	for (size_t i = 0; i < n; i++) {
+		double x = x_of(sc, ticks[i]);
+
+		tick_text(ticks[i], unit, top, bottom, sizeof(top));
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+			x, bottom_y, x, bottom_y + 4, x, bottom_y + 17, top);
+		if (bottom[0] && strcmp(bottom, shown) != 0) {
+			fprintf(f, "<text class=\"sub\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s"
+				"</text>", x, bottom_y + 31, bottom);
+			snprintf(shown, sizeof(shown), "%s", bottom);
+		}
+	}
+	fputs("</g>", f);
+}
+
+static void series(FILE *f, const struct chart *c, const struct scale *sc)
+{
+	const char *kind = c->views ? "views" : "videos";
+	size_t *keep = malloc(c->n * sizeof(*keep)), k;
+	int bottom_y = CHART_HEIGHT - PLOT_BOTTOM;
+
+	if (!keep)
+		return;         /* the chart goes without its line rather than fail the page */
+	k = chart_thin(c->snaps, c->n, PLOT_W, keep);   /* a point per unit is enough */
+	if (k == 0) {
+		free(keep);
+		return;
+	}
+	fprintf(f, "<path class=\"area %s\" d=\"M%.1f %d", kind, x_of(sc, c->snaps[keep[0]].ts),
+		bottom_y);
+	for (size_t i = 0; i < k; i++)
+		fprintf(f, "L%.1f %.1f", x_of(sc, c->snaps[keep[i]].ts), y_of(sc, value(c, keep[i])));
+	fprintf(f, "L%.1f %dZ\"/>", x_of(sc, c->snaps[keep[k - 1]].ts), bottom_y);
+	fprintf(f, "<path class=\"line %s\" d=\"", kind);
+	for (size_t i = 0; i < k; i++)
+		fprintf(f, "%c%.1f %.1f", i ? 'L' : 'M', x_of(sc, c->snaps[keep[i]].ts),
+			y_of(sc, value(c, keep[i])));
+	fputs("\"/>", f);
+	fprintf(f, "<circle class=\"last %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>", kind,
+		x_of(sc, c->snaps[c->n - 1].ts), y_of(sc, value(c, c->n - 1)));
+	free(keep);
+}
+
+/* The index of the newest snapshot at or before t (0 when none is). */
+static size_t at_or_before(const struct chart *c, int64_t t)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->snaps[mid].ts <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void marks(FILE *f, const struct chart *c, const struct scale *sc)
+{
+	double last_caption = -1e9;
+	char when[TIME_BUF_SIZE];
+
+	for (size_t i = 0; i < c->nmarks; i++) {
+		int64_t t = c->marks[i];
+		double x, y;
+
+		if (t < sc->t0 || t > sc->t1)
+			continue;
+		x = x_of(sc, t);
+		y = y_of(sc, value(c, at_or_before(c, t)));
+		time_format(t, when);
+		fprintf(f, "<g class=\"mark\"><title>viral alert at %s</title>"
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>",
+			when, x, PLOT_TOP, x, CHART_HEIGHT - PLOT_BOTTOM, x, y);
+		if (c->nmarks <= MAX_CAPTIONS && x - last_caption >= CAPTION_GAP) {
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">viral</text>", x,
+				PLOT_TOP - 7);
+			last_caption = x;
+		}
+		fputs("</g>", f);
+	}
+}
+
+static void window_band(FILE *f, const struct chart *c, const struct scale *sc)
+{
+	double x0, x1;
+
+	if (!c->has_window || c->window_to < sc->t0 || c->window_from > sc->t1)
+		return;
+	x0 = x_of(sc, c->window_from < sc->t0 ? sc->t0 : c->window_from);
+	x1 = x_of(sc, c->window_to > sc->t1 ? sc->t1 : c->window_to);
+	fprintf(f, "<rect class=\"window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">"
+		"<title>the report's window</title></rect>", x0, PLOT_TOP,
+		x1 - x0 < 2 ? 2 : x1 - x0, PLOT_H);
+}
+
+void chart_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+void chart_svg(FILE *f, const struct chart *c)
+{
+	struct scale sc;
+
+	fprintf(f, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
+		CHART_WIDTH, CHART_HEIGHT);
+	chart_escape(f, c->label ? c->label : "chart");
+	fputs("\">", f);
+	if (c->n == 0) {
+		fprintf(f, "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+			"no snapshots yet</text></svg>", CHART_WIDTH / 2, CHART_HEIGHT / 2);
+		return;
+	}
+	fit_scale(c, &sc);
+	y_axis(f, &sc);
+	window_band(f, c, &sc);
+	x_axis(f, &sc);
+	series(f, c, &sc);
+	marks(f, c, &sc);
+	fputs("</svg>", f);
+}
+
+void chart_sparkline_svg(FILE *f, const struct snapshot *snaps, size_t n, bool viral)
+{
+	const double w = 96, h = 24, pad = 3;
+	int64_t lo, hi;
+
+	if (n < 2)
+		return;
+	lo = hi = snaps[0].videos;
+	for (size_t i = 1; i < n; i++) {
+		lo = snaps[i].videos < lo ? snaps[i].videos : lo;
+		hi = snaps[i].videos > hi ? snaps[i].videos : hi;
+	}
+	fprintf(f, "<svg class=\"spark%s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\""
+		" aria-hidden=\"true\"><polyline points=\"", viral ? " viral" : "", w, h, w, h);
+	for (size_t i = 0; i < n; i++) {
+		double x = pad + (w - 2 * pad) * (double)i / (double)(n - 1);
+		double y = hi == lo ? h / 2 : h - pad - (h - 2 * pad) *
+			   ((double)snaps[i].videos - (double)lo) / ((double)hi - (double)lo);
+
+		fprintf(f, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	fputs("\"/></svg>", f);
+}

@@ -1,0 +1,268 @@
+/*
+ * cmd_export: every snapshot out as CSV or JSON, and back in from CSV.
+ * Export streams (a year of thousands of tags never sits in memory); import
+ * is one transaction, so a bad row leaves the database as it was.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "csvread.h"
+#include "msg.h"
+#include "snapout.h"
+#include "timefmt.h"
+
+/* ---- export ------------------------------------------------------------- */
+
+static const char export_usage[] = "usage: hashtrack export [--since DUR] [--format csv|json]\n";
+
+static void export_help(void)
+{
+	printf("%s\nEvery snapshot of every hashtag in the database, tracked or removed, by\n"
+	       "hashtag then time, with the columns hashtag,ts,video_count,view_count,source\n"
+	       "(ts in RFC 3339 UTC; source the response shape 1-5, empty or null when the\n"
+	       "snapshot was imported). `hashtrack import` reads the CSV back.\n\n"
+	       "  --since DUR    only snapshots taken in the last DUR (e.g. 30d)\n"
+	       "  --format FMT   csv (default) or json\n\n"
+	       "example:\n  hashtrack export > backup.csv\n", export_usage);
+}
+
+static int export_row(void *arg, const char *tag, const struct snapshot *s)
+{
+	snapout_row(arg, tag, s);
+	return 0;
+}
+
+static int parse_export_format(const char *s, enum snapout_format *out)
+{
+	if (strcmp(s, "csv") == 0)
+		*out = SNAPOUT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*out = SNAPOUT_JSON;
+	else
+		return error("export: unknown format '%s'; use csv or json", s);
+	return 0;
+}
+
+int cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		COMMON_OPTIONS,
+		{ 0 },
+	};
+	enum snapout_format fmt = SNAPOUT_CSV;
+	int64_t since = INT64_MIN, dur;
+	struct snapout o;
+	char why[256];
+	int c, rc;
+
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'f' && parse_export_format(optarg, &fmt) == 0)
+			continue;
+		if (c == 'f')
+			return EXIT_USAGE;
+		if (c == 's' && duration_parse(optarg, &dur, why, sizeof(why)) == 0) {
+			since = ctx->cfg.now - dur;
+			continue;
+		}
+		if (c == 's')
+			return error("export: --since: %s", why), EXIT_USAGE;
+		if (c == 'h')
+			return export_help(), EXIT_SUCCESS;
+		return usage_error("export", export_usage);
+	}
+	if (optind < argc) {
+		error("export: unexpected argument '%s'", argv[optind]);
+		return usage_error("export", export_usage);
+	}
+	snapout_begin(&o, stdout, fmt);
+	rc = store_each_snapshot(ctx->st, NULL, since, export_row, &o);
+	snapout_end(&o);
+	if (rc)
+		return error("export: %s", store_error(ctx->st)), EXIT_FAILURE;
+	return EXIT_SUCCESS;
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+static const char import_usage[] = "usage: hashtrack import FILE|-\n";
+
+static void import_help(void)
+{
+	printf("%s\nLoad snapshots from CSV with the columns export writes (FILE, or - for\n"
+	       "standard input): a header naming hashtag, ts, video_count, view_count and\n"
+	       "optionally source, in any order, then one snapshot a line.\n\n"
+	       "A hashtag and time already in the database is skipped, so importing the\n"
+	       "same file twice changes nothing. A bad line stops the import with a message\n"
+	       "naming it, and nothing is imported (exit status 1).\n\n"
+	       "A hashtag not in the database is created untracked: its history is kept\n"
+	       "and `report TAG` and `history TAG` show it, but `run` fetches it only once\n"
+	       "`hashtrack add TAG` starts tracking it.\n\n"
+	       "example:\n  hashtrack export | ssh newhost hashtrack import -\n", import_usage);
+}
+
+struct import {
+	const char *name;               /* the file as messages call it */
+	struct snap_header header;
+	bool has_header;
+	size_t line, added, skipped, new_tags;
+	struct snap_row row;
+};
+
+/* Untracked tags named in the closing warning before "and N more". */
+#define NAMED_NEW_TAGS 5
+
+static int line_error(const struct import *im, const char *why)
+{
+	return error("import: %s:%zu: %s", im->name, im->line, why);
+}
+
+static int read_header(struct import *im, char **fields, int n)
+{
+	char why[256];
+
+	if (snap_header_parse(fields, (size_t)n, &im->header, why, sizeof(why)))
+		return line_error(im, why);
+	im->has_header = true;
+	return 0;
+}
+
+static int read_row(struct import *im, char **fields, int n)
+{
+	char why[512];
+
+	if (snap_row_parse(fields, (size_t)n, &im->header, &im->row, why, sizeof(why)))
+		return line_error(im, why);
+	return 0;
+}
+
+static void name_untracked(struct import *im, const char *tag)
+{
+	if (im->new_tags++ < NAMED_NEW_TAGS)
+		warn("import: #%s was not tracked; its history is kept, untracked "
+		     "(start tracking it with 'hashtrack add %s')", tag, tag);
+}
+
+/* One line of the file: the header, a blank line, or a snapshot. */
+static int import_line(struct import *im, struct store_import *si, char *text, struct cmd_ctx *ctx)
+{
+	char *fields[CSV_MAX_FIELDS];
+	char why[256];
+	bool added, new_tag;
+	int n;
+
+	if (*text == '\0')
+		return 0;
+	n = csv_split(text, fields, CSV_MAX_FIELDS, why, sizeof(why));
+	if (n < 0)
+		return line_error(im, why);
+	if (!im->has_header)
+		return read_header(im, fields, n);
+	if (read_row(im, fields, n))
+		return -1;
+	if (store_import_row(si, im->row.tag, &im->row.s, &added, &new_tag))
+		return error("import: %s:%zu: %s", im->name, im->line, store_error(ctx->st));
+	if (new_tag)
+		name_untracked(im, im->row.tag);
+	if (added)
+		im->added++;
+	else
+		im->skipped++;
+	return 0;
+}
+
+static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
+{
+	struct store_import *si;
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = -1;
+
+	if (store_import_begin(ctx->st, ctx->cfg.now, &si))
+		return error("import: %s", store_error(ctx->st));
+	while ((len = getline(&text, &cap, in)) != -1) {
+		size_t n = csv_chomp(text, (size_t)len);
+		char *p = text;
+
+		im->line++;
+		if (strlen(text) != n) {
+			line_error(im, "a NUL byte; this is not a CSV text file");
+			goto done;
+		}
+		if (im->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+			p += 3;         /* a byte order mark, as spreadsheets write */
+		if (import_line(im, si, p, ctx))
+			goto done;
+	}
+	if (ferror(in)) {
+		error("import: cannot read '%s': %s", im->name, strerror(errno));
+		goto done;
+	}
+	if (!im->has_header) {
+		im->line = 1;
+		line_error(im, "no header; expected hashtag,ts,video_count,view_count[,source]");
+		goto done;
+	}
+	rc = 0;
+done:
+	free(text);
+	if (store_import_end(si, rc == 0) && rc == 0)
+		rc = error("import: %s", store_error(ctx->st));
+	return rc;
+}
+
+static void import_summary(struct cmd_ctx *ctx, const struct import *im)
+{
+	char added[32], skipped[32];
+
+	fmt_thousands((int64_t)im->added, added, sizeof(added));
+	fmt_thousands((int64_t)im->skipped, skipped, sizeof(skipped));
+	if (im->new_tags > NAMED_NEW_TAGS)
+		warn("import: and %zu more untracked hashtags; 'hashtrack list' shows the "
+		     "tracked ones", im->new_tags - NAMED_NEW_TAGS);
+	if (ctx->stdout_tty)
+		printf("imported %s snapshots; %s already present\n", added, skipped);
+	else
+		note("imported %s snapshots; %s already present", added, skipped);
+}
+
+int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_OPTIONS,
+		{ 0 },
+	};
+	struct import im = { 0 };
+	const char *path;
+	FILE *in;
+	int c, rc;
+
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'h')
+			return import_help(), EXIT_SUCCESS;
+		return usage_error("import", import_usage);
+	}
+	if (argc - optind != 1) {
+		error(argc == optind ? "import: which file? name one, or - for standard input"
+				     : "import: one file at a time");
+		return usage_error("import", import_usage);
+	}
+	path = argv[optind];
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!in)
+		return error("import: cannot open '%s': %s", path, strerror(errno)), EXIT_FAILURE;
+	im.name = in == stdin ? "stdin" : path;
+	rc = import_stream(ctx, in, &im);
+	if (in != stdin)
+		fclose(in);
+	if (rc)
+		return EXIT_FAILURE;
+	import_summary(ctx, &im);
+	return EXIT_SUCCESS;
+}
