@@ -91,13 +91,13 @@ fuzz:
 	@sh tools/deps.sh fuzz
 	sh tools/fuzz.sh
 
-LINT_FLAGS = -std=c11 -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
+LINT_FLAGS = -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
 
 lint:
 	@sh tools/deps.sh lint
 	cppcheck --enable=warning,portability --error-exitcode=1 --inline-suppr -q \
-		$(LINT_FLAGS) src/*.c
-	clang-tidy --quiet src/*.c -- $(LINT_FLAGS)
+		--std=c11 $(LINT_FLAGS) src/*.c
+	clang-tidy --quiet src/*.c -- -std=c11 $(LINT_FLAGS)
 
 demo: deps
 	$(MAKE) all
