@@ -12,6 +12,8 @@
 #include "duration.h"
 
 #define CONFIG_ERR_SIZE 512
+/* Longest config line accepted: inih's INI_MAX_LINE less the newline and NUL. */
+#define CONFIG_MAX_LINE 198
 
 struct config {
 	char *api_key;          /* never printed, logged or stored */

@@ -15,6 +15,10 @@
 #include "snapout.h"
 #include "timefmt.h"
 
+/* A snapshot row is a few hundred bytes at most (a tag is up to 400); a longer line is junk. */
+#define IMPORT_MAX_LINE 4096
+#define IMPORT_MAX_LINE_TEXT "4096"
+
 /* ---- export ------------------------------------------------------------- */
 
 static const char export_usage[] = "usage: hashtrack export [--since DUR] [--format csv|json]\n";
@@ -176,21 +180,45 @@ static int import_line(struct import *im, struct store_import *si, char *text, s
 	return 0;
 }
 
+/*
+ * Read one line into buf (size bytes) without buffering an unbounded one.
+ * Returns its length with the terminator, -1 at the end, -2 when it does not fit.
+ */
+static ssize_t read_line(FILE *in, char *buf, size_t size)
+{
+	size_t len = 0;
+	int c;
+
+	while ((c = getc_unlocked(in)) != EOF) {
+		if (len + 1 >= size)
+			return -2;
+		buf[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[len] = '\0';
+	return len == 0 && c == EOF ? -1 : (ssize_t)len;
+}
+
 static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
 {
 	struct store_import *si;
-	char *text = NULL;
-	size_t cap = 0;
+	char text[IMPORT_MAX_LINE + 2];  /* the line, its newline and the NUL */
 	ssize_t len;
 	int rc = -1;
 
 	if (store_import_begin(ctx->st, ctx->cfg.now, &si))
 		return error("import: %s", store_error(ctx->st));
-	while ((len = getline(&text, &cap, in)) != -1) {
-		size_t n = csv_chomp(text, (size_t)len);
+	while ((len = read_line(in, text, sizeof(text))) != -1) {
+		size_t n;
 		char *p = text;
 
 		im->line++;
+		if (len == -2) {
+			line_error(im, "line longer than " IMPORT_MAX_LINE_TEXT " bytes");
+			goto done;
+		}
+		n = csv_chomp(text, (size_t)len);
 		if (strlen(text) != n) {
 			line_error(im, "a NUL byte; this is not a CSV text file");
 			goto done;
@@ -211,7 +239,6 @@ static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
 	}
 	rc = 0;
 done:
-	free(text);
 	if (store_import_end(si, rc == 0) && rc == 0)
 		rc = error("import: %s", store_error(ctx->st));
 	return rc;

@@ -265,12 +265,45 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 	return 0;
 }
 
+/*
+ * inih reads a line in INI_MAX_LINE bytes and parses the rest as a line of
+ * its own (or as a continuation of the value), so refuse long lines first.
+ */
+static int check_line_lengths(FILE *f, const char *name, char *err, size_t errsz)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int no = 0, rc = 0;
+
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		no++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len > CONFIG_MAX_LINE) {
+			snprintf(err, errsz, "%s:%d: line longer than %d characters", name, no,
+				 CONFIG_MAX_LINE);
+			rc = -1;
+			break;
+		}
+	}
+	free(line);
+	if (rc == 0 && fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errsz, "%s: cannot read it twice: %s", name, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
 int config_read_stream(struct config *cfg, FILE *f, const char *name,
 		       char *err, size_t errsz)
 {
 	struct ini_ctx ctx = { .cfg = cfg };
-	int line = ini_parse_file(f, on_ini_pair, &ctx);
+	int line;
 
+	if (check_line_lengths(f, name, err, errsz))
+		return -1;
+	line = ini_parse_file(f, on_ini_pair, &ctx);
 	if (line != 0) {
 		snprintf(err, errsz, "%s:%d: %s", name, line,
 			 ctx.msg[0] ? ctx.msg : "malformed line; expected 'key = value' or '[section]'");

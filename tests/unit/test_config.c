@@ -122,6 +122,12 @@ static void bad_files_name_the_line_and_the_key(void **state)
 		{ "[alert]\nformat = teams\n", ":2: format: 'teams' is not an alert format" },
 		{ "[detect]\nvideo_growth = -5\n", ":2: video_growth:" },
 		{ "[api]\nthis line has no equals sign\n", ":2: malformed line" },
+		/* inih would take the tail of a long line as a continuation of the value */
+		{ "[alert]\nwebhook = https://hooks.example.test/"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ; url = https://evil.example\n",
+		  ":2: line longer than 198 characters" },
 	};
 	struct config cfg;
 
