@@ -1,8 +1,9 @@
 /*
  * fetch: the Scavio API over libcurl's multi interface. Keeps `concurrency`
- * transfers in flight, starts at most one per rate interval, reuses
- * connections and retries transient failures. Nothing else includes curl.h
- * for the API; results come back as our own codes.
+ * transfers in flight, starts them one rate interval apart on average
+ * (retry_next_start), reuses connections and retries transient failures.
+ * Nothing else includes curl.h for the API; results come back as our own
+ * codes.
  */
 #ifndef HASHTRACK_FETCH_H
 #define HASHTRACK_FETCH_H
@@ -24,6 +25,14 @@ enum fetch_kind {
 	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY */
 };
 
+/*
+ * Optional, called with fetch_all's ctx whenever the loop is about to wait
+ * (for answers, a hold or the pacing): the moment for work that should not
+ * delay a start. Returns the longest wait, in microseconds, it allows before
+ * it is called again, or -1 for no limit.
+ */
+typedef int64_t (*fetch_idle_fn)(void *ctx);
+
 struct fetch_options {
 	const char *url;
 	const char *api_key;
@@ -32,6 +41,7 @@ struct fetch_options {
 	int concurrency;
 	int64_t interval_us;    /* between two starts; 0 = no limit */
 	int retries;
+	fetch_idle_fn idle;     /* NULL: none */
 };
 
 struct fetch_result {
@@ -47,7 +57,12 @@ struct fetch_result {
 	char detail[256];       /* and libcurl's own words, when it had any */
 };
 
-/* Called as each tag finishes, in completion order. Non-zero stops everything. */
+/*
+ * Called as each tag finishes, in completion order. The slots the answers
+ * freed have their next requests on the wire by then, so the callback's work
+ * overlaps the API's latency; nothing new starts before the callback of an
+ * answer that stops the run (fetch_kind_is_fatal). Non-zero stops everything.
+ */
 typedef int (*fetch_done_fn)(void *ctx, const struct fetch_result *r);
 
 /*

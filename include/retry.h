@@ -67,6 +67,23 @@ struct retry_pace {
 	bool slow;              /* slowed down after a 429: one request in flight */
 };
 
+/*
+ * The poll timer counts whole milliseconds, so a paced start may come up to
+ * about one late; the next start makes up that much at most.
+ */
+#define RETRY_PACE_SLACK_US 1000
+
+/*
+ * When the start after one made at now_us may come, for starts interval_us
+ * apart (0: no pacing) when the one just made was due at slot_us: one
+ * interval after its slot, so a start the timer woke late for is made up on
+ * the next and the run keeps its rate instead of drifting below it; but no
+ * sooner than interval - RETRY_PACE_SLACK_US (and half an interval) after
+ * now_us, so two starts are never closer than that and a long wait (for an
+ * answer, a hold) earns no burst.
+ */
+int64_t retry_next_start(int64_t interval_us, int64_t slot_us, int64_t now_us);
+
 /* One finished API attempt, as the policy needs to see it. */
 struct retry_answer {
 	enum fetch_kind kind;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -20,6 +21,15 @@
 #include "timefmt.h"
 
 static const char run_usage[] = "usage: hashtrack run [--dry-run] [TAG...]\n";
+
+/*
+ * Group commit: tags stored since the last commit are made durable together
+ * once this many are waiting, or once the oldest has waited this long. Each
+ * tag stays one atomic unit (a savepoint) inside the batch; a crash loses at
+ * most the batch, whose tags the next run fetches again.
+ */
+#define RUN_BATCH_MAX 256
+#define RUN_BATCH_US 1000000
 
 static void run_help(void)
 {
@@ -34,6 +44,13 @@ static void run_help(void)
 	       "example (crontab):\n  0 */6 * * * hashtrack run\n", run_usage);
 }
 
+/* A tag saved into the open batch, counted as stored once the batch commits. */
+struct saved {
+	size_t index;
+	enum verdict_status status;
+	bool alert;
+};
+
 struct run {
 	struct cmd_ctx *ctx;
 	struct tag_info *tags;
@@ -42,6 +59,10 @@ struct run {
 	bool dry_run;
 	bool progress;          /* redraw a progress line on the terminal */
 	size_t done, stored, failed, alerts;
+	struct saved batch[RUN_BATCH_MAX];
+	size_t nbatch;          /* tags saved into the open batch */
+	size_t units;           /* units begun in it, kept or not (a failure's status too) */
+	int64_t batch_since_us; /* when its first unit began */
 	bool has_credits;
 	int64_t credits;
 	char fatal[1024];        /* why the API stopped the whole run, naming the tag */
@@ -55,14 +76,95 @@ static void show_progress(const struct run *r, bool last)
 		r->failed, r->alerts, last ? "\n" : "");
 }
 
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A unit began, so the batch is open: its clock starts with the first. */
+static void batch_unit(struct run *r)
+{
+	if (r->units++ == 0)
+		r->batch_since_us = monotonic_us();
+}
+
+static void batch_forget(struct run *r)
+{
+	r->nbatch = 0;
+	r->units = 0;
+}
+
+static void tag_failed(struct run *r, const char *tag, enum tag_status status,
+		       const char *why);
+
+/*
+ * Commit the open batch. Its tags count as stored only now; when the commit
+ * fails none of them is, and each fails naming the reason.
+ */
+static void commit_batch(struct run *r)
+{
+	struct store *st = r->ctx->st;
+	const struct saved *b = r->batch;
+	size_t n = r->nbatch;
+	char why[STORE_ERR_SIZE + 32];
+
+	/* Emptied first: a failure below begins units of a new batch. */
+	batch_forget(r);
+	if (store_batch_commit(st) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			r->stored++;
+			r->alerts += b[i].alert;
+			note("#%s: stored, %s%s", r->tags[b[i].index].name,
+			     verdict_status_name(b[i].status), b[i].alert ? ", viral" : "");
+		}
+		return;
+	}
+	snprintf(why, sizeof(why), "%s; nothing stored", store_error(st));
+	for (size_t i = 0; i < n; i++)
+		tag_failed(r, r->tags[b[i].index].name, TAG_ERROR, why);
+}
+
+/* Commit when the batch is full or its oldest unit has waited long enough. */
+static void maybe_commit(struct run *r)
+{
+	if (r->nbatch >= RUN_BATCH_MAX ||
+	    (r->units && monotonic_us() - r->batch_since_us >= RUN_BATCH_US))
+		commit_batch(r);
+}
+
+/* fetch's idle hook: commit what is due; wake the loop when the rest falls due. */
+static int64_t on_idle(void *user)
+{
+	struct run *r = user;
+
+	maybe_commit(r);
+	if (r->units == 0)
+		return -1;
+	return RUN_BATCH_US - (monotonic_us() - r->batch_since_us);
+}
+
 /* One line on stderr naming the tag, and the reason kept for `list`. */
 static void tag_failed(struct run *r, const char *tag, enum tag_status status,
 		       const char *why)
 {
+	struct store *st = r->ctx->st;
+
 	r->failed++;
 	error("#%s: %s", tag, why);
-	if (!r->dry_run && store_set_status(r->ctx->st, tag, status, why))
-		error("#%s: %s", tag, store_error(r->ctx->st));
+	if (r->dry_run)
+		return;
+	if (store_begin(st)) {
+		error("#%s: %s", tag, store_error(st));
+		return;
+	}
+	batch_unit(r);
+	if (store_set_status(st, tag, status, why) || store_commit(st)) {
+		error("#%s: %s", tag, store_error(st));
+		store_rollback(st);
+	}
 }
 
 static void print_dry_run(const char *tag, const struct snapshot *cur,
@@ -104,8 +206,9 @@ static int check_zeroed(struct run *r, const char *tag, const struct snapshot *c
 }
 
 /*
- * In one transaction: the snapshot, its verdict and the alert it raises.
- * Returns 0, 1 when the counts were refused (why says so), -1 on a store error.
+ * In one transaction (a unit of the batch): the snapshot, its verdict and
+ * the alert it raises. Returns 0, 1 when the counts were refused (why says
+ * so), -1 on a store error.
  */
 static int save_counts(struct run *r, const struct tag_info *t, const struct snapshot *cur,
 		       char *why, size_t whysz)
@@ -120,6 +223,8 @@ static int save_counts(struct run *r, const struct tag_info *t, const struct sna
 
 	if (store_begin(ctx->st))
 		return -1;
+	if (!r->dry_run)
+		batch_unit(r);
 	rc = check_zeroed(r, t->name, cur, why, whysz);
 	if (rc)
 		goto done;
@@ -132,17 +237,17 @@ static int save_counts(struct run *r, const struct tag_info *t, const struct sna
 		alert_from_verdict(&a, t->name, cur, &v);
 		if (store_add_alert(ctx->st, &a, has_webhook ? ALERT_PENDING : ALERT_RECORDED, &id))
 			goto done;
-		r->alerts++;
 	}
 	if (r->dry_run) {
+		r->stored++;
+		r->alerts += v.alert;
 		print_dry_run(t->name, cur, &v);
 		store_rollback(ctx->st);        /* the dry run writes nothing */
 		return 0;
 	}
 	rc = store_commit(ctx->st);
 	if (rc == 0)
-		note("#%s: stored, %s%s", t->name, verdict_status_name(v.status),
-		     v.alert ? ", viral" : "");
+		r->batch[r->nbatch++] = (struct saved){ (size_t)(t - r->tags), v.status, v.alert };
 done:
 	store_rollback(ctx->st);
 	return rc;
@@ -206,10 +311,13 @@ static void take_counts(struct run *r, const struct tag_info *t, const struct fe
 	cur = (struct snapshot){ .ts = r->ctx->cfg.now, .videos = counts.videos,
 				 .views = counts.views, .source = counts.shape };
 	rc = save_counts(r, t, &cur, why, sizeof(why));
-	if (rc == 0)
-		r->stored++;
-	else
-		tag_failed(r, t->name, TAG_ERROR, rc > 0 ? why : store_error(r->ctx->st));
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "%s", store_error(r->ctx->st));
+		/* The batch may be gone with it: settle the other tags' fate now. */
+		commit_batch(r);
+	}
+	if (rc != 0)
+		tag_failed(r, t->name, TAG_ERROR, why);
 }
 
 /* What to do when the API refuses the whole run. */
@@ -272,6 +380,7 @@ static int on_fetched(void *user, const struct fetch_result *res)
 		describe_answer(res, why, sizeof(why));
 		tag_failed(r, t->name, TAG_ERROR, why);
 	}
+	maybe_commit(r);
 	show_progress(r, false);
 	return stop;
 }
@@ -412,6 +521,28 @@ static void print_summary(const struct run *r, size_t pending)
 	       r->n, r->stored, r->failed, r->alerts, pending);
 }
 
+/*
+ * After the fetches: credits and the time of this run, for doctor and -v,
+ * as a unit of the last batch (no commit of their own).
+ */
+static void remember_run(struct run *r)
+{
+	struct store *st = r->ctx->st;
+
+	if (r->has_credits)
+		note("credits remaining: %" PRId64, r->credits);
+	if (store_begin(st))
+		goto fail;
+	batch_unit(r);
+	if ((r->has_credits && store_set_meta(st, "credits_remaining", r->credits)) ||
+	    store_set_meta(st, "last_run", r->ctx->cfg.now) || store_commit(st))
+		goto fail;
+	return;
+fail:
+	error("%s", store_error(st));
+	store_rollback(st);
+}
+
 static int fetch_tags(struct run *r)
 {
 	const struct config *cfg = &r->ctx->cfg;
@@ -420,6 +551,7 @@ static int fetch_tags(struct run *r)
 		.user_agent = "hashtrack/" HASHTRACK_VERSION,
 		.timeout = cfg->timeout, .concurrency = cfg->concurrency,
 		.interval_us = rate_interval_us(&cfg->rate), .retries = cfg->retries,
+		.idle = r->dry_run ? NULL : on_idle,
 	};
 	char err[256];
 	int rc;
@@ -429,7 +561,14 @@ static int fetch_tags(struct run *r)
 		return error("out of memory");
 	for (size_t i = 0; i < r->n; i++)
 		r->names[i] = r->tags[i].name;
+	if (!r->dry_run)
+		store_batch_begin(r->ctx->st);
 	rc = fetch_all(&opt, r->names, r->n, on_fetched, r, err, sizeof(err));
+	if (!r->dry_run) {
+		remember_run(r);
+		commit_batch(r);
+		store_batch_end(r->ctx->st);
+	}
 	show_progress(r, true);
 	if (rc < 0)
 		return error("%s", err);
@@ -439,20 +578,6 @@ static int fetch_tags(struct run *r)
 	else if (rc > 0 && r->fatal[0])
 		error("%s; run stopped", r->fatal);
 	return rc;
-}
-
-/* After the fetches: credits and the time of this run, for doctor and -v. */
-static void remember_run(struct run *r)
-{
-	struct store *st = r->ctx->st;
-
-	if (r->has_credits) {
-		note("credits remaining: %" PRId64, r->credits);
-		if (store_set_meta(st, "credits_remaining", r->credits))
-			error("%s", store_error(st));
-	}
-	if (store_set_meta(st, "last_run", r->ctx->cfg.now))
-		error("%s", store_error(st));
 }
 
 /* The run lock, and commits that survive a reboot. Returns 0 or an exit status. */
@@ -498,11 +623,8 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		warn_orphaned_pending(ctx);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
-	if (!r.dry_run) {
-		if (has_webhook)
-			pending += deliver_pending(ctx, max_id, &max_id);
-		remember_run(&r);
-	}
+	if (!r.dry_run && has_webhook)
+		pending += deliver_pending(ctx, max_id, &max_id);
 	print_summary(&r, pending);
 	if (r.failed || pending)
 		rc = EXIT_FAILURE;

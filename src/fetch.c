@@ -37,12 +37,22 @@ struct slot {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* A final answer taken off its slot, waiting for the done callback. */
+struct answer {
+	struct fetch_result r;
+	char *body;             /* swapped with the slot's buffer, so neither is copied */
+	size_t cap;
+	char content_type[256];
+};
+
 struct fetcher {
 	const struct fetch_options *opt;
 	const char *const *tags;
 	CURLM *multi;
 	struct curl_slist *headers;
 	struct slot *slots;
+	struct answer *answers;         /* taken this round, one per slot at most */
+	size_t nanswers;
 	size_t ntags;
 	size_t next_fresh;              /* tags [next_fresh, ntags) not yet started */
 	struct job *retry;              /* failed attempts waiting for their retry */
@@ -137,23 +147,16 @@ static enum fetch_kind kind_of_status(long status)
 	}
 }
 
-/* The one place a transfer is configured from the options. */
-static int setup_easy(struct fetcher *f, struct slot *s)
+/*
+ * The one place a transfer is configured from the options, once per slot:
+ * every request of the slot's handle uses them (only the body changes).
+ */
+static void configure_easy(struct fetcher *f, struct slot *s)
 {
 	const struct fetch_options *opt = f->opt;
 	CURL *e = s->easy;
 
-	curl_easy_reset(e);
-	free(s->request);
-	s->request = scavio_request_body(f->tags[s->job.index]);
-	if (!s->request)
-		return -1;
-	s->len = 0;
-	s->too_big = false;
-	retry_hints_init(&s->hints);
-	s->errbuf[0] = '\0';
 	curl_easy_setopt(e, CURLOPT_URL, opt->url);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->request);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, opt->user_agent);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)opt->timeout);
@@ -167,6 +170,20 @@ static int setup_easy(struct fetcher *f, struct slot *s)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+}
+
+/* The slot's next request: the tag's body, and a clean slate for the answer. */
+static int setup_request(struct fetcher *f, struct slot *s)
+{
+	free(s->request);
+	s->request = scavio_request_body(f->tags[s->job.index]);
+	if (!s->request)
+		return -1;
+	s->len = 0;
+	s->too_big = false;
+	retry_hints_init(&s->hints);
+	s->errbuf[0] = '\0';
+	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->request);
 	return 0;
 }
 
@@ -222,8 +239,9 @@ static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *w
 }
 
 /*
- * Start every job allowed now. Returns microseconds until the next start
- * could happen (for the poll timeout), -1 when nothing waits, -2 on failure.
+ * Start every job allowed now. Returns the monotonic time at which the next
+ * start could happen (for the poll timeout), -1 when nothing waits, -2 on
+ * failure.
  */
 static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
@@ -233,8 +251,8 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 		struct slot *s = free_slot(f);
 
 		if (!next_job(f, now, &s->job, &wait_us))
-			return wait_us;
-		if (setup_easy(f, s) || curl_multi_add_handle(f->multi, s->easy) != CURLM_OK) {
+			return now + wait_us;
+		if (setup_request(f, s) || curl_multi_add_handle(f->multi, s->easy) != CURLM_OK) {
 			snprintf(err, errsz, "cannot start a request: out of memory");
 			return -2;
 		}
@@ -243,7 +261,7 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 		s->job.attempts++;
 		f->in_flight++;
 		f->last_start_us = now;
-		f->next_start_us = now + f->pace.interval_us;
+		f->next_start_us = retry_next_start(f->pace.interval_us, f->next_start_us, now);
 	}
 	return -1;
 }
@@ -334,9 +352,27 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 		     (double)start / 1e6);
 }
 
-/* Finish one transfer: requeue it for a retry, or hand the result on. */
-static int finish(struct fetcher *f, struct slot *s, CURLcode rc,
-		  fetch_done_fn done, void *ctx)
+/* Keep a final answer for its callback and give the slot a free body buffer. */
+static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_result *r)
+{
+	struct answer *a = &f->answers[f->nanswers++];
+	char *spare = a->body;
+	size_t spare_cap = a->cap;
+
+	a->r = *r;
+	/* The type points into the easy handle, which the slot's next transfer reuses. */
+	snprintf(a->content_type, sizeof(a->content_type), "%s", r->content_type);
+	a->r.content_type = a->content_type;
+	a->body = s->body;
+	a->cap = s->cap;
+	a->r.body = a->body ? a->body : "";
+	s->body = spare;
+	s->cap = spare_cap;
+	s->len = 0;
+}
+
+/* Finish one transfer: requeue it for a retry, or keep its answer; free the slot. */
+static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 {
 	struct fetch_result r = {
 		.index = s->job.index, .tag = f->tags[s->job.index],
@@ -344,7 +380,6 @@ static int finish(struct fetcher *f, struct slot *s, CURLcode rc,
 	};
 	struct retry_answer a;
 	struct retry_plan plan;
-	int stop;
 
 	classify(f, s, rc, &r);
 	a = (struct retry_answer){
@@ -354,23 +389,20 @@ static int finish(struct fetcher *f, struct slot *s, CURLcode rc,
 	};
 	retry_decide(&a, &f->pace, &plan);
 	apply_plan(f, &plan);
-	if (plan.retry) {
+	if (plan.retry)
 		requeue(f, s, &r, &plan);
-		stop = 0;
-	} else {
-		stop = done(ctx, &r);
-	}
-	/* r points into the handle (content type) and the slot (body) until here. */
+	else
+		keep_answer(f, s, &r);
 	curl_multi_remove_handle(f->multi, s->easy);
 	s->busy = false;
 	f->in_flight--;
-	return stop;
 }
 
-static int drain_done(struct fetcher *f, fetch_done_fn done, void *ctx)
+/* Take every finished transfer off its slot; returns how many finished. */
+static int collect(struct fetcher *f)
 {
 	CURLMsg *msg;
-	int left;
+	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(f->multi, &left))) {
 		struct slot *s;
@@ -378,34 +410,85 @@ static int drain_done(struct fetcher *f, fetch_done_fn done, void *ctx)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-		if (finish(f, s, msg->data.result, done, ctx))
-			return 1;
+		finish(f, s, msg->data.result);
+		n++;
 	}
+	return n;
+}
+
+/* An answer that stops the run: nothing new may start before its callback. */
+static bool fatal_kept(const struct fetcher *f)
+{
+	for (size_t i = 0; i < f->nanswers; i++)
+		if (fetch_kind_is_fatal(f->answers[i].r.kind))
+			return true;
+	return false;
+}
+
+/* The kept answers' callbacks, in completion order; 1 when one stopped the run. */
+static int deliver(struct fetcher *f, fetch_done_fn done, void *ctx)
+{
+	size_t n = f->nanswers;
+
+	f->nanswers = 0;
+	for (size_t i = 0; i < n; i++)
+		if (done(ctx, &f->answers[i].r))
+			return 1;
 	return 0;
 }
 
+static int perform(struct fetcher *f, char *err, size_t errsz)
+{
+	int running;
+
+	if (curl_multi_perform(f->multi, &running) == CURLM_OK)
+		return 0;
+	snprintf(err, errsz, "transfer loop failed");
+	return -1;
+}
+
+/*
+ * How long to sleep: until the next start is due (next_us, -1: none), or
+ * until the idle hook wants to run again, and a second at most.
+ */
+static int poll_timeout_ms(struct fetcher *f, int64_t next_us, void *ctx)
+{
+	int64_t wait_us = 1000000, allow;
+
+	if (f->opt->idle && (allow = f->opt->idle(ctx)) >= 0 && allow < wait_us)
+		wait_us = allow;
+	/* Measured after the hook: its work may have used up part of the wait. */
+	if (next_us >= 0) {
+		int64_t until = next_us - monotonic_us();
+
+		if (until < wait_us)
+			wait_us = until;
+	}
+	return wait_us <= 0 ? 0 : (int)((wait_us + 999) / 1000);
+}
+
+/*
+ * Each round: start what is due, move the transfers, then either sleep until
+ * something happens or, when transfers finished, start their successors and
+ * put them on the wire before the callbacks parse and store the answers, so
+ * that work overlaps the API's latency instead of adding to it.
+ */
 static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, size_t errsz)
 {
 	while (f->next_fresh < f->ntags || f->nretry || f->in_flight) {
-		int64_t wait_us = start_due(f, err, errsz);
-		int running, timeout_ms, before = f->in_flight;
+		int64_t next_us = start_due(f, err, errsz);
 
-		if (wait_us == -2)
+		if (next_us == -2 || perform(f, err, errsz))
 			return -1;
-		if (curl_multi_perform(f->multi, &running) != CURLM_OK) {
-			snprintf(err, errsz, "transfer loop failed");
-			return -1;
-		}
-		if (drain_done(f, done, ctx))
-			return 1;
-		/* A finished transfer frees a slot: start the next one before sleeping. */
-		if (f->in_flight < before)
+		if (collect(f) == 0) {
+			/* Sleep until a transfer has news or the next start is due. */
+			curl_multi_poll(f->multi, NULL, 0, poll_timeout_ms(f, next_us, ctx), NULL);
 			continue;
-		/* Sleep until a transfer has news or the next start is due. */
-		timeout_ms = wait_us < 0 ? 1000 : (int)((wait_us + 999) / 1000);
-		if (timeout_ms > 1000)
-			timeout_ms = 1000;
-		curl_multi_poll(f->multi, NULL, 0, timeout_ms, NULL);
+		}
+		if (!fatal_kept(f) && (start_due(f, err, errsz) == -2 || perform(f, err, errsz)))
+			return -1;
+		if (deliver(f, done, ctx))
+			return 1;
 	}
 	return 0;
 }
@@ -448,7 +531,10 @@ static void fetcher_release(struct fetcher *f)
 		free(s->request);
 		free(s->body);
 	}
+	for (int i = 0; f->answers && i < f->opt->concurrency; i++)
+		free(f->answers[i].body);
 	free(f->slots);
+	free(f->answers);
 	free(f->retry);
 	curl_slist_free_all(f->headers);
 	curl_multi_cleanup(f->multi);
@@ -466,13 +552,16 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	f->multi = curl_multi_init();
 	f->headers = make_headers(opt->api_key ? opt->api_key : "");
 	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));
+	f->answers = calloc((size_t)opt->concurrency, sizeof(*f->answers));
 	f->retry = calloc(n ? n : 1, sizeof(*f->retry));
 	f->ntags = n;
-	if (!f->multi || !f->headers || !f->slots || !f->retry)
+	if (!f->multi || !f->headers || !f->slots || !f->answers || !f->retry)
 		return -1;
-	for (int i = 0; i < opt->concurrency; i++)
+	for (int i = 0; i < opt->concurrency; i++) {
 		if (!(f->slots[i].easy = curl_easy_init()))
 			return -1;
+		configure_easy(f, &f->slots[i]);
+	}
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)opt->concurrency);
 	return 0;
 }

@@ -215,6 +215,15 @@ int64_t retry_delay_ms(int attempt, int64_t hint_ms, uint32_t random)
 	return (int64_t)(random % (uint64_t)(ceiling + 1));
 }
 
+int64_t retry_next_start(int64_t interval_us, int64_t slot_us, int64_t now_us)
+{
+	int64_t slack = min64(interval_us / 2, RETRY_PACE_SLACK_US);
+
+	if (interval_us <= 0)
+		return now_us;
+	return max64(slot_us + interval_us, now_us + interval_us - slack);
+}
+
 /* The server's word on when to come back: Retry-After, else the rate limit's reset. */
 static int64_t hint_ms(const struct retry_answer *a)
 {

@@ -13,6 +13,7 @@
 /* The statements `run` executes per tag, prepared once per connection. */
 enum hot_stmt {
 	HOT_BASELINE, HOT_LAST_ALERT, HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
+	HOT_SAVEPOINT, HOT_RELEASE,
 	HOT_COUNT
 };
 
@@ -298,6 +299,8 @@ static bool batch_lost(struct store *st)
 /* In a batch: the batch's transaction (opened on first use), then a savepoint. */
 static int begin_in_batch(struct store *st)
 {
+	sqlite3_stmt *stmt;
+
 	if (batch_lost(st))
 		return fail(st, "database: the batch was rolled back after an error: %s",
 			    sqlite3_errmsg(st->db));
@@ -306,7 +309,8 @@ static int begin_in_batch(struct store *st)
 			return -1;
 		st->batch_open = true;
 	}
-	if (exec(st, "SAVEPOINT unit", "begin savepoint"))
+	stmt = prepare_hot(st, HOT_SAVEPOINT, "SAVEPOINT unit");
+	if (!stmt || hot_step_done(st, stmt, "begin savepoint"))
 		return -1;
 	st->in_savepoint = true;
 	return 0;
@@ -321,12 +325,15 @@ int store_begin(struct store *st)
 
 int store_commit(struct store *st)
 {
+	sqlite3_stmt *stmt;
+
 	if (!st->batching)
 		return exec(st, "COMMIT", "commit");
 	if (batch_lost(st))
 		return fail(st, "database: the batch was rolled back after an error: %s",
 			    sqlite3_errmsg(st->db));
-	if (exec(st, "RELEASE unit", "release savepoint"))
+	stmt = prepare_hot(st, HOT_RELEASE, "RELEASE unit");
+	if (!stmt || hot_step_done(st, stmt, "release savepoint"))
 		return -1;
 	st->in_savepoint = false;
 	return 0;
@@ -649,8 +656,13 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 int store_set_status(struct store *st, const char *tag, enum tag_status status,
 		     const char *error)
 {
+	/*
+	 * Only when it changes: `run` sets every tag's status every time, and
+	 * the status CHECK costs SQLite a temporary table per row updated.
+	 */
 	sqlite3_stmt *stmt = prepare_hot(st, HOT_SET_STATUS,
-		"UPDATE hashtag SET status = ?2, last_error = ?3 WHERE name = ?1");
+		"UPDATE hashtag SET status = ?2, last_error = ?3"
+		" WHERE name = ?1 AND (status IS NOT ?2 OR last_error IS NOT ?3)");
 
 	if (!stmt)
 		return -1;

@@ -39,6 +39,8 @@ files in --state-dir and read back what it saw:
                  burst       requests the rate allows back to back (>= 1)
                  log         also write requests.jsonl and arrivals.jsonl
                              (off by default: the bench must measure hashtrack)
+                 threads     connections served at once (default 128): a
+                             pool started up front, not a thread per connection
                  A request beyond a limit gets 429 at once, with Retry-After and
                  X-RateLimit-Reset (whole seconds, rounded up, as HTTP wants),
                  X-RateLimit-Remaining: 0 and, when a rate is set,
@@ -61,6 +63,7 @@ import argparse
 import json
 import math
 import os
+import queue
 import re
 import signal
 import socket
@@ -190,6 +193,7 @@ class Plan:
         # GCRA: a request may arrive `tolerance` before its theoretical time.
         self.tolerance = (max(1, int(spec.get("burst") or 1)) - 1) * self.interval
         self.log = bool(spec.get("log"))
+        self.threads = int(spec.get("threads") or 128)
         self.lock = threading.Lock()
         self.tat = 0.0
         self.in_flight = self.max_in_flight = 0
@@ -341,9 +345,13 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in extra.items():
             self.send_header(k, str(v))
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
+        # Headers and body in one write, as a server with an output buffer
+        # sends a small answer: one segment, not two.
         if self.command != "HEAD":
-            self.wfile.write(data)
+            self._headers_buffer.append(b"\r\n" + data)
+            self.flush_headers()
+        else:
+            self.end_headers()
         self.wfile.flush()
 
     def do_POST(self):
@@ -491,6 +499,34 @@ class Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+class PooledServer(Server):
+    """Plan mode: a fixed pool of handler threads, one per open connection.
+
+    Started before the first request, so a client opening its `concurrency`
+    connections at once is not served one thread start at a time, and
+    bounded: connections beyond the pool wait for a thread to free up.
+    """
+
+    def __init__(self, address, handler, threads):
+        super().__init__(address, handler)
+        self.jobs = queue.SimpleQueue()
+        for _ in range(threads):
+            threading.Thread(target=self.work, daemon=True).start()
+
+    def process_request(self, request, client_address):
+        self.jobs.put((request, client_address))
+
+    def work(self):
+        while True:
+            request, client_address = self.jobs.get()
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - one connection's trouble, as socketserver does
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, default=0, help="0 = ephemeral")
@@ -510,7 +546,9 @@ def main(argv=None):
         print("scavio_sim: %s" % e, file=sys.stderr)
         return 2
 
-    server = Server(("127.0.0.1", args.port), Handler)
+    plan = Handler.plan
+    server = (PooledServer(("127.0.0.1", args.port), Handler, plan.threads) if plan
+              else Server(("127.0.0.1", args.port), Handler))
 
     def stop(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -290,6 +290,43 @@ static void webhook_answers_map_to_actions(void **state)
 	}
 }
 
+static void paced_starts_keep_their_rate_and_make_up_a_late_wake(void **state)
+{
+	static const struct { int64_t interval, slot, now, next; } cases[] = {
+		{ 0, 0, 5000, 5000 },                   /* no pacing: at once */
+		{ 50000, 100000, 100000, 150000 },      /* on time: one interval on */
+		{ 50000, 100000, 100300, 150000 },      /* woke 0.3 ms late: made up */
+		{ 50000, 100000, 101000, 150000 },      /* 1 ms late: made up exactly */
+		{ 50000, 100000, 103000, 152000 },      /* 3 ms late: 1 ms made up, no more */
+		{ 50000, 0, 900000, 949000 },           /* after a long wait: no burst */
+		{ 1000, 100000, 100800, 101300 },       /* short interval: half of it at most */
+		{ 12 * SECOND_US, 12 * SECOND_US, 12 * SECOND_US, 24 * SECOND_US },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(retry_next_start(cases[i].interval, cases[i].slot, cases[i].now),
+				 cases[i].next);
+}
+
+static void paced_starts_are_never_closer_than_the_slack_allows(void **state)
+{
+	int64_t interval = 2000, slot = 0, prev = 0;
+
+	(void)state;
+	/* Wake up to 1 ms late (the poll timer's rounding), for a thousand starts. */
+	for (int i = 1; i <= 1000; i++) {
+		int64_t next = retry_next_start(interval, slot, prev);
+		int64_t now = next + (i * 7919) % RETRY_PACE_SLACK_US;
+
+		assert_true(now - prev >= interval - interval / 2);
+		slot = next;
+		prev = now;
+	}
+	/* and the rate held: a thousand intervals, plus the last late wake */
+	assert_in_range(prev, 1000 * interval, 1000 * interval + RETRY_PACE_SLACK_US);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +339,8 @@ int main(void)
 		cmocka_unit_test(headers_are_found_case_insensitively_and_reset_per_answer),
 		cmocka_unit_test(retry_decisions_follow_the_table),
 		cmocka_unit_test(webhook_answers_map_to_actions),
+		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
+		cmocka_unit_test(paced_starts_are_never_closer_than_the_slack_allows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
