@@ -26,7 +26,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan check-valgrind check-browser unit demo fuzz lint clean \
+.PHONY: all deps check check-asan check-valgrind check-browser unit demo bench fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -102,6 +102,12 @@ lint:
 demo: deps
 	$(MAKE) all
 	sh tools/demo.sh
+
+# `hashtrack run` against the simulated API's plans (bench/README.md); a few
+# minutes, BENCH_QUICK=1 for about one. Exit status 1 when a target is missed.
+bench: deps
+	$(MAKE) $(O)/hashtrack
+	sh bench/run.sh $(O)
 
 install: $(O)/hashtrack
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
