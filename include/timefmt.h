@@ -13,6 +13,9 @@
  */
 int time_parse(const char *s, int64_t *epoch, char *err, size_t errsz);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+
 /* Format epoch seconds as "2026-05-22T06:00:00Z" into buf (TIME_BUF_SIZE). */
 void time_format(int64_t epoch, char *buf);
 

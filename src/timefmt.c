@@ -76,8 +76,7 @@ static int days_in_month(int64_t y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t time_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -177,7 +176,7 @@ static int parse_rfc3339(const char *s, size_t len, const char *shown, int64_t *
 	/* No leap seconds: the clock they would feed counts none either. */
 	if (sec > 59)
 		return range_error("second", sec, shown, err, errsz);
-	*epoch = days_from_civil(y, mo, d) * SECONDS_PER_DAY + h * 3600 + mi * 60 + sec;
+	*epoch = time_days_from_civil(y, mo, d) * SECONDS_PER_DAY + h * 3600 + mi * 60 + sec;
 	return 0;
 }
 
