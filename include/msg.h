@@ -11,4 +11,11 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * A status line on a terminal's stderr, redrawn in place; the messages above
+ * clear it first so they never share its line. progress_end() finishes it.
+ */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_end(void);
+
 #endif

@@ -142,23 +142,29 @@ static void check_tags(struct doctor *d)
 static void check_last_run(struct doctor *d)
 {
 	const struct config *cfg = &d->ctx->cfg;
-	char when[TIME_BUF_SIZE], age[32];
-	int64_t last;
-	bool found;
+	char when[TIME_BUF_SIZE], age[32], failed[TIME_BUF_SIZE + 64] = "";
+	int64_t success, last;
+	bool has_success, has_last;
 
-	if (store_get_meta(d->ctx->st, "last_run", &last, &found)) {
+	if (store_get_meta(d->ctx->st, "last_success", &success, &has_success) ||
+	    store_get_meta(d->ctx->st, "last_run", &last, &has_last)) {
 		check(d, FAIL, "last run", "%s", store_error(d->ctx->st));
 		return;
 	}
-	if (!found) {
-		check(d, WARN, "last run", "never; schedule 'hashtrack run' (see README)");
+	if (has_last && (!has_success || last > success)) {
+		time_format(last, when);
+		snprintf(failed, sizeof(failed), "; the run at %s had failures", when);
+	}
+	if (!has_success) {
+		check(d, WARN, "last run", "no successful run yet%s; schedule 'hashtrack run' "
+		      "(see README)", failed);
 		return;
 	}
-	time_format(last, when);
-	duration_format(cfg->now - last, age, sizeof(age));
-	/* two windows without a run means the schedule is not running */
-	check(d, cfg->now - last > 2 * cfg->detect.window ? WARN : OK, "last run",
-	      "%s (%s ago)", when, age);
+	time_format(success, when);
+	duration_format(cfg->now - success, age, sizeof(age));
+	/* two windows without a successful run: the schedule or the API is failing */
+	check(d, cfg->now - success > 2 * cfg->detect.window || failed[0] ? WARN : OK,
+	      "last run", "last success %s (%s ago)%s", when, age, failed);
 }
 
 static void check_credits(struct doctor *d)

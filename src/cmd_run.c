@@ -72,8 +72,9 @@ static void show_progress(const struct run *r, bool last)
 {
 	if (!r->progress)
 		return;
-	fprintf(stderr, "\r%zu/%zu hashtags, %zu failed, %zu alerts%s", r->done, r->n,
-		r->failed, r->alerts, last ? "\n" : "");
+	progress("%zu/%zu hashtags, %zu failed, %zu alerts", r->done, r->n, r->failed, r->alerts);
+	if (last)
+		progress_end();
 }
 
 static int64_t monotonic_us(void)
@@ -522,7 +523,8 @@ static void print_summary(const struct run *r, size_t pending)
 }
 
 /*
- * After the fetches: credits and the time of this run, for doctor and -v,
+ * After the fetches: credits, the time of this run and, when every tag was
+ * stored, of this successful run, for doctor and -v,
  * as a unit of the last batch (no commit of their own).
  */
 static void remember_run(struct run *r)
@@ -535,7 +537,9 @@ static void remember_run(struct run *r)
 		goto fail;
 	batch_unit(r);
 	if ((r->has_credits && store_set_meta(st, "credits_remaining", r->credits)) ||
-	    store_set_meta(st, "last_run", r->ctx->cfg.now) || store_commit(st))
+	    store_set_meta(st, "last_run", r->ctx->cfg.now) ||
+	    (!r->failed && store_set_meta(st, "last_success", r->ctx->cfg.now)) ||
+	    store_commit(st))
 		goto fail;
 	return;
 fail:

@@ -206,6 +206,15 @@ class Doctor(HashtrackTest):
         self.healthy()
         self.assertEqual(self.level(self.ht("doctor", now=at(13)), "last run"), "warn")
 
+    def test_a_run_with_failures_is_not_the_last_success(self):
+        self.healthy()
+        self.tags()                      # alpha answers 404 now
+        self.run_at(at(6), code=1)
+        cp = self.ht("doctor", now=at(7))
+        self.assertEqual(self.level(cp, "last run"), "warn")
+        self.assertIn("last success %s" % at(0), cp.stdout)
+        self.assertIn("the run at %s had failures" % at(6), cp.stdout)
+
     def test_low_credits_warn(self):
         self.tags(alpha=counts(1000, 50000, shape=2, credits=3))
         self.ok("add", "alpha")
