@@ -1,5 +1,6 @@
 /* csvread: records of the import CSV, split, named and checked. */
 #include "csvread.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,8 +10,6 @@
 #include "timefmt.h"
 
 /* Values quoted in messages are cut to this many bytes so a message stays one line. */
-#define SHOW_MAX 40
-#define SHOW_BUF_SIZE (SHOW_MAX + sizeof("..."))
 
 static const char *const col_names[SNAPCOL_COUNT] = {
 	[SNAPCOL_HASHTAG] = "hashtag", [SNAPCOL_TS] = "ts", [SNAPCOL_VIDEOS] = "video_count",
@@ -86,17 +85,6 @@ int csv_split(char *line, char **fields, size_t max, char *err, size_t errsz)
 	}
 }
 
-/* A quotable copy of s: control bytes become '?', long text is cut. */
-static const char *show(const char *s, char *buf)
-{
-	size_t i;
-
-	for (i = 0; i < SHOW_MAX && s[i]; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
-	strcpy(buf + i, s[i] ? "..." : "");
-	return buf;
-}
-
 /* s without surrounding spaces and tabs, in place. */
 static char *trim(char *s)
 {
@@ -127,11 +115,11 @@ int snap_header_parse(char *const *fields, size_t n, struct snap_header *h,
 	for (size_t i = 0; i < n; i++) {
 		const char *name = trim(fields[i]);
 		int c = column_of(name);
-		char shown[SHOW_BUF_SIZE];
+		char shown[TEXT_QUOTE_SIZE];
 
 		if (c < 0) {
 			snprintf(err, errsz, "unknown column '%s' in the header; " COLUMNS_HINT,
-				 show(name, shown));
+				 text_quote(name, strlen(name), shown));
 			return -1;
 		}
 		if (h->at[c] >= 0) {
@@ -153,19 +141,19 @@ int snap_header_parse(char *const *fields, size_t n, struct snap_header *h,
 static int parse_count(const char *name, char *text, int64_t *out, char *err, size_t errsz)
 {
 	const char *s = trim(text);
-	char shown[SHOW_BUF_SIZE];
+	char shown[TEXT_QUOTE_SIZE];
 
 	if (parse_uint63(s, out) == 0)
 		return 0;
 	snprintf(err, errsz, "%s '%s' is not a whole number from 0 to %lld", name,
-		 show(s, shown), (long long)INT64_MAX);
+		 text_quote(s, strlen(s), shown), (long long)INT64_MAX);
 	return -1;
 }
 
 static int parse_source(char *text, int *out, char *err, size_t errsz)
 {
 	const char *s = trim(text);
-	char shown[SHOW_BUF_SIZE];
+	char shown[TEXT_QUOTE_SIZE];
 
 	*out = 0;       /* empty: imported, compares with any shape */
 	if (*s == '\0')
@@ -175,7 +163,7 @@ static int parse_source(char *text, int *out, char *err, size_t errsz)
 		return 0;
 	}
 	snprintf(err, errsz, "source '%s' is not a response shape 1 to 5, or empty",
-		 show(s, shown));
+		 text_quote(s, strlen(s), shown));
 	return -1;
 }
 

@@ -4,6 +4,7 @@
  * Pure, no I/O.
  */
 #include "duration.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,10 +20,6 @@
 #define RATE_MAX_COUNT 1000000
 #define US_PER_SECOND 1000000
 
-/* Error messages quote at most this much of the input. */
-#define SHOW_MAX 40
-#define SHOW_BUF_SIZE (SHOW_MAX + sizeof("..."))
-
 #define UNITS_HINT "use s, m, h, d or w, e.g. 6h"
 #define RATE_HINT "use N/s or N/min (e.g. 5/min), or 0 for no limit"
 
@@ -36,11 +33,6 @@ static const struct unit {
 
 #define N_UNITS (sizeof(units) / sizeof(units[0]))
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -51,42 +43,13 @@ static bool is_letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* Surrounding white space is forgiven, as it is in the config file. */
-static const char *trim(const char *s, size_t *len)
-{
-	const char *end;
-
-	while (is_space(*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && is_space(end[-1]))
-		end--;
-	*len = (size_t)(end - s);
-	return s;
-}
-
-/*
- * A quotable copy of the input in buf (SHOW_BUF_SIZE bytes): control bytes
- * become '?' so the message stays one line, and long input is cut.
- */
-static void show(const char *s, size_t len, char *buf)
-{
-	size_t i, n = len > SHOW_MAX ? SHOW_MAX : len;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		buf[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
-	}
-	strcpy(buf + i, n < len ? "..." : "");
-}
-
+/* Surrounding white space is forgiven (text_trim), as in the config file; inner is not. */
 static bool has_inner_space(const char *s, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (is_space(s[i]))
+		if (text_is_space(s[i]))
 			return true;
 	return false;
 }
@@ -197,7 +160,7 @@ static void duration_error(enum dur_fault fault, const char *shown, const struct
 		break;
 	case DUR_BAD_UNIT:
 		snprintf(err, errsz, "unknown unit '%.*s' in '%s'; " UNITS_HINT,
-			 (int)(ds->bad_unit_len > SHOW_MAX ? SHOW_MAX : ds->bad_unit_len),
+			 (int)(ds->bad_unit_len > TEXT_QUOTE_MAX ? TEXT_QUOTE_MAX : ds->bad_unit_len),
 			 ds->bad_unit, shown);
 		break;
 	case DUR_MANY_UNITS:
@@ -222,18 +185,18 @@ static bool is_well_formed(enum dur_fault fault)
 
 int duration_parse(const char *s, int64_t *seconds, char *err, size_t errsz)
 {
-	char shown[SHOW_BUF_SIZE];
+	char shown[TEXT_QUOTE_SIZE];
 	struct dur_scan ds;
 	enum dur_fault fault;
 	size_t len;
-	const char *p = trim(s, &len);
+	const char *p = text_trim(s, &len);
 	bool negative = len > 0 && p[0] == '-';
 
 	if (len == 0) {
 		snprintf(err, errsz, "empty duration; " UNITS_HINT);
 		return -1;
 	}
-	show(p, len, shown);
+	text_quote(p, len, shown);
 	if (has_inner_space(p, len)) {
 		snprintf(err, errsz, "invalid duration '%s'; write the number and its unit "
 			 "together, e.g. 6h", shown);
@@ -296,16 +259,16 @@ static bool slice_is(const char *p, const char *end, const char *word)
 
 int rate_parse(const char *s, struct rate *out, char *err, size_t errsz)
 {
-	char shown[SHOW_BUF_SIZE];
+	char shown[TEXT_QUOTE_SIZE];
 	struct rate r = { 0, 1 };
 	size_t len;
-	const char *p = trim(s, &len), *end = p + len, *q = p;
+	const char *p = text_trim(s, &len), *end = p + len, *q = p;
 
 	if (len == 0) {
 		snprintf(err, errsz, "empty rate; " RATE_HINT);
 		return -1;
 	}
-	show(p, len, shown);
+	text_quote(p, len, shown);
 	if (read_number(&q, end, RATE_MAX_COUNT, &r.count) == 0)
 		return rate_fail(err, errsz, "invalid rate", shown);
 	if (q == end && r.count != 0)

@@ -3,6 +3,7 @@
  * pure arithmetic, so neither TZ nor the C library's time zone code can
  * shift a snapshot's time. Pure, no I/O.
  */
+#include "text.h"
 #include "timefmt.h"
 
 #include <inttypes.h>
@@ -14,9 +15,6 @@
 /* 9999-12-31T23:59:59Z: the last instant with a four-digit year. */
 #define EPOCH_MAX INT64_C(253402300799)
 
-/* Error messages quote at most this much of the input. */
-#define SHOW_MAX 40
-#define SHOW_BUF_SIZE (SHOW_MAX + sizeof("..."))
 
 #define TIME_HINT "use RFC 3339 UTC such as 2026-05-22T06:00:00Z, or @EPOCH"
 
@@ -24,44 +22,9 @@
 static const char layout[] = "dddd-dd-ddTdd:dd:dd";
 #define LAYOUT_LEN (sizeof(layout) - 1)
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* Surrounding white space is forgiven, as it is for durations. */
-static const char *trim(const char *s, size_t *len)
-{
-	const char *end;
-
-	while (is_space(*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && is_space(end[-1]))
-		end--;
-	*len = (size_t)(end - s);
-	return s;
-}
-
-/*
- * A quotable copy of the input in buf (SHOW_BUF_SIZE bytes): control bytes
- * become '?' so the message stays one line, and long input is cut.
- */
-static void show(const char *s, size_t len, char *buf)
-{
-	size_t i, n = len > SHOW_MAX ? SHOW_MAX : len;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		buf[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
-	}
-	strcpy(buf + i, n < len ? "..." : "");
 }
 
 static bool is_leap(int64_t y)
@@ -204,11 +167,11 @@ static int parse_at_epoch(const char *s, size_t len, const char *shown, int64_t 
 
 int time_parse(const char *s, int64_t *epoch, char *err, size_t errsz)
 {
-	char shown[SHOW_BUF_SIZE];
+	char shown[TEXT_QUOTE_SIZE];
 	size_t len;
-	const char *p = trim(s, &len);
+	const char *p = text_trim(s, &len);
 
-	show(p, len, shown);
+	text_quote(p, len, shown);
 	if (len == 0) {
 		snprintf(err, errsz, "empty time; " TIME_HINT);
 		return -1;
