@@ -58,6 +58,9 @@ enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 /* Parse --format's value; on error prints a usage message and returns -1. */
 int parse_out_format(const char *cmd, const char *value, enum out_format *out);
 
+/* --since DUR: *since becomes now - DUR; on error says so (naming cmd) and returns -1. */
+int parse_since(const struct cmd_ctx *ctx, const char *cmd, const char *value, int64_t *since);
+
 /*
  * Normalise argv tags into a malloc'd array of TAG_BUF_SIZE strings; the
  * first invalid tag is reported (naming it) and NULL returned.

@@ -136,8 +136,6 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 		COMMON_OPTIONS,
 		{ 0 },
 	};
-	char why[256];
-	int64_t secs;
 	int c;
 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
@@ -147,11 +145,8 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 			if (parse_out_format("alerts", optarg, &o->fmt))
 				return usage_error("alerts", alerts_usage);
 		} else if (c == 's') {
-			if (duration_parse(optarg, &secs, why, sizeof(why))) {
-				error("alerts: --since: %s", why);
+			if (parse_since(ctx, "alerts", optarg, &o->since))
 				return usage_error("alerts", alerts_usage);
-			}
-			o->since = ctx->cfg.now - secs;
 		} else if (c == 'h') {
 			alerts_help();
 			return EXIT_SUCCESS;

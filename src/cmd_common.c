@@ -39,6 +39,17 @@ int parse_out_format(const char *cmd, const char *value, enum out_format *out)
 	return error("%s: unknown format '%s'; use table, csv or json", cmd, value);
 }
 
+int parse_since(const struct cmd_ctx *ctx, const char *cmd, const char *value, int64_t *since)
+{
+	char why[256];
+	int64_t dur;
+
+	if (duration_parse(value, &dur, why, sizeof(why)) != 0)
+		return error("%s: --since: %s", cmd, why);
+	*since = ctx->cfg.now - dur;
+	return 0;
+}
+
 char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE]
 {
 	char (*tags)[TAG_BUF_SIZE] = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*tags));

@@ -60,9 +60,8 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		{ 0 },
 	};
 	enum snapout_format fmt = SNAPOUT_CSV;
-	int64_t since = INT64_MIN, dur;
+	int64_t since = INT64_MIN;
 	struct snapout o;
-	char why[256];
 	int c, rc;
 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
@@ -70,12 +69,10 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 			continue;
 		if (c == 'f')
 			return EXIT_USAGE;
-		if (c == 's' && duration_parse(optarg, &dur, why, sizeof(why)) == 0) {
-			since = ctx->cfg.now - dur;
+		if (c == 's' && parse_since(ctx, "export", optarg, &since) == 0)
 			continue;
-		}
 		if (c == 's')
-			return error("export: --since: %s", why), EXIT_USAGE;
+			return EXIT_USAGE;
 		if (c == 'h')
 			return export_help(), EXIT_SUCCESS;
 		return usage_error("export", export_usage);

@@ -117,8 +117,7 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	enum out_format fmt = OUT_TABLE;
 	struct tag_info *tags = NULL;
-	int64_t since = INT64_MIN, dur;
-	char why[256];
+	int64_t since = INT64_MIN;
 	size_t n;
 	int c, rc;
 
@@ -127,12 +126,10 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 			continue;
 		if (c == 'f')
 			return EXIT_USAGE;
-		if (c == 's' && duration_parse(optarg, &dur, why, sizeof(why)) == 0) {
-			since = ctx->cfg.now - dur;
+		if (c == 's' && parse_since(ctx, "history", optarg, &since) == 0)
 			continue;
-		}
 		if (c == 's')
-			return error("history: --since: %s", why), EXIT_USAGE;
+			return EXIT_USAGE;
 		if (c == 'h')
 			return history_help(), EXIT_SUCCESS;
 		return usage_error("history", history_usage);
