@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -77,19 +76,11 @@ static void show_progress(const struct run *r, bool last)
 		progress_end();
 }
 
-static int64_t monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* A unit began, so the batch is open: its clock starts with the first. */
 static void batch_unit(struct run *r)
 {
 	if (r->units++ == 0)
-		r->batch_since_us = monotonic_us();
+		r->batch_since_us = fetch_monotonic_us();
 }
 
 static void batch_forget(struct run *r)
@@ -132,7 +123,7 @@ static void commit_batch(struct run *r)
 static void maybe_commit(struct run *r)
 {
 	if (r->nbatch >= RUN_BATCH_MAX ||
-	    (r->units && monotonic_us() - r->batch_since_us >= RUN_BATCH_US))
+	    (r->units && fetch_monotonic_us() - r->batch_since_us >= RUN_BATCH_US))
 		commit_batch(r);
 }
 
@@ -144,7 +135,7 @@ static int64_t on_idle(void *user)
 	maybe_commit(r);
 	if (r->units == 0)
 		return -1;
-	return RUN_BATCH_US - (monotonic_us() - r->batch_since_us);
+	return RUN_BATCH_US - (fetch_monotonic_us() - r->batch_since_us);
 }
 
 /* One line on stderr naming the tag, and the reason kept for `list`. */

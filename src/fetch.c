@@ -66,7 +66,7 @@ struct fetcher {
 	uint32_t rand_state;
 };
 
-static int64_t monotonic_us(void)
+int64_t fetch_monotonic_us(void)
 {
 	struct timespec ts;
 
@@ -247,7 +247,7 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
 	while (f->in_flight < f->concurrency &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
-		int64_t now = monotonic_us(), wait_us;
+		int64_t now = fetch_monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
 
 		if (!next_job(f, now, &s->job, &wait_us))
@@ -319,7 +319,7 @@ static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 /* A 429 may hold every start and slow the run; any answer may hold until a reset. */
 static void apply_plan(struct fetcher *f, const struct retry_plan *p)
 {
-	int64_t now = monotonic_us();
+	int64_t now = fetch_monotonic_us();
 
 	if (p->hold_ms > 0)
 		f->hold_until_us = later(f->hold_until_us, now + p->hold_ms * 1000);
@@ -337,7 +337,7 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 		    const struct retry_plan *p)
 {
 	struct job *j = &f->retry[f->nretry++];
-	int64_t now = monotonic_us(), start;
+	int64_t now = fetch_monotonic_us(), start;
 
 	*j = s->job;
 	j->charged += p->charged;
@@ -459,7 +459,7 @@ static int poll_timeout_ms(struct fetcher *f, int64_t next_us, void *ctx)
 		wait_us = allow;
 	/* Measured after the hook: its work may have used up part of the wait. */
 	if (next_us >= 0) {
-		int64_t until = next_us - monotonic_us();
+		int64_t until = next_us - fetch_monotonic_us();
 
 		if (until < wait_us)
 			wait_us = until;
@@ -548,7 +548,7 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	f->tags = tags;
 	f->concurrency = opt->concurrency;
 	f->pace = (struct retry_pace){ .interval_us = opt->interval_us };
-	f->rand_state = (uint32_t)monotonic_us() | 1;
+	f->rand_state = (uint32_t)fetch_monotonic_us() | 1;
 	f->multi = curl_multi_init();
 	f->headers = make_headers(opt->api_key ? opt->api_key : "");
 	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));
