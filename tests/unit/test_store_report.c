@@ -14,47 +14,7 @@
 
 #include "store.h"
 
-static char dir[64], path[96];
-
-static int open_db(void **state)
-{
-	char err[STORE_ERR_SIZE];
-	struct store *st;
-
-	snprintf(dir, sizeof(dir), "/tmp/hashtrack-test-report-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/ht.db", dir);
-	if (store_open(path, &st, err, sizeof(err)) != 0)
-		return -1;
-	*state = st;
-	return 0;
-}
-
-static int close_db(void **state)
-{
-	char cmd[128];
-
-	store_close(*state);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const struct tag_rules no_rules;
-
-static void add(struct store *st, const char *tag)
-{
-	bool created;
-
-	assert_int_equal(store_add_tag(st, tag, &no_rules, 1000, &created), 0);
-}
-
-static void snap(struct store *st, const char *tag, int64_t ts, int64_t videos, int source)
-{
-	struct snapshot s = { .ts = ts, .videos = videos, .views = videos * 10, .source = source };
-
-	assert_int_equal(store_add_snapshot(st, tag, &s), 0);
-}
+#include "store_fixture.h"
 
 /* a: 100..500 every 100; b: 250; c: nothing. */
 static void fill(struct store *st)
