@@ -138,4 +138,10 @@ enum retry_hook_action {
 enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,
 					 uint32_t random, int64_t *delay_ms);
 
+/*
+ * The next value of a xorshift32 generator whose state (never 0) is *state:
+ * backoff jitter needs spread, not secrecy.
+ */
+uint32_t retry_random(uint32_t *state);
+
 #endif

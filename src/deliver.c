@@ -89,16 +89,6 @@ static void sleep_ms(int64_t ms)
 		;
 }
 
-static uint32_t next_random(struct poster *p)
-{
-	uint32_t x = p->rand_state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return p->rand_state = x;
-}
-
 /* Deliver one payload, waiting out 429s; the action that ended it. */
 static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
 					  struct delivery *d)
@@ -110,7 +100,7 @@ static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
 	d->tried = true;
 	for (;;) {
 		post_once(p, payload, d);
-		act = retry_hook_decide(d->status, &p->hints, waits, next_random(p), &delay_ms);
+		act = retry_hook_decide(d->status, &p->hints, waits, retry_random(&p->rand_state), &delay_ms);
 		if (act != RETRY_HOOK_RESEND)
 			break;
 		note("webhook answered 429; sending again in %.1fs", (double)delay_ms / 1000);

@@ -74,17 +74,6 @@ int64_t fetch_monotonic_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* xorshift32: jitter needs spread, not secrecy. */
-static uint32_t next_random(struct fetcher *f)
-{
-	uint32_t x = f->rand_state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return f->rand_state = x;
-}
-
 int fetch_kind_is_fatal(enum fetch_kind kind)
 {
 	return kind == FETCH_AUTH || kind == FETCH_CREDITS || kind == FETCH_FORBIDDEN;
@@ -385,7 +374,7 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 	a = (struct retry_answer){
 		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
 		.charged = s->job.charged, .retries = f->opt->retries,
-		.started_slow = s->started_slow, .random = next_random(f),
+		.started_slow = s->started_slow, .random = retry_random(&f->rand_state),
 	};
 	retry_decide(&a, &f->pace, &plan);
 	apply_plan(f, &plan);

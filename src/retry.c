@@ -283,3 +283,13 @@ enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *
 		*delay_ms = max64(retry_delay_ms(waits + 1, -1, random), 1000);
 	return RETRY_HOOK_RESEND;
 }
+
+uint32_t retry_random(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}

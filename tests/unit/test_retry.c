@@ -327,6 +327,22 @@ static void paced_starts_are_never_closer_than_the_slack_allows(void **state)
 	assert_in_range(prev, 1000 * interval, 1000 * interval + RETRY_PACE_SLACK_US);
 }
 
+static void jitter_random_is_xorshift32_and_never_sticks_at_zero(void **state)
+{
+	uint32_t st = 1, seen_high = 0;
+
+	(void)state;
+	assert_int_equal(retry_random(&st), 270369);     /* xorshift32 from 1 */
+	assert_int_equal(st, 270369);
+	for (int i = 0; i < 1000; i++) {
+		uint32_t x = retry_random(&st);
+
+		assert_int_not_equal(x, 0);
+		seen_high |= x & 0x80000000u;
+	}
+	assert_true(seen_high);         /* spreads over the whole range */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +357,7 @@ int main(void)
 		cmocka_unit_test(webhook_answers_map_to_actions),
 		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
 		cmocka_unit_test(paced_starts_are_never_closer_than_the_slack_allows),
+		cmocka_unit_test(jitter_random_is_xorshift32_and_never_sticks_at_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
