@@ -78,7 +78,4 @@ int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
 /* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
 int usage_error(const char *cmd, const char *usage);
 
-/* The rules in force for a tag: its own where set, else the configured defaults. */
-struct rules effective_rules(const struct tag_rules *own, const struct rules *defaults);
-
 #endif

@@ -19,6 +19,16 @@ struct rules {
 	double view_growth;     /* percent */
 };
 
+/* Per-tag rule overrides; a rule without has_* uses the configured default. */
+struct tag_rules {
+	bool has_min_new_videos, has_video_growth, has_view_growth;
+	int64_t min_new_videos;
+	double video_growth, view_growth;
+};
+
+/* The rules in force for a tag: its own where set, else the defaults. */
+struct rules rules_effective(const struct tag_rules *own, const struct rules *defaults);
+
 struct detect_config {
 	int64_t window;         /* seconds */
 	int64_t tolerance;      /* seconds */

@@ -19,13 +19,6 @@
 
 struct store;
 
-/* Per-tag rule overrides; a rule without has_* uses the configured default. */
-struct tag_rules {
-	bool has_min_new_videos, has_video_growth, has_view_growth;
-	int64_t min_new_videos;
-	double video_growth, view_growth;
-};
-
 enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
 
 struct tag_info {

@@ -119,16 +119,3 @@ int usage_error(const char *cmd, const char *usage)
 	error("try 'hashtrack %s --help'", cmd);
 	return EXIT_USAGE;
 }
-
-struct rules effective_rules(const struct tag_rules *own, const struct rules *defaults)
-{
-	struct rules r = *defaults;
-
-	if (own->has_min_new_videos)
-		r.min_new_videos = own->min_new_videos;
-	if (own->has_video_growth)
-		r.video_growth = own->video_growth;
-	if (own->has_view_growth)
-		r.view_growth = own->view_growth;
-	return r;
-}

@@ -44,7 +44,7 @@ static int print_json(const struct tag_info *tags, size_t n, const struct rules 
 	cJSON *arr = cJSON_CreateArray();
 
 	for (size_t i = 0; arr && i < n; i++) {
-		struct rules r = effective_rules(&tags[i].rules, defaults);
+		struct rules r = rules_effective(&tags[i].rules, defaults);
 		cJSON *o = tag_json(&tags[i], &r);
 
 		if (!o) {
@@ -96,7 +96,7 @@ static int print_rows(const struct tag_info *tags, size_t n, const struct rules 
 
 	table_init(&t, list_cols, sizeof(list_cols) / sizeof(list_cols[0]));
 	for (size_t i = 0; i < n; i++) {
-		struct rules r = effective_rules(&tags[i].rules, defaults);
+		struct rules r = rules_effective(&tags[i].rules, defaults);
 
 		add_tag_row(&t, &tags[i], &r);
 	}

@@ -206,7 +206,7 @@ static int save_counts(struct run *r, const struct tag_info *t, const struct sna
 		       char *why, size_t whysz)
 {
 	struct cmd_ctx *ctx = r->ctx;
-	struct rules rules = effective_rules(&t->rules, &ctx->cfg.rules);
+	struct rules rules = rules_effective(&t->rules, &ctx->cfg.rules);
 	bool has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	struct verdict v;
 	struct alert a;

@@ -1,0 +1,67 @@
+/*
+ * report: the report's rows. Each tag's latest snapshot against the
+ * baseline `run` would pick for it, filtered and sorted, with the recent
+ * snapshots the sparklines and the history and alerts the charts need. The
+ * store is read in bulk (one prepared statement per kind of lookup), so
+ * thousands of tags cost milliseconds. Rendering is report_out's.
+ */
+#ifndef HASHTRACK_REPORT_H
+#define HASHTRACK_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect.h"
+#include "store.h"
+
+/* Snapshots in a sparkline, and hashtags that get a chart on the HTML page. */
+#define REPORT_RECENT 12
+#define REPORT_CHART_LIMIT 100
+
+enum report_sort { REPORT_SORT_GIVEN, REPORT_SORT_GROWTH, REPORT_SORT_VIDEOS,
+		   REPORT_SORT_VIEWS, REPORT_SORT_NAME };
+
+struct report_query {
+	struct detect_config dc;        /* window and tolerance of the comparison */
+	struct rules defaults;          /* rules for tags without their own */
+	enum report_sort sort;
+	bool has_min_growth;
+	double min_growth;              /* percent of video growth, as shown (two decimals) */
+};
+
+struct report_row {
+	const struct tag_info *tag;
+	const char *status;             /* ok, no-baseline, incomparable, not-found, no-data */
+	struct verdict v;
+	const struct snapshot *recent;  /* report_load_recent: the sparkline, oldest first */
+	size_t nrecent;
+	struct snapshot *snaps;         /* report_load_charts: the whole history */
+	size_t nsnaps, cap;
+	int64_t *alerts;                /* report_load_charts: the viral moments */
+	size_t nalerts;
+	bool charted;
+};
+
+struct report {
+	struct report_row *rows;
+	size_t n;
+	struct snapshot *recent;        /* the rows' recent snapshots, REPORT_RECENT each */
+};
+
+/*
+ * The rows of tags[0..n) (which must outlive the report): compared,
+ * filtered and sorted as q says. Returns 0, or -1 after saying what failed.
+ */
+int report_build(struct store *st, const struct report_query *q,
+		 const struct tag_info *tags, size_t n, struct report *out);
+/* The last REPORT_RECENT snapshots of every row, in one pass. */
+int report_load_recent(struct store *st, struct report *r);
+/* The whole history and the alert times of the first REPORT_CHART_LIMIT rows. */
+int report_load_charts(struct store *st, struct report *r);
+void report_release(struct report *r);
+
+/* Whether the row's latest snapshot was compared with a baseline. */
+bool report_row_compared(const struct report_row *r);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * report: each tag's latest snapshot against the baseline `run` would pick
+ * for it, filtered and sorted; and what the sparklines and charts draw.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "jsonout.h"
+#include "msg.h"
+#include "report.h"
+
+bool report_row_compared(const struct report_row *r)
+{
+	return r->tag->has_last && r->v.status == VERDICT_OK;
+}
+
+/* ---- figures ------------------------------------------------------------ */
+
+static void finish_row(const struct report_query *q, const struct store_seek *seek,
+		       struct report_row *row)
+{
+	const struct tag_info *t = row->tag;
+	struct rules rules = rules_effective(&t->rules, &q->defaults);
+
+	/* As run evaluates a snapshot, with the baseline already looked up. */
+	if (t->has_last)
+		detect_evaluate(&t->last, seek->found ? &seek->snap : NULL, &rules, &q->dc, -1,
+				&row->v);
+	else
+		row->v.status = VERDICT_NO_BASELINE;
+	if (t->status == TAG_NOT_FOUND)
+		row->status = "not-found";
+	else if (!t->has_last)
+		row->status = "no-data";
+	else
+		row->status = verdict_status_name(row->v.status);
+}
+
+/* Every tag's verdict, its baseline found with one seek each. */
+static int evaluate_all(struct store *st, const struct report_query *q,
+			const struct tag_info *tags, size_t n, struct report_row *rows)
+{
+	struct store_seek *seeks = calloc(n ? n : 1, sizeof(*seeks));
+	int rc = -1;
+
+	if (!seeks)
+		return error("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		seeks[i].tag = tags[i].name;
+		/* A tag without snapshots asks for an empty range. */
+		seeks[i].from = 1;
+		seeks[i].to = 0;
+		if (tags[i].has_last)
+			detect_baseline_range(tags[i].last.ts, &q->dc, &seeks[i].from, &seeks[i].to);
+	}
+	if (store_seek_many(st, seeks, n)) {
+		error("report: %s", store_error(st));
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i].tag = &tags[i];
+		finish_row(q, &seeks[i], &rows[i]);
+	}
+	rc = 0;
+cleanup:
+	free(seeks);
+	return rc;
+}
+
+/* Growth is video growth, rounded as shown, so that 25.00 passes --min-growth 25. */
+static bool has_growth(const struct report_row *r)
+{
+	return report_row_compared(r) && r->v.has_video_growth && isfinite(r->v.video_growth_pct);
+}
+
+static size_t keep_trending(struct report_row *rows, size_t n, double min_growth)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (has_growth(&rows[i]) && round2(rows[i].v.video_growth_pct) >= min_growth)
+			rows[kept++] = rows[i];
+	return kept;
+}
+
+/* ---- order ------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+
+	return strcmp(x->tag->name, y->tag->name);
+}
+
+/*
+ * Rows that have the key first, larger first (order: x's key against y's,
+ * -1, 0 or 1); the rest after; ties by name.
+ */
+static int ranked(const void *a, const void *b, bool hx, bool hy, int order)
+{
+	if (hx != hy)
+		return hx ? -1 : 1;
+	if (hx && order)
+		return -order;
+	return by_name(a, b);
+}
+
+#define ORDER(x, y) (((x) > (y)) - ((x) < (y)))
+
+static int by_growth(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+
+	return ranked(a, b, has_growth(x), has_growth(y),
+		      ORDER(x->v.video_growth_pct, y->v.video_growth_pct));
+}
+
+static int by_videos(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+
+	return ranked(a, b, x->tag->has_last, y->tag->has_last,
+		      ORDER(x->tag->last.videos, y->tag->last.videos));
+}
+
+static int by_views(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+
+	return ranked(a, b, x->tag->has_last, y->tag->has_last,
+		      ORDER(x->tag->last.views, y->tag->last.views));
+}
+
+static void sort_rows(struct report_row *rows, size_t n, enum report_sort sort)
+{
+	static int (*const cmp[])(const void *, const void *) = {
+		[REPORT_SORT_GROWTH] = by_growth, [REPORT_SORT_VIDEOS] = by_videos,
+		[REPORT_SORT_VIEWS] = by_views, [REPORT_SORT_NAME] = by_name,
+	};
+
+	if (sort != REPORT_SORT_GIVEN && n > 1)
+		qsort(rows, n, sizeof(*rows), cmp[sort]);
+}
+
+int report_build(struct store *st, const struct report_query *q,
+		 const struct tag_info *tags, size_t n, struct report *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rows = calloc(n ? n : 1, sizeof(*out->rows));
+	if (!out->rows)
+		return error("out of memory");
+	out->n = n;
+	if (evaluate_all(st, q, tags, n, out->rows))
+		return -1;
+	if (q->has_min_growth)
+		out->n = keep_trending(out->rows, n, q->min_growth);
+	sort_rows(out->rows, out->n, q->sort);
+	return 0;
+}
+
+/* ---- what the table and the page show beyond the figures --------------- */
+
+int report_load_recent(struct store *st, struct report *r)
+{
+	size_t n = r->n;
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	size_t *counts = calloc(n ? n : 1, sizeof(*counts));
+	int rc = -1;
+
+	r->recent = calloc(n ? n * REPORT_RECENT : 1, sizeof(*r->recent));
+	if (!names || !counts || !r->recent) {
+		error("out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++)
+		names[i] = r->rows[i].tag->name;
+	if (store_recent_many(st, names, n, REPORT_RECENT, r->recent, counts)) {
+		error("report: %s", store_error(st));
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r->rows[i].recent = r->recent + i * REPORT_RECENT;
+		r->rows[i].nrecent = counts[i];
+	}
+	rc = 0;
+cleanup:
+	free(names);
+	free(counts);
+	return rc;
+}
+
+static int collect_snapshot(void *arg, const char *tag, const struct snapshot *s)
+{
+	struct report_row *r = arg;
+
+	(void)tag;
+	if (array_grow(&r->snaps, &r->cap, r->nsnaps + 1, sizeof(*r->snaps), 64))
+		return 1;
+	r->snaps[r->nsnaps++] = *s;
+	return 0;
+}
+
+int report_load_charts(struct store *st, struct report *r)
+{
+	for (size_t i = 0; i < r->n && i < REPORT_CHART_LIMIT; i++) {
+		struct report_row *row = &r->rows[i];
+		int rc = store_each_snapshot(st, row->tag->name, INT64_MIN, collect_snapshot, row);
+
+		if (rc > 0)
+			return error("out of memory");
+		if (rc < 0 || store_alert_times(st, row->tag->name, &row->alerts, &row->nalerts))
+			return error("report: %s", store_error(st));
+		row->charted = true;
+	}
+	return 0;
+}
+
+void report_release(struct report *r)
+{
+	for (size_t i = 0; r->rows && i < r->n; i++) {
+		free(r->rows[i].snaps);
+		free(r->rows[i].alerts);
+	}
+	free(r->rows);
+	free(r->recent);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,295 @@
+/*
+ * report_out: the report's rows as an aligned table (colour only when
+ * asked), CSV, JSON or the HTML page html.c draws.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "duration.h"
+#include "html.h"
+#include "jsonout.h"
+#include "report_out.h"
+#include "sparkline.h"
+#include "table.h"
+#include "timefmt.h"
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* A window a user can paste back: one unit only, "90m" rather than "1h30m". */
+static void window_text(int64_t seconds, char *buf, size_t bufsz)
+{
+	static const struct { int64_t seconds; char unit; } units[] = {
+		{ 7 * 86400, 'w' }, { 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (seconds % units[i].seconds == 0) {
+			snprintf(buf, bufsz, "%" PRId64 "%c", seconds / units[i].seconds, units[i].unit);
+			return;
+		}
+	}
+}
+
+static cJSON *row_json(const struct report_row *r)
+{
+	const struct verdict *v = &r->v;
+	bool has = r->tag->has_last, ok = report_row_compared(r);
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !cJSON_AddStringToObject(o, "hashtag", r->tag->name) ||
+	    !json_add_int(o, "video_count", has, r->tag->last.videos) ||
+	    !json_add_int(o, "view_count", has, r->tag->last.views) ||
+	    !json_add_time(o, "last_snapshot", has, r->tag->last.ts) ||
+	    !json_add_time(o, "baseline_snapshot", has && v->status != VERDICT_NO_BASELINE,
+			   v->base.ts) ||
+	    !json_add_int(o, "new_videos", ok, v->new_videos) ||
+	    !json_add_int(o, "new_views", ok, v->new_views) ||
+	    !json_add_round2(o, "video_growth_pct", ok && v->has_video_growth,
+			     v->video_growth_pct) ||
+	    !json_add_round2(o, "view_growth_pct", ok && v->has_view_growth,
+			     v->view_growth_pct) ||
+	    !json_add_round2(o, "views_per_hour", ok && v->elapsed > 0, v->views_per_hour) ||
+	    !cJSON_AddBoolToObject(o, "viral", ok && v->viral) ||
+	    !cJSON_AddStringToObject(o, "status", r->status)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int write_json(FILE *f, const struct report_row *rows, size_t n, int64_t now, int64_t window)
+{
+	cJSON *top = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	char win[32];
+	bool ok = top && arr;
+
+	window_text(window, win, sizeof(win));
+	ok = ok && json_add_time(top, "generated_at", true, now) &&
+	     cJSON_AddStringToObject(top, "window", win);
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *o = row_json(&rows[i]);
+
+		ok = o != NULL;
+		if (ok)
+			cJSON_AddItemToArray(arr, o);
+	}
+	if (!ok || !cJSON_AddItemToObject(top, "hashtags", arr)) {
+		cJSON_Delete(arr);
+		cJSON_Delete(top);
+		return -1;
+	}
+	return json_print(f, top);
+}
+
+/* ---- table and CSV ------------------------------------------------------ */
+
+enum {
+	COL_TAG, COL_TREND, COL_VIDEOS, COL_VIEWS, COL_LAST, COL_BASE, COL_NEW_VIDEOS,
+	COL_NEW_VIEWS, COL_VIDEO_PCT, COL_VIEW_PCT, COL_VPH, COL_VIRAL, COL_STATUS, COL_WINDOW,
+};
+
+static const struct column report_cols[] = {
+	[COL_TAG] = { "HASHTAG", "hashtag", false },
+	[COL_TREND] = { "TREND", NULL, false },
+	[COL_VIDEOS] = { "VIDEOS", "video_count", true },
+	[COL_VIEWS] = { "VIEWS", "view_count", true },
+	[COL_LAST] = { NULL, "last_snapshot", false },
+	[COL_BASE] = { NULL, "baseline_snapshot", false },
+	[COL_NEW_VIDEOS] = { "NEW VIDEOS", "new_videos", true },
+	[COL_NEW_VIEWS] = { "NEW VIEWS", "new_views", true },
+	[COL_VIDEO_PCT] = { "VIDEOS %", "video_growth_pct", true },
+	[COL_VIEW_PCT] = { "VIEWS %", "view_growth_pct", true },
+	[COL_VPH] = { "VIEWS/H", "views_per_hour", true },
+	[COL_VIRAL] = { "VIRAL", "viral", false },
+	[COL_STATUS] = { "STATUS", "status", false },
+	[COL_WINDOW] = { "WINDOW", NULL, true },
+};
+
+/* Terminal styles (SGR): what grew, what fell, what went viral, what is not ok. */
+#define STYLE_UP "32"
+#define STYLE_DOWN "33"
+#define STYLE_VIRAL "1;31"
+#define STYLE_TAG_VIRAL "1"
+#define STYLE_TREND "36"
+#define STYLE_QUIET "2"
+
+static void style_sign(struct table *t, size_t col, bool has, double v)
+{
+	if (has && v > 0)
+		table_style(t, col, STYLE_UP);
+	else if (has && v < 0)
+		table_style(t, col, STYLE_DOWN);
+}
+
+/* Counts: thousands separators and a sign on deltas in the table, plain digits in CSV. */
+static void set_count(struct table *t, size_t col, bool has, int64_t v, bool human, bool delta)
+{
+	char buf[32];
+
+	if (!has)
+		return;
+	if (human)
+		fmt_thousands(v, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%" PRId64, v);
+	table_set(t, col, "%s%s", human && delta && v > 0 ? "+" : "", buf);
+	if (human && delta)
+		style_sign(t, col, true, (double)v);
+}
+
+static void set_time(struct table *t, size_t col, bool has, int64_t ts)
+{
+	char buf[TIME_BUF_SIZE];
+
+	if (!has)
+		return;
+	time_format(ts, buf);
+	table_set(t, col, "%s", buf);
+}
+
+static void set_pct(struct table *t, size_t col, bool has, double v, bool human)
+{
+	if (!has || !isfinite(v))
+		return;
+	table_set(t, col, human ? "%+.1f%%" : "%.2f", round2(v));
+	if (human)
+		style_sign(t, col, true, round2(v));
+}
+
+static void set_rate(struct table *t, size_t col, bool has, double v, bool human)
+{
+	char buf[32];
+
+	if (!has || !isfinite(v))
+		return;
+	if (human && fabs(v) < 9.2e18) {
+		fmt_thousands((int64_t)llround(v), buf, sizeof(buf));
+		table_set(t, col, "%s%s", v > 0 ? "+" : "", buf);
+	} else {
+		table_set(t, col, human ? "%+.1f" : "%.2f", round2(v));
+	}
+}
+
+static void set_trend(struct table *t, const struct report_row *r)
+{
+	int64_t videos[REPORT_RECENT];
+	char line[REPORT_RECENT * SPARKLINE_CHAR_BYTES + 1];
+	size_t n = r->nrecent < REPORT_RECENT ? r->nrecent : REPORT_RECENT;
+
+	for (size_t i = 0; i < n; i++)
+		videos[i] = r->recent[i].videos;
+	sparkline(videos, n, line, sizeof(line));
+	table_set(t, COL_TREND, "%s", line);
+	table_style(t, COL_TREND, report_row_compared(r) && r->v.viral ? STYLE_VIRAL : STYLE_TREND);
+}
+
+static void add_report_row(struct table *t, const struct report_row *r, bool human)
+{
+	const struct verdict *v = &r->v;
+	bool has = r->tag->has_last, ok = report_row_compared(r), viral = ok && v->viral;
+
+	table_add_row(t);
+	table_set(t, COL_TAG, human ? "#%s" : "%s", r->tag->name);
+	if (viral)
+		table_style(t, COL_TAG, STYLE_TAG_VIRAL);
+	if (human)
+		set_trend(t, r);
+	set_count(t, COL_VIDEOS, has, r->tag->last.videos, human, false);
+	set_count(t, COL_VIEWS, has, r->tag->last.views, human, false);
+	set_time(t, COL_LAST, has, r->tag->last.ts);
+	set_time(t, COL_BASE, has && v->status != VERDICT_NO_BASELINE, v->base.ts);
+	set_count(t, COL_NEW_VIDEOS, ok, v->new_videos, human, true);
+	set_count(t, COL_NEW_VIEWS, ok, v->new_views, human, true);
+	set_pct(t, COL_VIDEO_PCT, ok && v->has_video_growth, v->video_growth_pct, human);
+	set_pct(t, COL_VIEW_PCT, ok && v->has_view_growth, v->view_growth_pct, human);
+	set_rate(t, COL_VPH, ok && v->elapsed > 0, v->views_per_hour, human);
+	table_set(t, COL_VIRAL, "%s", viral ? (human ? "VIRAL" : "true") : (human ? "" : "false"));
+	table_style(t, COL_VIRAL, STYLE_VIRAL);
+	table_set(t, COL_STATUS, "%s", r->status);
+	if (!ok)
+		table_style(t, COL_STATUS, STYLE_QUIET);
+	if (ok) {
+		char win[32];
+
+		duration_format(v->elapsed, win, sizeof(win));
+		table_set(t, COL_WINDOW, "%s", win);
+	}
+}
+
+static int write_table(FILE *f, const struct report_row *rows, size_t n, bool csv, bool color)
+{
+	struct table t;
+	int rc;
+
+	table_init(&t, report_cols, ARRAY_SIZE(report_cols));
+	for (size_t i = 0; i < n; i++)
+		add_report_row(&t, &rows[i], !csv);
+	rc = csv ? table_print_csv(&t, f) : table_print_color(&t, f, color);
+	table_release(&t);
+	return rc;
+}
+
+static int write_html(FILE *f, const struct report_row *rows, size_t n,
+		      const struct report_meta *m)
+{
+	struct html_row *h = calloc(n ? n : 1, sizeof(*h));
+	char win[32];
+	int rc;
+
+	if (!h)
+		return -1;
+	window_text(m->window, win, sizeof(win));
+	for (size_t i = 0; i < n; i++) {
+		const struct report_row *r = &rows[i];
+
+		h[i] = (struct html_row){
+			.tag = r->tag->name, .status = r->status, .has_last = r->tag->has_last,
+			.last = r->tag->last, .v = &r->v, .recent = r->recent,
+			.nrecent = r->nrecent, .charted = r->charted, .snaps = r->snaps,
+			.nsnaps = r->nsnaps, .alerts = r->alerts, .nalerts = r->nalerts,
+		};
+	}
+	rc = html_write(f, &(struct html_page){
+		.generated_at = m->generated_at, .window = win, .version = m->version,
+		.rows = h, .n = n,
+	});
+	free(h);
+	return rc;
+}
+
+
+int report_format_parse(const char *s, enum report_format *out)
+{
+	static const char *const names[] = {
+		[REPORT_TABLE] = "table", [REPORT_CSV] = "csv", [REPORT_JSON] = "json",
+		[REPORT_HTML] = "html",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum report_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int report_write(FILE *f, enum report_format fmt, const struct report *r,
+		 const struct report_meta *m)
+{
+	switch (fmt) {
+	case REPORT_JSON:
+		return write_json(f, r->rows, r->n, m->generated_at, m->window);
+	case REPORT_CSV:
+		return write_table(f, r->rows, r->n, true, false);
+	case REPORT_TABLE:
+		return write_table(f, r->rows, r->n, false, m->color);
+	case REPORT_HTML:
+		return write_html(f, r->rows, r->n, m);
+	}
+	return -1;
+}
