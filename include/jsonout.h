@@ -19,6 +19,10 @@ bool json_add_str(cJSON *obj, const char *key, const char *s);
 /* Print the value to f followed by a newline; frees it. Returns 0 or -1. */
 int json_print(FILE *f, cJSON *value);
 
+/* The JSON array of item(ctx, 0) .. item(ctx, n - 1), printed as json_print does. */
+typedef cJSON *(*json_item_fn)(const void *ctx, size_t i);
+int json_print_array(FILE *f, size_t n, json_item_fn item, const void *ctx);
+
 /* One CSV field, quoted when it needs to be (RFC 4180). */
 void csv_field(FILE *f, const char *s, bool last);
 

@@ -14,6 +14,7 @@
 
 #include "detect.h"
 #include "duration.h"
+#include "jsonout.h"
 #include "tag.h"
 #include "timefmt.h"
 
@@ -94,14 +95,6 @@ static int64_t round_to_int64(double x)
 	if (x < -9223372036854775808.0)
 		return INT64_MIN;
 	return (int64_t)llround(x);
-}
-
-/* JSON consumers want 45.68, not 45.678571428571431. */
-static double round2(double x)
-{
-	if (!isfinite(x) || fabs(x) >= 1e15)
-		return x;
-	return round(x * 100.0) / 100.0;
 }
 
 /* The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn). */

@@ -51,21 +51,14 @@ static cJSON *alert_json(const struct alert_row *r)
 	return o;
 }
 
+static cJSON *alert_item(const void *rows, size_t i)
+{
+	return alert_json((const struct alert_row *)rows + i);
+}
+
 static int print_json(const struct alert_row *rows, size_t n)
 {
-	cJSON *arr = cJSON_CreateArray();
-
-	for (size_t i = 0; arr && i < n; i++) {
-		cJSON *o = alert_json(&rows[i]);
-
-		if (!o) {
-			cJSON_Delete(arr);
-			arr = NULL;
-			break;
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
-	if (json_print(stdout, arr))
+	if (json_print_array(stdout, n, alert_item, rows))
 		return error("out of memory");
 	return 0;
 }

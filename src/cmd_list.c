@@ -39,22 +39,24 @@ static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
 	return o;
 }
 
+struct list_json {
+	const struct tag_info *tags;
+	const struct rules *defaults;
+};
+
+static cJSON *tag_item(const void *ctx, size_t i)
+{
+	const struct list_json *l = ctx;
+	struct rules r = rules_effective(&l->tags[i].rules, l->defaults);
+
+	return tag_json(&l->tags[i], &r);
+}
+
 static int print_json(const struct tag_info *tags, size_t n, const struct rules *defaults)
 {
-	cJSON *arr = cJSON_CreateArray();
+	struct list_json l = { tags, defaults };
 
-	for (size_t i = 0; arr && i < n; i++) {
-		struct rules r = rules_effective(&tags[i].rules, defaults);
-		cJSON *o = tag_json(&tags[i], &r);
-
-		if (!o) {
-			cJSON_Delete(arr);
-			arr = NULL;
-			break;
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
-	if (json_print(stdout, arr))
+	if (json_print_array(stdout, n, tag_item, &l))
 		return error("out of memory");
 	return 0;
 }

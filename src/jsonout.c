@@ -8,6 +8,8 @@
 
 double round2(double x)
 {
+	if (!isfinite(x) || fabs(x) >= 1e15)    /* no digits after the point to round there */
+		return x;
 	return round(x * 100.0) / 100.0;
 }
 
@@ -57,6 +59,22 @@ int json_print(FILE *f, cJSON *value)
 	cJSON_free(text);
 	cJSON_Delete(value);
 	return rc;
+}
+
+int json_print_array(FILE *f, size_t n, json_item_fn item, const void *ctx)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; arr && i < n; i++) {
+		cJSON *o = item(ctx, i);
+
+		if (!o) {
+			cJSON_Delete(arr);
+			return -1;
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return json_print(f, arr);
 }
 
 void csv_field(FILE *f, const char *s, bool last)

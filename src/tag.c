@@ -13,6 +13,8 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "text.h"
+
 /* Error messages show at most this much of the input, so they stay one line. */
 #define SHOW_MAX_CHARS 40
 /* Worst case per shown character is an escape such as "\u0085". */
@@ -140,21 +142,13 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
-static bool is_trim_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* The part of raw that is the tag: white space trimmed, leading '#'s dropped. */
 static const char *tag_body(const char *raw, size_t *len)
 {
 	const char *end;
 
-	while (is_trim_space(*raw))
-		raw++;
-	end = raw + strlen(raw);
-	while (end > raw && is_trim_space(end[-1]))
-		end--;
+	raw = text_trim(raw, len);
+	end = raw + *len;
 	while (raw < end && *raw == '#')
 		raw++;
 	*len = (size_t)(end - raw);
