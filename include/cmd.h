@@ -7,8 +7,8 @@
 
 #include "config.h"
 #include "store.h"
+#include "version.h"
 
-#define HASHTRACK_VERSION "0.1.0"
 
 /* Exit status beside stdlib's EXIT_SUCCESS (0) and EXIT_FAILURE (1, runtime failure). */
 enum {

@@ -79,12 +79,6 @@ int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n
 /* Whether a kind ends the whole run at once (401, 402, 403). */
 int fetch_kind_is_fatal(enum fetch_kind kind);
 
-/*
- * The real monotonic clock, in microseconds, that pacing and waits use
- * (never HASHTRACK_NOW); for callers that time work around fetch_all.
- */
-int64_t fetch_monotonic_us(void);
-
 /* libcurl's version, for --version. */
 const char *fetch_curl_version(void);
 

@@ -16,6 +16,8 @@
 
 #define STORE_SCHEMA_VERSION 1
 #define STORE_ERR_SIZE 512
+#define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
+#define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */
 
 struct store;
 
@@ -77,6 +79,13 @@ void store_rollback(struct store *st);
  * units is stored then. store_batch_end commits and leaves batch mode.
  */
 void store_batch_begin(struct store *st);
+/*
+ * When the open batch falls due: once STORE_BATCH_UNITS units were released
+ * into it, or its first unit began STORE_BATCH_US ago (so a crash loses at
+ * most that much, which the next run fetches again). Microseconds until
+ * then, 0 when due now, -1 when no batch is open.
+ */
+int64_t store_batch_due_in(const struct store *st);
 int store_batch_commit(struct store *st);
 int store_batch_end(struct store *st);
 

@@ -7,10 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api.h"
 #include "cmd.h"
-#include "fetch.h"
 #include "msg.h"
-#include "scavio.h"
 #include "timefmt.h"
 
 static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
@@ -189,23 +188,17 @@ struct online {
 	const char *tag;
 };
 
-static int on_online_answer(void *user, const struct fetch_result *r)
+static int on_online_answer(void *user, const struct api_answer *a)
 {
 	struct online *o = user;
-	struct scavio_counts counts;
-	char why[256], videos[32];
+	char videos[32];
 
-	if (r->kind != FETCH_OK) {
-		if (r->http_status)
-			check(o->d, FAIL, "online", "API answered %ld for #%s", r->http_status, o->tag);
-		else
-			check(o->d, FAIL, "online", "#%s: %s", o->tag, r->error);
-	} else if (scavio_parse(r->body, r->len, &counts, why, sizeof(why))) {
-		check(o->d, FAIL, "online", "#%s: %s", o->tag, why);
+	if (a->outcome != API_COUNTS) {
+		check(o->d, FAIL, "online", "#%s: %s", o->tag, a->why);
 	} else {
-		fmt_thousands(counts.videos, videos, sizeof(videos));
+		fmt_thousands(a->counts.videos, videos, sizeof(videos));
 		check(o->d, OK, "online", "#%s has %s videos (response shape %d)", o->tag, videos,
-		      counts.shape);
+		      a->counts.shape);
 	}
 	return 0;
 }
@@ -214,16 +207,12 @@ static void check_online(struct doctor *d)
 {
 	const struct config *cfg = &d->ctx->cfg;
 	struct online o = { .d = d, .tag = d->first_tag[0] ? d->first_tag : "tiktok" };
-	struct fetch_options opt = {
-		.url = cfg->api_url, .api_key = cfg->api_key,
-		.user_agent = "hashtrack/" HASHTRACK_VERSION, .timeout = cfg->timeout,
-		.concurrency = 1, .retries = 0,
-	};
+	struct api_call call = { .probe = true };
 	char err[256];
 
 	if (!cfg->api_key || !*cfg->api_key)
 		return;
-	if (fetch_all(&opt, &o.tag, 1, on_online_answer, &o, err, sizeof(err)) < 0)
+	if (api_fetch(cfg, &call, &o.tag, 1, on_online_answer, &o, err, sizeof(err)) < 0)
 		check(d, FAIL, "online", "%s", err);
 }
 

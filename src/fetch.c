@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "fetch.h"
 #include "msg.h"
 #include "retry.h"
@@ -65,14 +66,6 @@ struct fetcher {
 	int64_t hold_until_us;          /* a 429's wait or a rate limit's reset */
 	uint32_t rand_state;
 };
-
-int64_t fetch_monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 int fetch_kind_is_fatal(enum fetch_kind kind)
 {
@@ -236,7 +229,7 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
 	while (f->in_flight < f->concurrency &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
-		int64_t now = fetch_monotonic_us(), wait_us;
+		int64_t now = clock_monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
 
 		if (!next_job(f, now, &s->job, &wait_us))
@@ -308,7 +301,7 @@ static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 /* A 429 may hold every start and slow the run; any answer may hold until a reset. */
 static void apply_plan(struct fetcher *f, const struct retry_plan *p)
 {
-	int64_t now = fetch_monotonic_us();
+	int64_t now = clock_monotonic_us();
 
 	if (p->hold_ms > 0)
 		f->hold_until_us = later(f->hold_until_us, now + p->hold_ms * 1000);
@@ -326,7 +319,7 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 		    const struct retry_plan *p)
 {
 	struct job *j = &f->retry[f->nretry++];
-	int64_t now = fetch_monotonic_us(), start;
+	int64_t now = clock_monotonic_us(), start;
 
 	*j = s->job;
 	j->charged += p->charged;
@@ -448,7 +441,7 @@ static int poll_timeout_ms(struct fetcher *f, int64_t next_us, void *ctx)
 		wait_us = allow;
 	/* Measured after the hook: its work may have used up part of the wait. */
 	if (next_us >= 0) {
-		int64_t until = next_us - fetch_monotonic_us();
+		int64_t until = next_us - clock_monotonic_us();
 
 		if (until < wait_us)
 			wait_us = until;
@@ -537,7 +530,7 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	f->tags = tags;
 	f->concurrency = opt->concurrency;
 	f->pace = (struct retry_pace){ .interval_us = opt->interval_us };
-	f->rand_state = (uint32_t)fetch_monotonic_us() | 1;
+	f->rand_state = (uint32_t)clock_monotonic_us() | 1;
 	f->multi = curl_multi_init();
 	f->headers = make_headers(opt->api_key ? opt->api_key : "");
 	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));

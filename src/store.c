@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "store.h"
 #include "timefmt.h"
 
@@ -23,6 +24,8 @@ struct store {
 	bool batching;          /* store_batch_begin: transactions become savepoints */
 	bool batch_open;        /* the batch's own BEGIN was issued, no COMMIT yet */
 	bool in_savepoint;
+	size_t batch_units;     /* units released into the open batch */
+	int64_t batch_since_us; /* when the open batch began */
 	char err[STORE_ERR_SIZE];
 };
 
@@ -308,6 +311,8 @@ static int begin_in_batch(struct store *st)
 		if (exec(st, "BEGIN IMMEDIATE", "begin transaction"))
 			return -1;
 		st->batch_open = true;
+		st->batch_units = 0;
+		st->batch_since_us = clock_monotonic_us();
 	}
 	stmt = prepare_hot(st, HOT_SAVEPOINT, "SAVEPOINT unit");
 	if (!stmt || hot_step_done(st, stmt, "begin savepoint"))
@@ -336,6 +341,7 @@ int store_commit(struct store *st)
 	if (!stmt || hot_step_done(st, stmt, "release savepoint"))
 		return -1;
 	st->in_savepoint = false;
+	st->batch_units++;
 	return 0;
 }
 
@@ -355,6 +361,18 @@ void store_rollback(struct store *st)
 void store_batch_begin(struct store *st)
 {
 	st->batching = true;
+}
+
+int64_t store_batch_due_in(const struct store *st)
+{
+	int64_t age;
+
+	if (!st->batch_open)
+		return -1;
+	age = clock_monotonic_us() - st->batch_since_us;
+	if (st->batch_units >= STORE_BATCH_UNITS || age >= STORE_BATCH_US)
+		return 0;
+	return STORE_BATCH_US - age;
 }
 
 int store_batch_commit(struct store *st)

@@ -1,0 +1,29 @@
+/*
+ * outbox: pending alerts out to the webhook, oldest first, each attempt
+ * written back as it happens, so a crash in the middle of a round loses no
+ * "sent" and resends nothing already confirmed.
+ */
+#ifndef HASHTRACK_OUTBOX_H
+#define HASHTRACK_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+/*
+ * Send the pending alerts with an id above after_id. Returns how many of
+ * them are still pending afterwards; *max_id gets the highest pending id
+ * seen, so a later call sends only what was recorded since.
+ */
+size_t outbox_send(struct store *st, const struct config *cfg, int64_t after_id,
+		   int64_t *max_id);
+
+/* A dry run sends nothing, but prints what a run would send. */
+void outbox_print_pending(struct store *st);
+
+/* Alerts left pending when no webhook is configured: a warning, and how many. */
+size_t outbox_orphaned(struct store *st);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * record: what `run` writes for each tag, as one unit of the store's group
+ * commit: the zero check, the verdict, the snapshot, the tag's status and
+ * the alert it raises; or, for a tag that failed, its status and reason.
+ * Knows which tags a committed batch holds, so a tag counts as stored only
+ * once its batch reached the disk. In a dry run it prints what it would
+ * write and writes nothing.
+ */
+#ifndef HASHTRACK_RECORD_H
+#define HASHTRACK_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "scavio.h"
+#include "store.h"
+
+/* A tag saved into the open batch, counted as stored once the batch commits. */
+struct record_saved {
+	size_t index;
+	enum verdict_status status;
+	bool alert;
+};
+
+struct recorder {
+	struct store *st;
+	const struct config *cfg;
+	const struct tag_info *tags;    /* what the indexes below refer to */
+	bool dry_run;
+	size_t stored, failed, alerts;
+	struct record_saved batch[STORE_BATCH_UNITS];
+	size_t nbatch;
+	bool has_credits;
+	int64_t credits;                /* the latest credits_remaining the API reported */
+};
+
+/* Start recording answers for tags (which must outlive r). */
+void record_begin(struct recorder *r, struct store *st, const struct config *cfg,
+		  const struct tag_info *tags, bool dry_run);
+
+/* Tag `index` answered these counts: evaluate and store them as one unit. */
+void record_counts(struct recorder *r, size_t index, const struct scavio_counts *c);
+
+/* Tag `index` failed: one line on stderr naming it, and its status kept for `list`. */
+void record_failure(struct recorder *r, size_t index, enum tag_status status, const char *why);
+
+/*
+ * Commit the batch when it is due; returns the microseconds until it falls
+ * due again, or -1 when nothing waits (a fetch loop's idle hook).
+ */
+int64_t record_idle(struct recorder *r);
+
+/* After the last answer: the run's credits and times, then the final commit. */
+void record_end(struct recorder *r);
+
+#endif

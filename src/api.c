@@ -1,0 +1,159 @@
+/*
+ * api: configuration -> fetch options; each fetch result -> counts, or one
+ * line on why not (the cause, the retries, the API's own words).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "fetch.h"
+#include "version.h"
+
+struct api_fetch_ctx {
+	api_answer_fn fn;
+	api_idle_fn idle;
+	void *ctx;
+};
+
+/* " after 3 retries", or "" for a first attempt. */
+static void retried(const struct fetch_result *res, char *buf, size_t bufsz)
+{
+	int n = res->attempts - 1;
+
+	if (n <= 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, bufsz, " after %d retr%s", n, n == 1 ? "y" : "ies");
+}
+
+/* An answer that is not JSON at all: empty, or an HTML page from a proxy. */
+static bool looks_like_json(const char *body, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace((unsigned char)body[i]))
+		i++;
+	return i < len && (body[i] == '{' || body[i] == '[');
+}
+
+/* "an empty body", "a text/html answer": what came instead of JSON. */
+static void what_came(const struct fetch_result *res, char *buf, size_t bufsz)
+{
+	const char *ct = res->content_type;
+	size_t n = strcspn(ct, "; ");
+
+	if (res->len == 0 || strspn(res->body, " \t\r\n") == res->len)
+		snprintf(buf, bufsz, "an empty body");
+	else if (n > 0 && n < 64)
+		snprintf(buf, bufsz, "a %.*s answer", (int)n, ct);
+	else
+		snprintf(buf, bufsz, "an answer");
+}
+
+/* What to do when the API refuses the whole run. */
+static const char *fatal_advice(enum fetch_kind kind)
+{
+	switch (kind) {
+	case FETCH_AUTH:
+		return "the API key was rejected: check SCAVIO_API_KEY or [api] key";
+	case FETCH_CREDITS:
+		return "the API key has no credits left: top up your Scavio credits, then run again";
+	default:
+		return "the API key may not use this endpoint: check its plan and permissions with Scavio";
+	}
+}
+
+/* One line on why a request failed: the cause, the retries, the API's own words. */
+static void describe_failure(const struct fetch_result *res, char *why, size_t whysz)
+{
+	char api_msg[256], again[32], came[96];
+
+	retried(res, again, sizeof(again));
+	if (res->http_status == 0) {
+		if (res->detail[0])
+			snprintf(why, whysz, "%s%s (%s)", res->error, again, res->detail);
+		else
+			snprintf(why, whysz, "%s%s", res->error, again);
+	} else if (scavio_error_message(res->body, res->len, api_msg, sizeof(api_msg)) == 0) {
+		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, again, api_msg);
+	} else if (res->error[0]) {
+		snprintf(why, whysz, "API answered %ld%s: %s", res->http_status, again, res->error);
+	} else if (res->len > 0 && !looks_like_json(res->body, res->len)) {
+		what_came(res, came, sizeof(came));
+		snprintf(why, whysz, "API answered %ld%s with %s, not JSON", res->http_status,
+			 again, came);
+	} else {
+		snprintf(why, whysz, "API answered %ld%s", res->http_status, again);
+	}
+}
+
+/* A 2xx answer: its counts, or why they cannot be had. */
+static void read_counts(const struct fetch_result *res, struct api_answer *a)
+{
+	char came[96];
+
+	if (scavio_parse(res->body, res->len, &a->counts, a->why, sizeof(a->why)) == 0) {
+		a->outcome = API_COUNTS;
+		return;
+	}
+	a->outcome = API_FAILED;
+	if (!looks_like_json(res->body, res->len)) {
+		what_came(res, came, sizeof(came));
+		snprintf(a->why, sizeof(a->why), "API answered %ld with %s, not JSON",
+			 res->http_status, came);
+	}
+}
+
+static void read_answer(const struct fetch_result *res, struct api_answer *a)
+{
+	char why[512];
+
+	*a = (struct api_answer){ .index = res->index, .tag = res->tag };
+	if (res->kind == FETCH_OK) {
+		read_counts(res, a);
+	} else if (fetch_kind_is_fatal(res->kind)) {
+		a->outcome = API_FATAL;
+		describe_failure(res, why, sizeof(why));
+		snprintf(a->why, sizeof(a->why), "%s; %s", why, fatal_advice(res->kind));
+	} else if (res->kind == FETCH_NOT_FOUND) {
+		a->outcome = API_NOT_FOUND;
+		snprintf(a->why, sizeof(a->why), "not found (404); check the spelling, or remove the tag");
+	} else {
+		a->outcome = API_FAILED;
+		describe_failure(res, a->why, sizeof(a->why));
+	}
+}
+
+static int64_t on_idle(void *user)
+{
+	struct api_fetch_ctx *c = user;
+
+	return c->idle(c->ctx);
+}
+
+static int on_result(void *user, const struct fetch_result *res)
+{
+	struct api_fetch_ctx *c = user;
+	struct api_answer a;
+
+	read_answer(res, &a);
+	return c->fn(c->ctx, &a);
+}
+
+int api_fetch(const struct config *cfg, const struct api_call *call,
+	      const char *const *tags, size_t n, api_answer_fn fn, void *ctx,
+	      char *err, size_t errsz)
+{
+	struct api_fetch_ctx c = { .fn = fn, .idle = call->idle, .ctx = ctx };
+	struct fetch_options opt = {
+		.url = cfg->api_url, .api_key = cfg->api_key,
+		.user_agent = "hashtrack/" HASHTRACK_VERSION, .timeout = cfg->timeout,
+		.concurrency = call->probe ? 1 : cfg->concurrency,
+		.interval_us = call->probe ? 0 : rate_interval_us(&cfg->rate),
+		.retries = call->probe ? 0 : cfg->retries,
+		.idle = call->idle ? on_idle : NULL,
+	};
+
+	return fetch_all(&opt, tags, n, on_result, &c, err, errsz);
+}
