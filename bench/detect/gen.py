@@ -402,7 +402,8 @@ def plan_tags(seed, n, hourly=False, days=DAYS, prefix=""):
     n_none = round(n * SHARE_NONE)
     n_single = round(n * SHARE_SINGLE)
     sets = [()] * n_none
-    sets += [(PHENOMENA[i % len(PHENOMENA)],) for i in range(n_single)]
+    first = rng.randrange(len(PHENOMENA))   # a few tags still get different phenomena
+    sets += [(PHENOMENA[(first + i) % len(PHENOMENA)],) for i in range(n_single)]
     while len(sets) < n:
         pair = rng.sample(PHENOMENA, 2)
         sets.append(tuple(p for p in PHENOMENA if p in pair))   # canonical order
