@@ -321,12 +321,17 @@ class Tag:
             for a, b in self.episodes(len(times), (1, 3), (1, max(2, per_day))):
                 for i in range(a, b):
                     hidden[i] = "videos"
+            # A hidden view count is a 0 after a known one: never two in a row,
+            # never beside a hidden video count (an answer with no count is an
+            # error, not a snapshot).
+            free = lambda i: all(j not in hidden for j in (i - 1, i, i + 1))  # noqa: E731
             for i in range(1, len(times)):
-                if i not in hidden and rng.random() < 0.015:
+                if free(i) and rng.random() < 0.015:
                     hidden[i] = "views"
             if not any(v == "views" for v in hidden.values()):
-                free = [i for i in range(1, len(times)) if i not in hidden]
-                hidden[rng.choice(free)] = "views"
+                spots = [i for i in range(1, len(times)) if free(i)]
+                if spots:
+                    hidden[rng.choice(spots)] = "views"
             self.params["zeros"] = {"videos_hidden": sum(v == "videos" for v in hidden.values()),
                                     "views_hidden": sum(v == "views" for v in hidden.values())}
 
