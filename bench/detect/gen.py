@@ -471,6 +471,15 @@ def excerpt(tag, snaps, predicate, before=2, after=3):
     return [fmt_row(*snaps[i], note=tag.notes.get(snaps[i][0], "")) for i in range(lo, hi)]
 
 
+def round_finder(s):
+    """A view count held on one display step then moving on, else any rounded one."""
+    held = [j for j in range(1, len(s) - 1) if s[j][2] is not None and s[j][2] >= 1000
+            and s[j - 1][2] == s[j][2] != s[j + 1][2]]
+    if held:
+        return lambda i, r: i == held[0]
+    return lambda i, r: r[2] is not None and r[2] >= 1000
+
+
 def describe(tags, snaps, out=sys.stdout):
     """Per phenomenon, how many tags have it and a few rows of one that has it alone."""
     p = lambda *a: print(*a, file=out)      # noqa: E731
@@ -481,8 +490,7 @@ def describe(tags, snaps, out=sys.stdout):
         return (alone or anyt or [None])[0], len(alone), len(anyt)
 
     finders = {
-        "round": lambda tag, s: (lambda i, r: i > 0 and r[2] is not None and r[2] >= 1000
-                                 and s[i - 1][2] == r[2] and i + 1 < len(s) and s[i + 1][2] != r[2]),
+        "round": lambda tag, s: round_finder(s),
         "inter": lambda tag, s: (lambda i, r: "source B" in tag.notes.get(r[0], "")),
         "flap": lambda tag, s: (lambda i, r: "flapped" in tag.notes.get(r[0], "")),
         "late": lambda tag, s: (lambda i, r: (r[0] - START) % tag.interval > 600),
