@@ -136,8 +136,8 @@ def check(hashtrack, work, env, snaps, tags, expected, rfc3339, config_text="",
                    for r in stored.get(tag, [])]
             if got != want:
                 ok = False
-                diff = next((w, g) for w, g in zip(want + [None] * len(got), got + [None] * len(want))
-                            if w != g)
+                pad = [None] * max(len(want), len(got))
+                diff = next((w, g) for w, g in zip(want + pad, got + pad) if w != g)
                 lines.append("  MISS #%s: run stored %d snapshots, the trace has %d; first "
                              "difference: trace %s, stored %s" % (tag, len(got), len(want), *diff))
 
@@ -168,7 +168,9 @@ def agree(name_a, a, name_b, b):
     if a == b:
         return "  ok   %s and %s agree: %d alerts" % (name_a, name_b, len(a))
     only_a, only_b = sorted(a - b), sorted(b - a)
-    show = lambda xs: ", ".join("#%s %s %s" % x for x in xs[:3]) + (" ..." if len(xs) > 3 else "")  # noqa: E731
+    def show(xs):
+        return ", ".join("#%s %s %s" % x for x in xs[:3]) + (" ..." if len(xs) > 3 else "")
+
     return ("  MISS %s and %s disagree: %d alerts only from %s (%s), %d only from %s (%s)"
             % (name_a, name_b, len(only_a), name_a, show(only_a) or "-", len(only_b), name_b,
                show(only_b) or "-"))

@@ -220,8 +220,9 @@ class Tag:
             h = rng.randrange(2 * 24, self.days * 24 - 12)
             f = rng.uniform(0.02, 0.3)
             drops[h] = (f, f * rng.uniform(0.3, 1.0))
-        self.params["drops"] = [{"at": rfc3339(START + h * HOUR + HOUR), "views_pct": round(100 * fv, 1),
-                                 "videos_pct": round(100 * fn, 1)} for h, (fv, fn) in sorted(drops.items())]
+        self.params["drops"] = [{"at": rfc3339(START + h * HOUR + HOUR),
+                                 "views_pct": round(100 * fv, 1), "videos_pct": round(100 * fn, 1)}
+                                for h, (fv, fn) in sorted(drops.items())]
         return drops
 
     @staticmethod
@@ -311,11 +312,13 @@ class Tag:
             for a, b in flaps:
                 i0 = min(a, len(times) - 1)
                 dv = rng.uniform(0.003, 0.03) * self.at(cum_v, times[i0])
-                dn = rng.uniform(0.003, 0.03) * self.at(cum_n, times[i0]) if rng.random() < 0.5 else 0
+                dn = (rng.uniform(0.003, 0.03) * self.at(cum_n, times[i0])
+                      if rng.random() < 0.5 else 0)
                 for i in range(a + 1, b, 2):    # down every other run, back up in between
                     flap_at[i] = (int(dv), int(dn))
-            self.params["flaps"] = [{"from": rfc3339(times[min(a, len(times) - 1)]),
-                                     "to": rfc3339(times[min(b, len(times) - 1)])} for a, b in flaps]
+            last = len(times) - 1
+            self.params["flaps"] = [{"from": rfc3339(times[min(a, last)]),
+                                     "to": rfc3339(times[min(b, last)])} for a, b in flaps]
         if "zero" in ph:
             hidden = {}
             for a, b in self.episodes(len(times), (1, 3), (1, max(2, per_day))):
@@ -494,7 +497,8 @@ def describe(tags, snaps, out=sys.stdout):
         "inter": lambda tag, s: (lambda i, r: "source B" in tag.notes.get(r[0], "")),
         "flap": lambda tag, s: (lambda i, r: "flapped" in tag.notes.get(r[0], "")),
         "late": lambda tag, s: (lambda i, r: (r[0] - START) % tag.interval > 600),
-        "miss": lambda tag, s: (lambda i, r: i + 1 < len(s) and s[i + 1][0] - r[0] > tag.interval * 1.5),
+        "miss": lambda tag, s: (lambda i, r: i + 1 < len(s)
+                                and s[i + 1][0] - r[0] > tag.interval * 1.5),
         "decr": lambda tag, s: (lambda i, r: i + 1 < len(s) and s[i + 1][2] is not None
                                 and r[2] is not None and s[i + 1][2] < r[2]),
         "zero": lambda tag, s: (lambda i, r: r[1] is None or r[2] is None),

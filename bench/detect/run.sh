@@ -19,5 +19,8 @@ case $build in
 /*) ;;
 *) build=$root/$build ;;
 esac
-[ -x "$build/hashtrack" ] || { echo "bench-detect: $build/hashtrack is missing; run make first" >&2; exit 2; }
+[ -x "$build/hashtrack" ] || {
+	echo "bench-detect: $build/hashtrack is missing; run make first" >&2
+	exit 2
+}
 exec python3 "$root/bench/detect/run_detect.py" "$build/hashtrack" "$@"

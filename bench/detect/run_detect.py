@@ -207,7 +207,10 @@ def ratio(a, b):
 
 def table(header, rows):
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+
+    def line(r):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+
     out = [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     return "\n".join(out + [line(r) for r in rows])
 
@@ -225,8 +228,10 @@ def main_table(seed_s, ht_s, ht_name):
               + [str(seed_s["false_by_phenomenon"][k]["tags"]) for k in phen])
 
     def row(name, s):
-        delay = ("%s runs (%s h)" % (num(s["median_delay_runs"]), num(s["median_delay_hours"], "%.1f"))
-                 if s["median_delay_runs"] is not None else "-")
+        delay = "-"
+        if s["median_delay_runs"] is not None:
+            delay = "%s runs (%s h)" % (num(s["median_delay_runs"]),
+                                        num(s["median_delay_hours"], "%.1f"))
         return ([name, pct(s["recall"]), delay, num(s["false"]["per_tag_month"])]
                 + [num(s["false_by_size"][k]["per_tag_month"]) for k in sizes]
                 + [num(s["false_by_phenomenon"][k]["per_tag_month"]) for k in phen])
@@ -273,7 +278,8 @@ def targets(s):
     for k in ZERO_FALSE_FROM:
         g = s["false_by_phenomenon"][k]
         if not g["tags"]:
-            out.append((False, "no false alert from %s alone: no tag has it alone (more tags?)" % k))
+            out.append((False, "no false alert from %s alone: no tag has it alone "
+                        "(more tags?)" % k))
             continue
         out.append((g["false"] == 0, "no false alert from %s alone: %d on %d tags (%.2f per "
                     "tag-month)" % (k, g["false"], g["tags"], g["per_tag_month"])))
@@ -350,7 +356,8 @@ def bench(args, hashtrack, work):
     env = hashtrack_env(work, config, gen.parse_rfc3339(truth["end"]) + 3600)
     db = work / "bench.db"
     t0 = time.monotonic()
-    imported, note = import_trace(hashtrack, env, db, rows, csv_path, truth, bool(args.detector_cmd))
+    imported, note = import_trace(hashtrack, env, db, rows, csv_path, truth,
+                                  bool(args.detector_cmd))
     t_import = time.monotonic() - t0
 
     t0 = time.monotonic()
