@@ -26,7 +26,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan check-valgrind check-browser unit demo bench fuzz lint clean \
+.PHONY: all deps check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -108,6 +108,12 @@ demo: deps
 bench: deps
 	$(MAKE) $(O)/hashtrack
 	sh bench/run.sh $(O)
+
+# Viral detection on synthetic traces: `backtest` against the seed's rules
+# (bench/README.md); seconds. Exit status 1 when a target is missed, 2 when
+# hashtrack has no `backtest` (BENCH_DETECTOR_CMD runs a stand-in).
+bench-detect: $(O)/hashtrack
+	sh bench/detect/run.sh $(O)
 
 install: $(O)/hashtrack
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
