@@ -1,5 +1,6 @@
 /*
- * pace: a count's current and usual pace, and the surge rule.
+ * pace: a count's current and usual pace, the surge rule, and the per-tag
+ * rule edges that turn rule levels into viral / escalation / calmed events.
  * Pure, no I/O, no allocation, deterministic.
  *
  * Why it looks the way it does. TikTok counts move in display steps, can
@@ -122,5 +123,84 @@ size_t pace_base(const struct pace_point *pts, size_t n, const struct pace_confi
  */
 void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 		   const struct pace_config *cfg, struct pace *out);
+
+/* ---- rule levels and edges ---- */
+
+/* One evaluation of one tag's rules: the input of pace_alert_step(). */
+struct pace_rule_eval {
+	int64_t now;
+	unsigned evaluable;     /* RULE_* that could be judged this time */
+	unsigned strict;        /* RULE_* at or above their threshold */
+	unsigned hyst;          /* RULE_* at or above their hysteresis level */
+	bool has_pace;
+	double pace;            /* headline pace per hour: views, else videos */
+};
+
+/* What one tag's evaluation measured, for pace_rule_levels(). */
+struct pace_measure {
+	int64_t now;
+	bool compared;          /* a comparable baseline (detect's VERDICT_OK) */
+	bool videos_known, views_known;  /* known now and at the baseline */
+	int64_t new_videos, new_views;
+	int64_t base_videos, base_views;
+	const struct pace *videos, *views;  /* NULL: that count has no pace */
+};
+
+/* The thresholds, after defaults and per-tag overrides; 0 turns one off. */
+struct pace_limits {
+	double surge;
+	int64_t min_new_videos;
+	double video_growth, view_growth;       /* percent */
+	int64_t growth_floor;                   /* minimum baseline count, percent rules */
+};
+
+/*
+ * The levels of every rule. Strict thresholds are detect.c's; hysteresis
+ * levels are half of them (min_new_videos, growth percent) and `elevated`
+ * for surge. A rule is evaluable when its data is there: min_new_videos and
+ * video_growth need a comparison with videos known, view_growth with views
+ * known, surge a count whose pace is known and not learning. A rule turned
+ * off, or a percent rule under growth_floor, is evaluable and does not hold.
+ */
+void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *lim,
+		      struct pace_rule_eval *out);
+
+/* One tag's edge state, persisted by the caller between evaluations. */
+struct pace_alert_state {
+	unsigned seen;          /* RULE_* evaluated at least once */
+	unsigned held;          /* RULE_* on (Schmitt trigger state) */
+	bool firing;
+	unsigned alert_rules;   /* the rules that rose in the current alert */
+	double alert_pace;      /* headline pace of the last alert or escalation */
+	int64_t calmed_at;      /* -1: never calmed */
+};
+
+enum pace_event { PACE_NONE, PACE_VIRAL, PACE_ESCALATION, PACE_CALMED };
+
+struct pace_alert_event {
+	enum pace_event event;
+	unsigned rules;         /* RULE_* on after this evaluation */
+	unsigned rose;          /* RULE_* that rose (VIRAL only) */
+	double pace;            /* headline pace (VIRAL, ESCALATION) */
+};
+
+void pace_alert_init(struct pace_alert_state *st);
+
+/*
+ * One evaluation. Each rule is a Schmitt trigger: on when strict, then on
+ * until it falls below its hysteresis level. A rule's first evaluable
+ * evaluation only records its state; an unevaluable one keeps it. A rule
+ * turning on fires VIRAL, unless the tag is firing (the rule is simply on)
+ * or within cooldown of calmed_at (the rule stays off, so it rises, and
+ * alerts, once the cooldown is over). While firing: CALMED at the first
+ * evaluation where none of alert_rules is on, else ESCALATION when the
+ * headline pace reaches twice alert_pace (the first known pace becomes
+ * alert_pace when the alert had none).
+ */
+void pace_alert_step(struct pace_alert_state *st, const struct pace_rule_eval *ev,
+		     int64_t cooldown, struct pace_alert_event *out);
+
+/* "none", "viral", "escalation" or "calmed". */
+const char *pace_event_name(enum pace_event e);
 
 #endif

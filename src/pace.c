@@ -1,4 +1,4 @@
-/* pace: robust current and usual pace of a count, and the surge rule. */
+/* pace: robust current and usual pace of a count, the surge rule, and rule edges. */
 #include "pace.h"
 
 #include <math.h>
@@ -323,4 +323,170 @@ void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 	assess(pts, base + 1, pace_base(pts, base + 1, cfg), cfg, &prev);
 	out->surge = holds(&prev, pts[base].ts, level);
 	out->elevated = out->elevated || out->surge;
+}
+
+/* ---- rule levels ---- */
+
+static bool pace_evaluable(const struct pace *p)
+{
+	return p && p->known && p->has_usual && !p->learning;
+}
+
+static void level_surge(const struct pace_measure *m, double surge, struct pace_rule_eval *out)
+{
+	const struct pace *counts[2] = { m->videos, m->views };
+
+	if (surge <= 0) {
+		out->evaluable |= RULE_SURGE;
+		return;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const struct pace *p = counts[i];
+
+		if (!pace_evaluable(p))
+			continue;
+		out->evaluable |= RULE_SURGE;
+		if (p->surge)
+			out->strict |= RULE_SURGE;
+		if (p->surge || p->elevated)
+			out->hyst |= RULE_SURGE;
+	}
+}
+
+/* A percent rule at a given percentage: detect.c's conditions. */
+static bool growth_at(double pct, int64_t delta, int64_t base, int64_t floor)
+{
+	return pct > 0 && delta > 0 && base > 0 && base >= floor &&
+	       (double)delta / (double)base * 100.0 >= pct;
+}
+
+static void level_growth(unsigned rule, double pct, int64_t delta, int64_t base,
+			 int64_t floor, struct pace_rule_eval *out)
+{
+	out->evaluable |= rule;
+	if (growth_at(pct, delta, base, floor))
+		out->strict |= rule;
+	if (growth_at(pct / 2, delta, base, floor))
+		out->hyst |= rule;
+}
+
+static void headline_pace(const struct pace_measure *m, struct pace_rule_eval *out)
+{
+	const struct pace *p = m->views && m->views->known ? m->views : m->videos;
+
+	out->has_pace = p && p->known;
+	out->pace = out->has_pace ? p->per_hour : 0.0;
+}
+
+static void level_min_new_videos(int64_t need, int64_t got, struct pace_rule_eval *out)
+{
+	out->evaluable |= RULE_MIN_NEW_VIDEOS;
+	if (need > 0 && got > 0 && got >= need)
+		out->strict |= RULE_MIN_NEW_VIDEOS;
+	/* Half the threshold, rounded up. */
+	if (need > 0 && got > 0 && got >= need - need / 2)
+		out->hyst |= RULE_MIN_NEW_VIDEOS;
+}
+
+void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *lim,
+		      struct pace_rule_eval *out)
+{
+	bool videos = m->compared && m->videos_known, views = m->compared && m->views_known;
+
+	memset(out, 0, sizeof(*out));
+	out->now = m->now;
+	level_surge(m, lim->surge, out);
+	/* A rule turned off is judged every time, and never holds. */
+	if (videos || lim->min_new_videos <= 0)
+		level_min_new_videos(lim->min_new_videos, m->new_videos, out);
+	if (videos || lim->video_growth <= 0)
+		level_growth(RULE_VIDEO_GROWTH, lim->video_growth, m->new_videos,
+			     m->base_videos, lim->growth_floor, out);
+	if (views || lim->view_growth <= 0)
+		level_growth(RULE_VIEW_GROWTH, lim->view_growth, m->new_views,
+			     m->base_views, lim->growth_floor, out);
+	headline_pace(m, out);
+}
+
+/* ---- edges ---- */
+
+void pace_alert_init(struct pace_alert_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->calmed_at = -1;
+}
+
+static bool cooling(const struct pace_alert_state *st, int64_t now, int64_t cooldown)
+{
+	return st->calmed_at >= 0 && now - st->calmed_at < cooldown;
+}
+
+/* The Schmitt triggers; returns the rules that rose and may alert. */
+static unsigned update_rules(struct pace_alert_state *st, const struct pace_rule_eval *ev,
+			     int64_t cooldown)
+{
+	unsigned rose = 0;
+
+	for (unsigned r = 1; r <= RULE_SURGE; r <<= 1) {
+		bool was = st->held & r, on;
+
+		if (!(ev->evaluable & r))
+			continue;
+		on = was ? (ev->hyst | ev->strict) & r : ev->strict & r;
+		if (on && !was && (st->seen & r) && !st->firing) {
+			/* Held back, not remembered: it rises when the cooldown ends. */
+			if (cooling(st, ev->now, cooldown))
+				on = false;
+			else
+				rose |= r;
+		}
+		st->seen |= r;
+		st->held = on ? st->held | r : st->held & ~r;
+	}
+	return rose;
+}
+
+void pace_alert_step(struct pace_alert_state *st, const struct pace_rule_eval *ev,
+		     int64_t cooldown, struct pace_alert_event *out)
+{
+	unsigned rose = update_rules(st, ev, cooldown);
+
+	memset(out, 0, sizeof(*out));
+	if (rose) {
+		st->firing = true;
+		st->alert_rules = rose;
+		st->alert_pace = ev->has_pace ? ev->pace : 0.0;
+		out->event = PACE_VIRAL;
+		out->rose = rose;
+		out->pace = st->alert_pace;
+	} else if (st->firing && !(st->held & st->alert_rules)) {
+		st->firing = false;
+		st->alert_rules = 0;
+		st->calmed_at = ev->now;
+		out->event = PACE_CALMED;
+	} else if (st->firing && ev->has_pace) {
+		if (st->alert_pace <= 0) {
+			st->alert_pace = ev->pace;
+		} else if (ev->pace >= 2 * st->alert_pace) {
+			st->alert_pace = ev->pace;
+			out->event = PACE_ESCALATION;
+			out->pace = ev->pace;
+		}
+	}
+	out->rules = st->held;
+}
+
+const char *pace_event_name(enum pace_event e)
+{
+	switch (e) {
+	case PACE_NONE:
+		return "none";
+	case PACE_VIRAL:
+		return "viral";
+	case PACE_ESCALATION:
+		return "escalation";
+	case PACE_CALMED:
+		return "calmed";
+	}
+	return "unknown";
 }

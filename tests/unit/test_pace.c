@@ -1,7 +1,7 @@
 /*
  * Tests for src/pace.c: the pace estimator against simulated TikTok counts
  * (display rounding, two sources, flapping, late and missing runs, drops,
- * day/night cycles, take-offs).
+ * day/night cycles, take-offs), the rule levels and the alert edges.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@
 #define D (24 * H)
 #define T0 1779429600           /* 2026-05-22T06:00:00Z */
 #define MAX_POINTS 2000
+#define ALL PACE_RULES
 
 static const struct pace_config default_cfg = {
 	.window = 6 * H, .tolerance = 30 * M, .usual = 7 * D, .learning = 2 * D, .surge = 3,
@@ -693,6 +694,328 @@ static void a_tiny_tag_needs_more_than_counting_noise(void **state)
 	assert_false(p.surge);
 }
 
+/* ---- rule levels ---- */
+
+static const struct pace surging = {
+	.known = true, .has_usual = true, .has_ratio = true, .per_hour = 5000,
+	.usual_per_hour = 1000, .ratio = 5, .surge = true, .elevated = true,
+};
+static const struct pace warm = {
+	.known = true, .has_usual = true, .has_ratio = true, .per_hour = 2000,
+	.usual_per_hour = 1000, .ratio = 2, .elevated = true,
+};
+static const struct pace usual = {
+	.known = true, .has_usual = true, .has_ratio = true, .per_hour = 1000,
+	.usual_per_hour = 1000, .ratio = 1,
+};
+static const struct pace learning = {
+	.known = true, .learning = true, .has_usual = true, .per_hour = 90000,
+};
+
+static const struct pace_limits default_limits = {
+	.surge = 3, .min_new_videos = 200, .video_growth = 50, .view_growth = 50,
+	.growth_floor = 100,
+};
+
+struct levels_case {
+	const char *name;
+	struct pace_measure m;
+	double surge;           /* -1: default */
+	unsigned evaluable, strict, hyst;
+	bool has_pace;
+	double pace;
+};
+
+#define COMPARED(nv, bv, nw, bw) \
+	.compared = true, .videos_known = true, .views_known = true, .new_videos = nv, \
+	.base_videos = bv, .new_views = nw, .base_views = bw
+
+static const struct levels_case levels_cases[] = {
+	{ "nothing measured: no rule is judged",
+	  { .now = T0 }, -1, 0, 0, 0, false, 0 },
+	{ "quiet growth: every rule judged, none holds",
+	  { .now = T0, COMPARED(10, 1000, 100, 100000), .videos = &usual, .views = &usual },
+	  -1, ALL, 0, 0, true, 1000 },
+	{ "200 new videos hold min_new_videos",
+	  { .now = T0, COMPARED(200, 100000, 0, 100000) }, -1,
+	  ALL & ~RULE_SURGE, RULE_MIN_NEW_VIDEOS, RULE_MIN_NEW_VIDEOS, false, 0 },
+	{ "100 new videos are at its hysteresis level",
+	  { .now = T0, COMPARED(100, 100000, 0, 100000) }, -1,
+	  ALL & ~RULE_SURGE, 0, RULE_MIN_NEW_VIDEOS, false, 0 },
+	{ "99 are below it", { .now = T0, COMPARED(99, 100000, 0, 100000) }, -1,
+	  ALL & ~RULE_SURGE, 0, 0, false, 0 },
+	{ "50% growth holds, 25% is the hysteresis level",
+	  { .now = T0, COMPARED(50, 100, 25000, 100000) }, -1, ALL & ~RULE_SURGE,
+	  RULE_VIDEO_GROWTH, RULE_VIDEO_GROWTH | RULE_VIEW_GROWTH, false, 0 },
+	{ "growth from under growth_floor does not hold",
+	  { .now = T0, COMPARED(90, 99, 1000, 50) }, -1, ALL & ~RULE_SURGE, 0, 0, false, 0 },
+	{ "unknown views leave view_growth unjudged",
+	  { .now = T0, .compared = true, .videos_known = true, .new_videos = 80,
+	    .base_videos = 100 }, -1,
+	  RULE_MIN_NEW_VIDEOS | RULE_VIDEO_GROWTH, RULE_VIDEO_GROWTH, RULE_VIDEO_GROWTH,
+	  false, 0 },
+	{ "a surging view count holds surge; views are the headline",
+	  { .now = T0, COMPARED(0, 100, 0, 100), .videos = &usual, .views = &surging },
+	  -1, ALL, RULE_SURGE, RULE_SURGE, true, 5000 },
+	{ "a surging video count alone holds surge",
+	  { .now = T0, COMPARED(0, 100, 0, 100), .videos = &surging, .views = &usual },
+	  -1, ALL, RULE_SURGE, RULE_SURGE, true, 1000 },
+	{ "a warm pace is at the hysteresis level",
+	  { .now = T0, COMPARED(0, 100, 0, 100), .views = &warm }, -1, ALL, 0, RULE_SURGE,
+	  true, 2000 },
+	{ "a learning pace leaves surge unjudged; videos are the headline without views",
+	  { .now = T0, COMPARED(0, 100, 0, 100), .videos = &learning }, -1,
+	  ALL & ~RULE_SURGE, 0, 0, true, 90000 },
+	{ "surge turned off is judged and never holds",
+	  { .now = T0, .views = &surging }, 0, RULE_SURGE, 0, 0, true, 5000 },
+};
+
+static void rule_levels_follow_thresholds_and_half_thresholds(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_CASES(levels_cases); i++) {
+		const struct levels_case *c = &levels_cases[i];
+		struct pace_limits lim = default_limits;
+		struct pace_rule_eval ev;
+
+		if (c->surge >= 0)
+			lim.surge = c->surge;
+		pace_rule_levels(&c->m, &lim, &ev);
+		if (ev.evaluable != c->evaluable || ev.strict != c->strict ||
+		    ev.hyst != c->hyst || ev.has_pace != c->has_pace || ev.pace != c->pace ||
+		    ev.now != c->m.now)
+			fail_msg("%s: evaluable %#x strict %#x hyst %#x pace %d %f", c->name,
+				 ev.evaluable, ev.strict, ev.hyst, ev.has_pace, ev.pace);
+	}
+}
+
+static void rules_turned_off_are_judged_and_never_hold(void **state)
+{
+	const struct pace_measure m = { .now = T0, COMPARED(5000, 100, 500000, 100) };
+	const struct pace_limits off = { 0 };
+	struct pace_rule_eval ev;
+
+	(void)state;
+	pace_rule_levels(&m, &off, &ev);
+	assert_int_equal(ev.evaluable, ALL);
+	assert_int_equal(ev.strict, 0);
+	assert_int_equal(ev.hyst, 0);
+}
+
+/* ---- edges ---- */
+
+#define S RULE_SURGE
+#define V RULE_MIN_NEW_VIDEOS
+#define G RULE_VIEW_GROWTH
+
+struct edge_step {
+	int64_t at;             /* hours after T0 */
+	unsigned evaluable, strict, hyst;
+	double pace;            /* < 0: unknown */
+	enum pace_event want;
+	unsigned rules;         /* on afterwards */
+};
+
+struct edge_case {
+	const char *name;
+	int64_t cooldown;
+	struct edge_step steps[10];
+};
+
+#define END { -1, 0, 0, 0, 0, PACE_NONE, 0 }
+
+static const struct edge_case edge_cases[] = {
+	{ "the first evaluation is silent even when a rule holds", 6 * H, {
+		{ 0, ALL, S | V, S | V, 100, PACE_NONE, S | V },
+		{ 6, ALL, S | V, S | V, 100, PACE_NONE, S | V },
+		END } },
+	{ "a rising edge alerts once and staying on does not re-alert", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 500, PACE_VIRAL, S },
+		{ 12, ALL, S, S, 600, PACE_NONE, S },
+		{ 18, ALL, S, S, 700, PACE_NONE, S },
+		END } },
+	{ "the alert lists every rule on, not only the one that rose", 6 * H, {
+		{ 0, ALL, V, V, 100, PACE_NONE, V },
+		{ 6, ALL, S | V, S | V, 500, PACE_VIRAL, S | V },
+		END } },
+	{ "flicker around a threshold does not re-alert", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, V, V, 100, PACE_VIRAL, V },
+		{ 12, ALL, 0, V, 100, PACE_NONE, V },
+		{ 18, ALL, V, V, 100, PACE_NONE, V },
+		{ 24, ALL, 0, V, 100, PACE_NONE, V },
+		{ 30, ALL, V, V, 100, PACE_NONE, V },
+		END } },
+	{ "below the hysteresis level a rule is off and the tag calms", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, V, V, 100, PACE_VIRAL, V },
+		{ 12, ALL, 0, V, 100, PACE_NONE, V },
+		{ 18, ALL, 0, 0, 100, PACE_CALMED, 0 },
+		END } },
+	{ "the hysteresis level alone does not turn a rule on", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, 0, S, 100, PACE_NONE, 0 },
+		END } },
+	{ "an escalation comes at twice the alert's pace", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 1000, PACE_VIRAL, S },
+		{ 12, ALL, S, S, 1999, PACE_NONE, S },
+		{ 18, ALL, S, S, 2000, PACE_ESCALATION, S },
+		{ 24, ALL, S, S, 3000, PACE_NONE, S },
+		{ 30, ALL, S, S, 4100, PACE_ESCALATION, S },
+		{ 36, ALL, S, S, -1, PACE_NONE, S },
+		END } },
+	{ "an alert without a pace escalates from the first pace known", 6 * H, {
+		{ 0, ALL, 0, 0, -1, PACE_NONE, 0 },
+		{ 6, ALL, V, V, -1, PACE_VIRAL, V },
+		{ 12, ALL, V, V, 300, PACE_NONE, V },
+		{ 18, ALL, V, V, 600, PACE_ESCALATION, V },
+		END } },
+	{ "the tag calms when the rules that rose are off, whatever rose since", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 500, PACE_VIRAL, S },
+		{ 12, ALL, S | G, S | G, 600, PACE_NONE, S | G },
+		{ 18, ALL, G, G, 600, PACE_CALMED, G },
+		{ 24, ALL, G, G, 600, PACE_NONE, G },
+		END } },
+	{ "the cooldown holds a rise back, which alerts once it is over", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 500, PACE_VIRAL, S },
+		{ 12, ALL, 0, 0, 100, PACE_CALMED, 0 },
+		{ 15, ALL, S, S, 500, PACE_NONE, 0 },
+		{ 17, ALL, S, S, 500, PACE_NONE, 0 },
+		{ 18, ALL, S, S, 500, PACE_VIRAL, S },
+		END } },
+	{ "a rule that is on when the tag calms stays on through the cooldown", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 500, PACE_VIRAL, S },
+		{ 7, ALL, S | V, S | V, 500, PACE_NONE, S | V },
+		{ 8, ALL, V, V, 500, PACE_CALMED, V },
+		{ 9, ALL, S | V, S | V, 500, PACE_NONE, V },
+		{ 20, ALL, S | V, S | V, 500, PACE_VIRAL, S | V },
+		END } },
+	{ "an unevaluable rule keeps its state, off or on", 6 * H, {
+		{ 0, ALL, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL & ~S, S, S, 100, PACE_NONE, 0 },
+		{ 12, ALL, S, S, 500, PACE_VIRAL, S },
+		{ 18, ALL & ~S, 0, 0, 100, PACE_NONE, S },
+		{ 24, 0, 0, 0, -1, PACE_NONE, S },
+		{ 30, ALL, 0, 0, 100, PACE_CALMED, 0 },
+		END } },
+	{ "a rule first evaluable while it holds is silent", 6 * H, {
+		{ 0, ALL & ~S, 0, 0, 100, PACE_NONE, 0 },
+		{ 6, ALL, S, S, 500, PACE_NONE, S },
+		{ 12, ALL, S, S, 500, PACE_NONE, S },
+		END } },
+};
+
+static void alert_edges_follow_the_rules(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_CASES(edge_cases); i++) {
+		const struct edge_case *c = &edge_cases[i];
+		struct pace_alert_state st;
+
+		pace_alert_init(&st);
+		for (size_t k = 0; k < N_CASES(c->steps) && c->steps[k].at >= 0; k++) {
+			const struct edge_step *s = &c->steps[k];
+			struct pace_rule_eval ev = {
+				.now = T0 + s->at * H, .evaluable = s->evaluable,
+				.strict = s->strict, .hyst = s->hyst | s->strict,
+				.has_pace = s->pace >= 0, .pace = s->pace >= 0 ? s->pace : 0,
+			};
+			struct pace_alert_event out;
+
+			pace_alert_step(&st, &ev, c->cooldown, &out);
+			if (out.event != s->want || out.rules != s->rules)
+				fail_msg("%s: step %zu: %s rules %#x, want %s %#x", c->name, k,
+					 pace_event_name(out.event), out.rules,
+					 pace_event_name(s->want), s->rules);
+		}
+	}
+}
+
+static void a_viral_alert_remembers_what_rose_and_its_pace(void **state)
+{
+	struct pace_alert_state st;
+	struct pace_alert_event out;
+	struct pace_rule_eval ev = { .now = T0, .evaluable = ALL, .has_pace = true, .pace = 1 };
+
+	(void)state;
+	pace_alert_init(&st);
+	assert_int_equal(st.calmed_at, -1);
+	pace_alert_step(&st, &ev, 6 * H, &out);
+	ev = (struct pace_rule_eval){ .now = T0 + 6 * H, .evaluable = ALL, .strict = S | V,
+				      .hyst = S | V, .has_pace = true, .pace = 4200 };
+	pace_alert_step(&st, &ev, 6 * H, &out);
+	assert_int_equal(out.event, PACE_VIRAL);
+	assert_int_equal(out.rose, S | V);
+	assert_true(out.pace == 4200);
+	assert_true(st.firing);
+	assert_int_equal(st.alert_rules, S | V);
+	assert_true(st.alert_pace == 4200);
+	ev = (struct pace_rule_eval){ .now = T0 + 12 * H, .evaluable = ALL, .has_pace = true };
+	pace_alert_step(&st, &ev, 6 * H, &out);
+	assert_int_equal(out.event, PACE_CALMED);
+	assert_false(st.firing);
+	assert_int_equal(st.calmed_at, T0 + 12 * H);
+}
+
+/* A campaign tag from its first video: min_new_videos alerts once, at the crossing. */
+static void a_new_campaign_tag_alerts_once_when_it_crosses_min_new_videos(void **state)
+{
+	static const struct {
+		bool compared;
+		int64_t base, now;
+		enum pace_event want;
+	} runs[] = {
+		{ false, 0, 3, PACE_NONE },        /* first run: no baseline */
+		{ true, 3, 40, PACE_NONE },        /* first evaluation: silent */
+		{ true, 40, 150, PACE_NONE },
+		{ true, 150, 330, PACE_NONE },     /* 180 new */
+		{ true, 330, 560, PACE_VIRAL },    /* 230 new: the crossing */
+		{ true, 560, 900, PACE_NONE },
+		{ true, 900, 1050, PACE_NONE },    /* 150: above half, still on */
+		{ true, 1050, 1250, PACE_NONE },
+		{ true, 1250, 1300, PACE_CALMED }, /* 50 */
+		{ true, 1300, 1550, PACE_NONE },   /* 250 within the cooldown: held back */
+	};
+	struct pace_alert_state st;
+	int virals = 0;
+
+	(void)state;
+	pace_alert_init(&st);
+	for (size_t k = 0; k < N_CASES(runs); k++) {
+		const struct pace_measure m = {
+			.now = T0 + (int64_t)k * 6 * H, .compared = runs[k].compared,
+			.videos_known = true, .views_known = true,
+			.new_videos = runs[k].now - runs[k].base, .base_videos = runs[k].base,
+		};
+		struct pace_limits lim = default_limits;
+		struct pace_rule_eval ev;
+		struct pace_alert_event out;
+
+		lim.video_growth = 0;   /* the percent rule would fire first on so small a tag */
+		pace_rule_levels(&m, &lim, &ev);
+		pace_alert_step(&st, &ev, 12 * H, &out);
+		if (out.event != runs[k].want)
+			fail_msg("run %zu: %s, want %s", k, pace_event_name(out.event),
+				 pace_event_name(runs[k].want));
+		virals += out.event == PACE_VIRAL;
+	}
+	assert_int_equal(virals, 1);
+}
+
+static void events_have_names(void **state)
+{
+	(void)state;
+	assert_string_equal(pace_event_name(PACE_NONE), "none");
+	assert_string_equal(pace_event_name(PACE_VIRAL), "viral");
+	assert_string_equal(pace_event_name(PACE_ESCALATION), "escalation");
+	assert_string_equal(pace_event_name(PACE_CALMED), "calmed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -717,6 +1040,12 @@ int main(void)
 		cmocka_unit_test(without_a_baseline_the_pace_is_unknown),
 		cmocka_unit_test(surge_zero_turns_the_rule_off),
 		cmocka_unit_test(a_tiny_tag_needs_more_than_counting_noise),
+		cmocka_unit_test(rule_levels_follow_thresholds_and_half_thresholds),
+		cmocka_unit_test(rules_turned_off_are_judged_and_never_hold),
+		cmocka_unit_test(alert_edges_follow_the_rules),
+		cmocka_unit_test(a_viral_alert_remembers_what_rose_and_its_pace),
+		cmocka_unit_test(a_new_campaign_tag_alerts_once_when_it_crosses_min_new_videos),
+		cmocka_unit_test(events_have_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
