@@ -1,0 +1,492 @@
+/* pace: robust current and usual pace of a count, the surge rule, and rule edges. */
+#include "pace.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOUR 3600.0
+#define MAX_PAIRS (PACE_MAX_HISTORY * (PACE_MAX_HISTORY - 1) / 2)
+/* Fewer qualifying pairs than this and the usual pace uses every pair. */
+#define MIN_PAIRS 5
+/* A tag needs this many history points before the surge rule applies. */
+#define MIN_HISTORY 4
+
+int64_t pace_step(int64_t value)
+{
+	if (value < 1000)
+		return 1;
+	if (value < 1000000)
+		return 100;
+	if (value < 1000000000)
+		return 100000;
+	return 100000000;
+}
+
+bool pace_looks_rounded(int64_t value)
+{
+	return value >= 1000 && value % pace_step(value) == 0;
+}
+
+size_t pace_base(const struct pace_point *pts, size_t n, const struct pace_config *cfg)
+{
+	int64_t now, to, from, reach;
+
+	if (n < 2)
+		return SIZE_MAX;
+	now = pts[n - 1].ts;
+	to = now - cfg->window + cfg->tolerance;
+	reach = 2 * cfg->window > cfg->usual ? 2 * cfg->window : cfg->usual;
+	from = now - reach;
+	for (size_t i = n - 1; i-- > 0;) {
+		if (pts[i].ts < from)
+			break;
+		if (pts[i].ts <= to && pts[i].ts < now)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts v. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* The middle of the shortest run of half the sorted values: their mode, robustly. */
+static double shorth(double *v, size_t n)
+{
+	size_t h = n / 2 + 1, best = 0;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	if (h > n)
+		h = n;
+	for (size_t i = 1; i + h <= n; i++)
+		if (v[i + h - 1] - v[i] < v[best + h - 1] - v[best])
+			best = i;
+	return h % 2 ? v[best + h / 2] : (v[best + h / 2 - 1] + v[best + h / 2]) / 2.0;
+}
+
+/* The history is pts[first..last]; its points, evenly thinned by index. */
+static size_t thin(size_t first, size_t last, size_t idx[PACE_MAX_HISTORY])
+{
+	size_t m = last - first + 1;
+
+	if (m <= PACE_MAX_HISTORY) {
+		for (size_t j = 0; j < m; j++)
+			idx[j] = first + j;
+		return m;
+	}
+	for (size_t j = 0; j < PACE_MAX_HISTORY; j++)
+		idx[j] = first + j * (m - 1) / (PACE_MAX_HISTORY - 1);
+	return PACE_MAX_HISTORY;
+}
+
+/* Slopes per hour of the pairs at least min_lag apart (any gap when min_lag is 1). */
+static size_t pair_slopes(const struct pace_point *pts, const size_t *idx, size_t m,
+			  int64_t min_lag, double *slopes)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		const struct pace_point *p = &pts[idx[i]];
+
+		for (size_t j = i + 1; j < m; j++) {
+			const struct pace_point *q = &pts[idx[j]];
+			int64_t gap = q->ts - p->ts;
+
+			if (gap >= min_lag && gap > 0)
+				slopes[k++] = (double)(q->value - p->value) / ((double)gap / HOUR);
+		}
+	}
+	return k;
+}
+
+struct line {
+	double slope;           /* per hour */
+	double at_now;          /* the line's value at now, less the current count */
+};
+
+/* The line through the thinned history: modal pairwise slope, median intercept. */
+static bool fit_line(const struct pace_point *pts, const size_t *idx, size_t m,
+		     int64_t min_lag, const struct pace_point *now, struct line *out)
+{
+	double slopes[MAX_PAIRS];
+	double icpt[PACE_MAX_HISTORY];
+	size_t k = pair_slopes(pts, idx, m, min_lag, slopes);
+
+	if (k < MIN_PAIRS)
+		k = pair_slopes(pts, idx, m, 1, slopes);
+	if (k == 0)
+		return false;
+	out->slope = shorth(slopes, k);
+	for (size_t i = 0; i < m; i++) {
+		const struct pace_point *p = &pts[idx[i]];
+		double h = (double)(p->ts - now->ts) / HOUR;
+
+		icpt[i] = (double)(p->value - now->value) - out->slope * h;
+	}
+	out->at_now = median(icpt, m);
+	return true;
+}
+
+static double residual(const struct pace_point *p, const struct pace_point *now,
+		       const struct line *l)
+{
+	double h = (double)(p->ts - now->ts) / HOUR;
+
+	return (double)(p->value - now->value) - (l->at_now + l->slope * h);
+}
+
+/* The top of the band the residuals of pts[first..end-1] span; end > first. */
+static double band_top(const struct pace_point *pts, size_t first, size_t end,
+		       const struct pace_point *now, const struct line *l)
+{
+	double hi = residual(&pts[first], now, l);
+
+	for (size_t i = first + 1; i < end; i++) {
+		double r = residual(&pts[i], now, l);
+
+		if (r > hi)
+			hi = r;
+	}
+	return hi;
+}
+
+static bool is_rounded(const struct pace_point *p)
+{
+	return p->rounded || pace_looks_rounded(p->value);
+}
+
+/* S: the step of the largest count used, when any count used is rounded. */
+static int64_t rounding_step(const struct pace_point *pts, size_t first, size_t end,
+			     const struct pace_point *base, const struct pace_point *now)
+{
+	bool rounded = is_rounded(now) || is_rounded(base);
+	int64_t top = now->value > base->value ? now->value : base->value;
+
+	for (size_t i = first; i < end; i++) {
+		rounded = rounded || is_rounded(&pts[i]);
+		if (pts[i].value > top)
+			top = pts[i].value;
+	}
+	return rounded ? pace_step(top) : 0;
+}
+
+/* The first index in pts[0..n-1] at or after since. */
+static size_t first_since(const struct pace_point *pts, size_t n, int64_t since)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pts[mid].ts < since)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The history, pts[*first..*end-1]: the points in [now - usual, base], or
+ * without a baseline every point in [now - usual, now).
+ */
+static void history_range(const struct pace_point *pts, size_t n, const struct pace_point *bp,
+			  const struct pace_config *cfg, size_t *first, size_t *end)
+{
+	const struct pace_point *now = &pts[n - 1];
+
+	*first = first_since(pts, n - 1, now->ts - cfg->usual);
+	*end = bp ? (size_t)(bp - pts) + 1 : n - 1;
+	while (!bp && *end > *first && pts[*end - 1].ts >= now->ts)
+		(*end)--;
+	if (*end < *first)
+		*end = *first;
+}
+
+static double hysteresis_level(double surge)
+{
+	double level = surge / 2 > 1.5 ? surge / 2 : 1.5;
+
+	return level < surge ? level : surge;
+}
+
+/*
+ * The surge test at a level (surge, or the hysteresis level): the pace, the
+ * band and the counting noise; see pace.h for the reasoning. extra is the
+ * window's growth beyond the usual pace, rounding taken off.
+ */
+static bool holds(const struct pace *p, int64_t now, double level)
+{
+	double dt_h = (double)(now - p->base_ts) / HOUR;
+	double usual_growth = p->usual_per_hour * dt_h;
+	double extra = p->low_per_hour * dt_h - usual_growth;
+
+	if (!p->known || !p->has_usual || p->low_per_hour <= 0 ||
+	    p->low_per_hour < level * p->usual_per_hour)
+		return false;
+	if (p->excess <= 0 || p->excess < extra / 2)
+		return false;
+	return extra >= 3.0 * sqrt(usual_growth + 1.0);
+}
+
+static void measure_window(const struct pace_point *base, const struct pace_point *now,
+			   struct pace *out, double *dt_h)
+{
+	double delta = (double)(now->value - base->value);
+	double low = delta - (double)out->step;
+
+	*dt_h = (double)(now->ts - base->ts) / HOUR;
+	out->known = true;
+	out->base_ts = base->ts;
+	out->per_hour = delta / *dt_h;
+	out->low_per_hour = low > 0 ? low / *dt_h : 0.0;
+}
+
+/* The usual pace, learning and the band; false when the history gives no slope. */
+static bool learn(const struct pace_point *pts, size_t first, size_t end,
+		  const struct pace_point *now, const struct pace_config *cfg,
+		  struct pace *out, struct line *l)
+{
+	size_t idx[PACE_MAX_HISTORY];
+	size_t m;
+
+	out->learning = end - first < MIN_HISTORY || now->ts - pts[first].ts < cfg->learning;
+	m = thin(first, end - 1, idx);
+	out->has_usual = fit_line(pts, idx, m, cfg->window - cfg->tolerance, now, l);
+	if (out->has_usual)
+		out->usual_per_hour = l->slope > 0 ? l->slope : 0.0;
+	return out->has_usual;
+}
+
+/* Everything but the surge decision. */
+static void assess(const struct pace_point *pts, size_t n, size_t base,
+		   const struct pace_config *cfg, struct pace *out)
+{
+	const struct pace_point *now, *bp = NULL;
+	size_t first, end;
+	struct line l;
+	double dt_h;
+	bool sloped = false;
+
+	memset(out, 0, sizeof(*out));
+	out->learning = true;
+	if (n == 0)
+		return;
+	now = &pts[n - 1];
+	if (base < n - 1 && pts[base].ts < now->ts)
+		bp = &pts[base];
+	history_range(pts, n, bp, cfg, &first, &end);
+	if (end > first)
+		sloped = learn(pts, first, end, now, cfg, out, &l);
+	if (!bp)
+		return;
+	out->step = rounding_step(pts, first, end, bp, now);
+	measure_window(bp, now, out, &dt_h);
+	out->has_ratio = out->usual_per_hour > 0;
+	if (out->has_ratio)
+		out->ratio = out->per_hour / out->usual_per_hour;
+	if (sloped)
+		out->excess = -l.at_now - band_top(pts, first, end, now, &l) -
+			      (double)out->step;
+}
+
+void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
+		   const struct pace_config *cfg, struct pace *out)
+{
+	double level;
+	struct pace prev;
+
+	assess(pts, n, base, cfg, out);
+	if (!out->known || out->learning || cfg->surge <= 0)
+		return;
+	level = hysteresis_level(cfg->surge);
+	out->elevated = out->low_per_hour > 0 &&
+			out->low_per_hour >= level * out->usual_per_hour;
+	if (!holds(out, pts[n - 1].ts, cfg->surge))
+		return;
+	/*
+	 * A level shift (a first switch to the other source, a first spike)
+	 * lives in one window; a take-off goes on. So the previous point, as
+	 * its own evaluation saw it, must have held at the hysteresis level.
+	 */
+	assess(pts, base + 1, pace_base(pts, base + 1, cfg), cfg, &prev);
+	out->surge = holds(&prev, pts[base].ts, level);
+	out->elevated = out->elevated || out->surge;
+}
+
+/* ---- rule levels ---- */
+
+static bool pace_evaluable(const struct pace *p)
+{
+	return p && p->known && p->has_usual && !p->learning;
+}
+
+static void level_surge(const struct pace_measure *m, double surge, struct pace_rule_eval *out)
+{
+	const struct pace *counts[2] = { m->videos, m->views };
+
+	if (surge <= 0) {
+		out->evaluable |= RULE_SURGE;
+		return;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const struct pace *p = counts[i];
+
+		if (!pace_evaluable(p))
+			continue;
+		out->evaluable |= RULE_SURGE;
+		if (p->surge)
+			out->strict |= RULE_SURGE;
+		if (p->surge || p->elevated)
+			out->hyst |= RULE_SURGE;
+	}
+}
+
+/* A percent rule at a given percentage: detect.c's conditions. */
+static bool growth_at(double pct, int64_t delta, int64_t base, int64_t floor)
+{
+	return pct > 0 && delta > 0 && base > 0 && base >= floor &&
+	       (double)delta / (double)base * 100.0 >= pct;
+}
+
+static void level_growth(unsigned rule, double pct, int64_t delta, int64_t base,
+			 int64_t floor, struct pace_rule_eval *out)
+{
+	out->evaluable |= rule;
+	if (growth_at(pct, delta, base, floor))
+		out->strict |= rule;
+	if (growth_at(pct / 2, delta, base, floor))
+		out->hyst |= rule;
+}
+
+static void headline_pace(const struct pace_measure *m, struct pace_rule_eval *out)
+{
+	const struct pace *p = m->views && m->views->known ? m->views : m->videos;
+
+	out->has_pace = p && p->known;
+	out->pace = out->has_pace ? p->per_hour : 0.0;
+}
+
+static void level_min_new_videos(int64_t need, int64_t got, struct pace_rule_eval *out)
+{
+	out->evaluable |= RULE_MIN_NEW_VIDEOS;
+	if (need > 0 && got > 0 && got >= need)
+		out->strict |= RULE_MIN_NEW_VIDEOS;
+	/* Half the threshold, rounded up. */
+	if (need > 0 && got > 0 && got >= need - need / 2)
+		out->hyst |= RULE_MIN_NEW_VIDEOS;
+}
+
+void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *lim,
+		      struct pace_rule_eval *out)
+{
+	bool videos = m->compared && m->videos_known, views = m->compared && m->views_known;
+
+	memset(out, 0, sizeof(*out));
+	out->now = m->now;
+	level_surge(m, lim->surge, out);
+	/* A rule turned off is judged every time, and never holds. */
+	if (videos || lim->min_new_videos <= 0)
+		level_min_new_videos(lim->min_new_videos, m->new_videos, out);
+	if (videos || lim->video_growth <= 0)
+		level_growth(RULE_VIDEO_GROWTH, lim->video_growth, m->new_videos,
+			     m->base_videos, lim->growth_floor, out);
+	if (views || lim->view_growth <= 0)
+		level_growth(RULE_VIEW_GROWTH, lim->view_growth, m->new_views,
+			     m->base_views, lim->growth_floor, out);
+	headline_pace(m, out);
+}
+
+/* ---- edges ---- */
+
+void pace_alert_init(struct pace_alert_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->calmed_at = -1;
+}
+
+static bool cooling(const struct pace_alert_state *st, int64_t now, int64_t cooldown)
+{
+	return st->calmed_at >= 0 && now - st->calmed_at < cooldown;
+}
+
+/* The Schmitt triggers; returns the rules that rose and may alert. */
+static unsigned update_rules(struct pace_alert_state *st, const struct pace_rule_eval *ev,
+			     int64_t cooldown)
+{
+	unsigned rose = 0;
+
+	for (unsigned r = 1; r <= RULE_SURGE; r <<= 1) {
+		bool was = st->held & r, on;
+
+		if (!(ev->evaluable & r))
+			continue;
+		on = was ? (ev->hyst | ev->strict) & r : ev->strict & r;
+		if (on && !was && (st->seen & r) && !st->firing) {
+			/* Held back, not remembered: it rises when the cooldown ends. */
+			if (cooling(st, ev->now, cooldown))
+				on = false;
+			else
+				rose |= r;
+		}
+		st->seen |= r;
+		st->held = on ? st->held | r : st->held & ~r;
+	}
+	return rose;
+}
+
+void pace_alert_step(struct pace_alert_state *st, const struct pace_rule_eval *ev,
+		     int64_t cooldown, struct pace_alert_event *out)
+{
+	unsigned rose = update_rules(st, ev, cooldown);
+
+	memset(out, 0, sizeof(*out));
+	if (rose) {
+		st->firing = true;
+		st->alert_rules = rose;
+		st->alert_pace = ev->has_pace ? ev->pace : 0.0;
+		out->event = PACE_VIRAL;
+		out->rose = rose;
+		out->pace = st->alert_pace;
+	} else if (st->firing && !(st->held & st->alert_rules)) {
+		st->firing = false;
+		st->alert_rules = 0;
+		st->calmed_at = ev->now;
+		out->event = PACE_CALMED;
+	} else if (st->firing && ev->has_pace) {
+		if (st->alert_pace <= 0) {
+			st->alert_pace = ev->pace;
+		} else if (ev->pace >= 2 * st->alert_pace) {
+			st->alert_pace = ev->pace;
+			out->event = PACE_ESCALATION;
+			out->pace = ev->pace;
+		}
+	}
+	out->rules = st->held;
+}
+
+const char *pace_event_name(enum pace_event e)
+{
+	switch (e) {
+	case PACE_NONE:
+		return "none";
+	case PACE_VIRAL:
+		return "viral";
+	case PACE_ESCALATION:
+		return "escalation";
+	case PACE_CALMED:
+		return "calmed";
+	}
+	return "unknown";
+}
