@@ -5,15 +5,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A count the API did not tell (absent, null, or a 0 that hides a known count). */
+#define COUNT_UNKNOWN (-1)
+
 struct snapshot {
 	int64_t ts;             /* epoch seconds, UTC */
-	int64_t videos;
-	int64_t views;
-	int source;             /* response shape 1..5; 0 = imported (compares with any) */
+	int64_t videos;         /* COUNT_UNKNOWN when unknown */
+	int64_t views;          /* COUNT_UNKNOWN when unknown */
+	int source;             /* response shape 1..6; 0 = imported (compares with any) */
 };
+
+static inline bool count_known(int64_t count)
+{
+	return count >= 0;
+}
 
 /* Per-tag rules after defaults are applied; 0 turns a rule off. */
 struct rules {
+	double surge;           /* a count's pace over its usual pace */
 	int64_t min_new_videos;
 	double video_growth;    /* percent */
 	double view_growth;     /* percent */
@@ -21,7 +30,8 @@ struct rules {
 
 /* Per-tag rule overrides; a rule without has_* uses the configured default. */
 struct tag_rules {
-	bool has_min_new_videos, has_video_growth, has_view_growth;
+	bool has_surge, has_min_new_videos, has_video_growth, has_view_growth;
+	double surge;
 	int64_t min_new_videos;
 	double video_growth, view_growth;
 };
@@ -32,8 +42,10 @@ struct rules rules_effective(const struct tag_rules *own, const struct rules *de
 struct detect_config {
 	int64_t window;         /* seconds */
 	int64_t tolerance;      /* seconds */
-	int64_t cooldown;       /* seconds */
+	int64_t cooldown;       /* seconds after calming without a new alert */
 	int64_t growth_floor;   /* minimum baseline count for the percent rules */
+	int64_t usual;          /* seconds of history the usual pace is learnt from */
+	int64_t learning;       /* seconds of history before the surge rule applies */
 };
 
 /* Rule bits, in the order of their config keys. */
@@ -41,6 +53,7 @@ enum {
 	RULE_MIN_NEW_VIDEOS = 1 << 0,
 	RULE_VIDEO_GROWTH = 1 << 1,
 	RULE_VIEW_GROWTH = 1 << 2,
+	RULE_SURGE = 1 << 3,
 };
 
 enum verdict_status {
@@ -53,8 +66,9 @@ struct verdict {
 	enum verdict_status status;
 	struct snapshot base;           /* valid unless NO_BASELINE */
 	int64_t elapsed;                /* seconds between baseline and current */
+	bool has_new_videos, has_new_views;      /* false when a count is unknown */
 	int64_t new_videos, new_views;
-	bool has_video_growth, has_view_growth;  /* false when baseline count is 0 */
+	bool has_video_growth, has_view_growth;  /* false when unknown or the baseline is 0 */
 	double video_growth_pct, view_growth_pct;
 	double videos_per_hour, views_per_hour;
 	unsigned rules;                 /* RULE_* bits that fired */

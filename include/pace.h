@@ -55,10 +55,6 @@
 
 #include "detect.h"
 
-/* The surge rule, next to detect.h's RULE_MIN_NEW_VIDEOS..RULE_VIEW_GROWTH. */
-#ifndef RULE_SURGE
-#define RULE_SURGE (1 << 3)
-#endif
 #define PACE_RULES (RULE_MIN_NEW_VIDEOS | RULE_VIDEO_GROWTH | RULE_VIEW_GROWTH | RULE_SURGE)
 
 /* At most this many history points enter the usual pace (evenly thinned). */

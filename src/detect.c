@@ -26,11 +26,15 @@ static void measure(const struct snapshot *cur, const struct snapshot *base,
 		    struct verdict *v)
 {
 	v->elapsed = cur->ts - base->ts;
-	v->new_videos = cur->videos - base->videos;
-	v->new_views = cur->views - base->views;
+	v->has_new_videos = count_known(cur->videos) && count_known(base->videos);
+	v->has_new_views = count_known(cur->views) && count_known(base->views);
+	if (v->has_new_videos)
+		v->new_videos = cur->videos - base->videos;
+	if (v->has_new_views)
+		v->new_views = cur->views - base->views;
 	/* Growth from nothing is no percentage. */
-	v->has_video_growth = base->videos > 0;
-	v->has_view_growth = base->views > 0;
+	v->has_video_growth = v->has_new_videos && base->videos > 0;
+	v->has_view_growth = v->has_new_views && base->views > 0;
 	if (v->has_video_growth)
 		v->video_growth_pct = (double)v->new_videos / (double)base->videos * 100.0;
 	if (v->has_view_growth)
@@ -52,7 +56,7 @@ static unsigned fired_rules(const struct verdict *v, const struct rules *r,
 {
 	unsigned fired = 0;
 
-	if (r->min_new_videos > 0 && v->new_videos > 0 &&
+	if (r->min_new_videos > 0 && v->has_new_videos && v->new_videos > 0 &&
 	    v->new_videos >= r->min_new_videos)
 		fired |= RULE_MIN_NEW_VIDEOS;
 	if (growth_fires(r->video_growth, v->has_video_growth, v->video_growth_pct,
@@ -93,9 +97,9 @@ unsigned detect_zeroed_counts(const struct snapshot *cur, const struct snapshot 
 
 	if (!prev)
 		return 0;
-	if (cur->videos == 0 && prev->videos > 0)
+	if (cur->videos == 0 && count_known(prev->videos) && prev->videos > 0)
 		zeroed |= 1;
-	if (cur->views == 0 && prev->views > 0)
+	if (cur->views == 0 && count_known(prev->views) && prev->views > 0)
 		zeroed |= 2;
 	return zeroed;
 }
@@ -117,6 +121,8 @@ struct rules rules_effective(const struct tag_rules *own, const struct rules *de
 {
 	struct rules r = *defaults;
 
+	if (own->has_surge)
+		r.surge = own->surge;
 	if (own->has_min_new_videos)
 		r.min_new_videos = own->min_new_videos;
 	if (own->has_video_growth)
