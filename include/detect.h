@@ -22,10 +22,10 @@ static inline bool count_known(int64_t count)
 
 /* Per-tag rules after defaults are applied; 0 turns a rule off. */
 struct rules {
-	double surge;           /* a count's pace over its usual pace */
 	int64_t min_new_videos;
 	double video_growth;    /* percent */
 	double view_growth;     /* percent */
+	double surge;           /* a count's pace over its usual pace */
 };
 
 /* Per-tag rule overrides; a rule without has_* uses the configured default. */
