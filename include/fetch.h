@@ -44,6 +44,11 @@ struct fetch_options {
 	fetch_idle_fn idle;     /* NULL: none */
 };
 
+/*
+ * Every answer's body, Content-Type and libcurl detail come with each
+ * occurrence of the API key masked ("****"): what the callbacks print or
+ * store of them cannot leak it.
+ */
 struct fetch_result {
 	size_t index;           /* into the tags given to fetch_all */
 	const char *tag;

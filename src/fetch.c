@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "retry.h"
 #include "scavio.h"
+#include "text.h"
 
 /* A tag waiting to be (re)started no earlier than not_before. */
 struct job {
@@ -341,6 +342,17 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 		     (double)start / 1e6);
 }
 
+/* An answer may echo the key ("bad key sk_live_..."): mask it before anyone reads it. */
+static void mask_key(const struct fetcher *f, struct answer *a)
+{
+	const char *key = f->opt->api_key;
+
+	if (a->body)
+		a->r.len = text_mask_secret(a->body, a->r.len, key);
+	text_mask_secret(a->content_type, strlen(a->content_type), key);
+	text_mask_secret(a->r.detail, strlen(a->r.detail), key);
+}
+
 /* Keep a final answer for its callback and give the slot a free body buffer. */
 static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_result *r)
 {
@@ -355,6 +367,7 @@ static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_re
 	a->body = s->body;
 	a->cap = s->cap;
 	a->r.body = a->body ? a->body : "";
+	mask_key(f, a);
 	s->body = spare;
 	s->cap = spare_cap;
 	s->len = 0;
