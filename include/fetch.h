@@ -90,6 +90,20 @@ int fetch_kind_is_fatal(enum fetch_kind kind);
  */
 int64_t fetch_monotonic_us(void);
 
+/* A URL as libcurl reads it: the parts that say where a request goes. */
+struct fetch_url {
+	char scheme[16];        /* lower case: "https" */
+	char host[256];         /* without userinfo or port; IPv6 in brackets: "[::1]" */
+};
+
+/*
+ * Parse url with libcurl's own URL parser, the code that connects, so that
+ * the host is the one a request would really go to (userinfo such as
+ * "http://localhost@remote/" names "remote"). Returns 0, or -1 when libcurl
+ * cannot parse it (no scheme, a bad host or port) or a part is too long.
+ */
+int fetch_url_parse(const char *url, struct fetch_url *out);
+
 /* libcurl's version, for --version. */
 const char *fetch_curl_version(void);
 

@@ -87,15 +87,19 @@ static void check_webhook(struct doctor *d)
 {
 	static const char *const formats[] = { "slack", "discord", "json" };
 	const struct config *cfg = &d->ctx->cfg;
-
-	const char *host, *path;
+	struct fetch_url u;
 
 	if (cfg->webhook && *cfg->webhook) {
-		/* a webhook's path is its secret (Slack, Discord): show scheme and host only */
-		host = strstr(cfg->webhook, "://");
-		path = host ? strchr(host + 3, '/') : NULL;
-		check(d, OK, "webhook", "%s alerts to %.*s/...", formats[cfg->alert_format],
-		      path ? (int)(path - cfg->webhook) : (int)strlen(cfg->webhook), cfg->webhook);
+		/*
+		 * A webhook's path and query are its secret (Slack, Discord), and
+		 * userinfo may hold a password: show the scheme and host only, as
+		 * libcurl reads them (config_load has already checked they parse).
+		 */
+		if (fetch_url_parse(cfg->webhook, &u) == 0)
+			check(d, OK, "webhook", "%s alerts to %s://%s/...", formats[cfg->alert_format],
+			      u.scheme, u.host);
+		else
+			check(d, FAIL, "webhook", "not a URL libcurl can read; check [alert] webhook");
 	}
 	else
 		check(d, WARN, "webhook", "none; alerts are recorded, not sent "

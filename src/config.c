@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "timefmt.h"
 
 #define DEFAULT_API_URL "https://api.scavio.dev/api/v1/tiktok/hashtag"
@@ -430,35 +432,42 @@ static int read_config_file(struct config *cfg, const char *flag_config,
 }
 
 /* localhost, [::1] or a dotted quad in 127.0.0.0/8 ("127.evil.example" is not). */
-static bool loopback_host(const char *host, size_t len)
+static bool loopback_host(const char *host)
 {
 	int dots = 0;
 
-	if ((len == 9 && strncmp(host, "localhost", 9) == 0) ||
-	    (len == 5 && strncmp(host, "[::1]", 5) == 0))
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
 		return true;
-	if (len < 7 || strncmp(host, "127.", 4) != 0)
+	if (strncmp(host, "127.", 4) != 0)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (host[i] == '.')
+	for (const char *p = host; *p; p++) {
+		if (*p == '.')
 			dots++;
-		else if (host[i] < '0' || host[i] > '9')
+		else if (*p < '0' || *p > '9')
 			return false;
 	}
 	return dots == 3;
 }
 
+/*
+ * The host is the one libcurl would connect to, read by libcurl's own
+ * parser: a hand-made one takes "http://localhost:1@remote/" for localhost.
+ * Messages show the scheme and host only: a webhook's path is its secret,
+ * and userinfo may hold a password.
+ */
 int config_check_url(const char *what, const char *url, char *err, size_t errsz)
 {
-	const char *host = url + 7;
+	struct fetch_url u;
 
-	if (strncmp(url, "https://", 8) == 0)
+	if (fetch_url_parse(url, &u) != 0) {
+		snprintf(err, errsz, "%s is not a URL libcurl can read; use https://HOST/PATH", what);
+		return -1;
+	}
+	if (strcmp(u.scheme, "https") == 0 ||
+	    (strcmp(u.scheme, "http") == 0 && loopback_host(u.host)))
 		return 0;
-	if (strncmp(url, "http://", 7) == 0 &&
-	    loopback_host(host, host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#")))
-		return 0;
-	snprintf(err, errsz, "%s '%s' must use https:// (plain http:// only to "
-		 "localhost, 127.0.0.0/8 or [::1])", what, url);
+	snprintf(err, errsz, "%s '%s://%s/...' must use https:// (plain http:// only to "
+		 "localhost, 127.0.0.0/8 or [::1])", what, u.scheme, u.host);
 	return -1;
 }
 

@@ -85,6 +85,26 @@ const char *fetch_curl_version(void)
 	return curl_version_info(CURLVERSION_NOW)->version;
 }
 
+int fetch_url_parse(const char *url, struct fetch_url *out)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int rc = -1;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    strlen(scheme) < sizeof(out->scheme) && strlen(host) < sizeof(out->host)) {
+		snprintf(out->scheme, sizeof(out->scheme), "%s", scheme);
+		snprintf(out->host, sizeof(out->host), "%s", host);
+		rc = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
 	struct slot *s = user;

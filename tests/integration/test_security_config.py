@@ -6,7 +6,55 @@ plain http, and core dumps. The harness's tearDown checks after every test
 that the key appears in no output and no database file.
 """
 
-from .harness import T0, HashtrackTest, fault
+from .harness import T0, HashtrackTest, counts, fault
+
+NOT_LOOPBACK = r"must use https://"
+
+
+class UrlsAreJudgedByTheHostLibcurlConnectsTo(HashtrackTest):
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1, 1))
+
+    def test_userinfo_does_not_make_an_api_url_loopback(self):
+        # remote.invalid never resolves: before the fix this ran (exit 1,
+        # a connection error) with the key on its way to that host
+        for url in ("http://localhost:1@remote.invalid:8080/api",
+                    "http://127.0.0.1@remote.invalid/api",
+                    "http://[::1]@remote.invalid/api"):
+            with self.subTest(url=url):
+                self.write_config(api_url=url)
+                cp = self.assert_exit(self.ht("run", now=T0), 2)
+                self.assertIn("[api] url 'http://remote.invalid/...' " + NOT_LOOPBACK, cp.stderr)
+                self.assertNotIn("localhost:1", cp.stderr)
+
+    def test_userinfo_does_not_make_an_api_url_from_the_environment_loopback(self):
+        cp = self.ht("run", now=T0,
+                     env_extra={"HASHTRACK_API_URL": "http://localhost:1@remote.invalid/api"})
+        self.assert_exit(cp, 2)
+        self.assertIn(NOT_LOOPBACK, cp.stderr)
+        self.assertEqual(self.requests(), [])
+
+    def test_userinfo_does_not_make_a_webhook_loopback_and_its_path_is_not_shown(self):
+        self.write_config(alert_webhook="http://localhost:1@hooks.invalid/services/s3cr3t")
+        cp = self.assert_exit(self.ht("run", now=T0), 2)
+        self.assertIn("[alert] webhook 'http://hooks.invalid/...' " + NOT_LOOPBACK, cp.stderr)
+        self.assertNotIn("s3cr3t", cp.stderr)
+        self.assertNotIn("localhost:1", cp.stderr)
+        self.assertEqual(self.requests(), [])
+
+    def test_plain_http_to_loopback_by_name_is_still_accepted(self):
+        self.write_config(api_url="http://localhost:%d/api/v1/tiktok/hashtag" % self.port,
+                          alert_webhook="http://LOCALHOST:%d/hook/slack" % self.port)
+        self.run_at(T0)
+        self.assertEqual(len(self.requests()), 1)
+
+    def test_https_is_accepted_to_any_host(self):
+        self.write_config(api_url="https://user:pw@api.example.invalid/api",
+                          alert_webhook="https://hooks.example.invalid/services/x")
+        self.ok("list")
 
 
 class SecretsAreNotShown(HashtrackTest):
@@ -37,4 +85,18 @@ class SecretsAreNotShown(HashtrackTest):
         cp = self.run_at(T0, code=1)
         self.assertNotIn(self.api_key[8:20], cp.stderr)
         self.assertIn("****", cp.stderr)
+
+    def test_doctor_shows_a_webhook_by_scheme_and_host_only(self):
+        self.write_config(alert_webhook="https://user:pw@hooks.example.invalid?token=s3cr3t")
+        cp = self.ht("doctor")
+        self.assertIn("https://hooks.example.invalid/...", cp.stdout)
+        self.assertNotIn("s3cr3t", cp.stdout)
+        self.assertNotIn("pw@", cp.stdout)
+
+    def test_a_plain_http_webhook_is_named_by_scheme_and_host_without_its_path(self):
+        self.write_config(alert_webhook="http://hooks.example.com/services/T0/B0/s3cr3t")
+        cp = self.assert_exit(self.ht("list"), 2)
+        self.assertIn("[alert] webhook 'http://hooks.example.com/...' " + NOT_LOOPBACK, cp.stderr)
+        self.assertNotIn("s3cr3t", cp.stderr)
+        self.assertNotIn("services", cp.stderr)
 

@@ -187,6 +187,15 @@ static void plain_http_is_only_for_loopback(void **state)
 		{ "http://example.com/x", 0 }, { "http://127.evil.example/x", 0 },
 		{ "http://localhost.evil.example/x", 0 }, { "http://10.0.0.1/x", 0 },
 		{ "ftp://127.0.0.1/x", 0 }, { "127.0.0.1", 0 },
+		/* userinfo: libcurl connects to the host after the '@' */
+		{ "http://localhost:1@remote.example:8080/api", 0 },
+		{ "http://localhost@remote.example/", 0 },
+		{ "http://127.0.0.1:80@remote.example/", 0 },
+		{ "http://[::1]@remote.example/", 0 },
+		{ "http://user:pass@127.0.0.1:8080/x", 1 },
+		{ "https://localhost:1@remote.example/api", 1 },
+		{ "http://localhost./x", 0 }, { "http://remote.example#@localhost/", 0 },
+		{ "HTTP://LOCALHOST/x", 1 }, { "http://127.1/x", 1 },
 	};
 	char err[256];
 
@@ -194,6 +203,27 @@ static void plain_http_is_only_for_loopback(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if ((config_check_url("[api] url", cases[i].url, err, sizeof(err)) == 0) != cases[i].ok)
 			fail_msg("%s should be %s", cases[i].url, cases[i].ok ? "accepted" : "refused");
+}
+
+static void a_refused_url_is_named_without_its_path_or_userinfo(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_check_url("[alert] webhook",
+					  "http://hooks.example.com/services/T0/B0/s3cr3t?token=t0k3n",
+					  err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[alert] webhook 'http://hooks.example.com/...' must use https://"));
+	assert_null(strstr(err, "s3cr3t"));
+	assert_null(strstr(err, "t0k3n"));
+	assert_int_equal(config_check_url("[api] url", "http://localhost:pw@remote.example/api",
+					  err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'http://remote.example/...'"));
+	assert_null(strstr(err, "pw"));
+	assert_int_equal(config_check_url("[alert] webhook", "http://[bad/s3cr3t", err,
+					  sizeof(err)), -1);
+	assert_non_null(strstr(err, "[alert] webhook is not a URL"));
+	assert_null(strstr(err, "s3cr3t"));
 }
 
 int main(void)
@@ -206,6 +236,7 @@ int main(void)
 						make_file, remove_file),
 		cmocka_unit_test_setup_teardown(a_bad_clock_override_is_named, make_file, remove_file),
 		cmocka_unit_test(plain_http_is_only_for_loopback),
+		cmocka_unit_test(a_refused_url_is_named_without_its_path_or_userinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
