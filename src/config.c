@@ -84,9 +84,24 @@ int config_parse_percent(const char *s, double *out)
 
 typedef int (*setter)(struct config *cfg, const char *v, char *err, size_t n);
 
+/* A control byte (CR, LF...) in the key would end its header line and start another. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* The message never quotes the key, not even the part that is fine. */
+#define KEY_CONTROL "has a control character (CR, LF or another) in it; set it to the key alone"
+
 static int set_key(struct config *cfg, const char *v, char *err, size_t n)
 {
-	(void)err; (void)n;
+	if (has_control(v)) {
+		snprintf(err, n, "the API key " KEY_CONTROL);
+		return -1;
+	}
 	cfg->key_in_file = *v != '\0';
 	return replace_string(&cfg->api_key, v);
 }
@@ -352,9 +367,13 @@ static int env_string(char **field, const char *name)
 
 int config_read_env(struct config *cfg, char *err, size_t errsz)
 {
-	const char *now = getenv("HASHTRACK_NOW");
+	const char *now = getenv("HASHTRACK_NOW"), *key = getenv("SCAVIO_API_KEY");
 	char why[256];
 
+	if (key && has_control(key)) {
+		snprintf(err, errsz, "SCAVIO_API_KEY " KEY_CONTROL);
+		return -1;
+	}
 	if (env_string(&cfg->api_key, "SCAVIO_API_KEY") ||
 	    env_string(&cfg->api_url, "HASHTRACK_API_URL") ||
 	    env_string(&cfg->db_path, "HASHTRACK_DB") ||

@@ -86,6 +86,25 @@ class SecretsAreNotShown(HashtrackTest):
         self.assertNotIn(self.api_key[8:20], cp.stderr)
         self.assertIn("****", cp.stderr)
 
+    def test_a_key_with_a_line_break_in_the_environment_is_refused(self):
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1, 1))
+        for bad in (self.api_key + "\r\nX-Injected: 1", self.api_key + "\n",
+                    self.api_key + "\x01"):
+            with self.subTest(bad=repr(bad[-4:])):
+                cp = self.assert_exit(self.ht("run", now=T0,
+                                              env_extra={"SCAVIO_API_KEY": bad}), 2)
+                self.assertIn("SCAVIO_API_KEY has a control character", cp.stderr)
+                self.assertNotIn("X-Injected", cp.stderr)
+        self.assertEqual(self.requests(), [])
+
+    def test_a_key_with_a_carriage_return_in_the_config_file_is_refused(self):
+        self.write_config(raw="[api]\nurl = %s\nkey = %s\rX-Injected: 1\n"
+                          % (self.api_url, self.api_key))
+        cp = self.assert_exit(self.ht("list", env_extra={"SCAVIO_API_KEY": None}), 2)
+        self.assertIn("config.ini:3: key: the API key has a control character", cp.stderr)
+        self.assertNotIn("X-Injected", cp.stderr)
+
     def test_doctor_shows_a_webhook_by_scheme_and_host_only(self):
         self.write_config(alert_webhook="https://user:pw@hooks.example.invalid?token=s3cr3t")
         cp = self.ht("doctor")

@@ -122,6 +122,9 @@ static void bad_files_name_the_line_and_the_key(void **state)
 		{ "[alert]\nformat = teams\n", ":2: format: 'teams' is not an alert format" },
 		{ "[detect]\nvideo_growth = -5\n", ":2: video_growth:" },
 		{ "[api]\nthis line has no equals sign\n", ":2: malformed line" },
+		/* a CR would end the Authorization header and start another */
+		{ "[api]\nkey = abc\rX-Injected: 1\n", ":2: key: the API key has a control character" },
+		{ "[api]\nkey = abc\001def\n", ":2: key: the API key has a control character" },
 		/* inih would take the tail of a long line as a continuation of the value */
 		{ "[alert]\nwebhook = https://hooks.example.test/"
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -161,6 +164,22 @@ static void environment_wins_over_file_and_flag_wins_over_environment(void **sta
 	assert_int_equal(config_load(&cfg, path, "/tmp/flag.db", err, sizeof(err)), 0);
 	assert_string_equal(cfg.db_path, "/tmp/flag.db");
 	config_release(&cfg);
+}
+
+static void a_key_with_a_control_character_in_the_environment_is_refused(void **state)
+{
+	char err[CONFIG_ERR_SIZE] = "";
+	struct config cfg;
+
+	(void)state;
+	setenv("SCAVIO_API_KEY", "sk_live_abc\r\nX-Injected: 1", 1);
+	config_init(&cfg);
+	assert_int_equal(config_read_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "SCAVIO_API_KEY has a control character"));
+	assert_null(strstr(err, "sk_live"));
+	assert_null(cfg.api_key);
+	config_release(&cfg);
+	unsetenv("SCAVIO_API_KEY");
 }
 
 static void a_bad_clock_override_is_named(void **state)
@@ -235,6 +254,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(environment_wins_over_file_and_flag_wins_over_environment,
 						make_file, remove_file),
 		cmocka_unit_test_setup_teardown(a_bad_clock_override_is_named, make_file, remove_file),
+		cmocka_unit_test_setup_teardown(a_key_with_a_control_character_in_the_environment_is_refused,
+						make_file, remove_file),
 		cmocka_unit_test(plain_http_is_only_for_loopback),
 		cmocka_unit_test(a_refused_url_is_named_without_its_path_or_userinfo),
 	};
