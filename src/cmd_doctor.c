@@ -15,6 +15,9 @@
 
 static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
 
+/* A key is shown by its first four characters only when it has at least this many. */
+#define DOCTOR_KEY_SHOWN_FROM 12
+
 /* Credits below this many runs' worth (tags x 4 runs a day x 7 days) draw a warning. */
 #define CREDIT_DAYS 7
 
@@ -78,9 +81,14 @@ static void check_key(struct doctor *d)
 		check(d, FAIL, "api key", "missing; set SCAVIO_API_KEY or [api] key");
 		return;
 	}
-	/* never more than the first four characters */
-	check(d, OK, "api key", "%.4s%s (%zu characters)", key, strlen(key) > 4 ? "..." : "",
-	      strlen(key));
+	/*
+	 * Never more than the first four characters, and none of a key too short
+	 * for four to leave most of it hidden.
+	 */
+	if (strlen(key) >= DOCTOR_KEY_SHOWN_FROM)
+		check(d, OK, "api key", "%.4s... (%zu characters)", key, strlen(key));
+	else
+		check(d, OK, "api key", "**** (%zu characters)", strlen(key));
 }
 
 static void check_webhook(struct doctor *d)

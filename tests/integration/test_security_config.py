@@ -105,6 +105,18 @@ class SecretsAreNotShown(HashtrackTest):
         self.assertIn("config.ini:3: key: the API key has a control character", cp.stderr)
         self.assertNotIn("X-Injected", cp.stderr)
 
+    def test_doctor_shows_nothing_of_a_short_key(self):
+        for key in ("abcd", "abcdefghijk"):
+            with self.subTest(key=key):
+                cp = self.ht("doctor", env_extra={"SCAVIO_API_KEY": key})
+                self.assertNotIn("abc", cp.stdout)
+                self.assertIn("(%d characters)" % len(key), cp.stdout)
+
+    def test_doctor_shows_a_long_key_by_its_first_four_characters_only(self):
+        cp = self.ht("doctor")
+        self.assertIn(self.api_key[:4] + "...", cp.stdout)
+        self.assertNotIn(self.api_key[:5], cp.stdout)
+
     def test_doctor_shows_a_webhook_by_scheme_and_host_only(self):
         self.write_config(alert_webhook="https://user:pw@hooks.example.invalid?token=s3cr3t")
         cp = self.ht("doctor")
