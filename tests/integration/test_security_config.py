@@ -6,6 +6,9 @@ plain http, and core dumps. The harness's tearDown checks after every test
 that the key appears in no output and no database file.
 """
 
+import os
+import resource
+
 from .harness import T0, HashtrackTest, counts, fault
 
 NOT_LOOPBACK = r"must use https://"
@@ -130,4 +133,26 @@ class SecretsAreNotShown(HashtrackTest):
         self.assertIn("[alert] webhook 'http://hooks.example.com/...' " + NOT_LOOPBACK, cp.stderr)
         self.assertNotIn("s3cr3t", cp.stderr)
         self.assertNotIn("services", cp.stderr)
+
+    def test_a_running_hashtrack_can_dump_no_core(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        if hard == 0:
+            self.skipTest("core dumps are off for this test process already")
+        # started with core dumps allowed, so only hashtrack itself can turn them off
+        resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+        self.addCleanup(resource.setrlimit, resource.RLIMIT_CORE, (soft, hard))
+        self.ok("add", "vibecoding")
+        slow = counts(1, 1)
+        slow["delay"] = 2
+        self.tags(vibecoding=slow)
+        proc = self.ht_start("run", now=T0)
+        self.wait_for_arrivals(1)
+        with open("/proc/%d/limits" % proc.pid, encoding="ascii") as f:
+            (line,) = [ln for ln in f if ln.startswith("Max core file size")]
+        self.assertEqual(line.split()[4:6], ["0", "0"], line)
+        if os.geteuid() != 0:
+            # a process that is not dumpable has its /proc files owned by root
+            self.assertEqual(os.stat("/proc/%d" % proc.pid).st_uid, 0)
+        self.assert_exit(self.ht_finish(proc), 0)
+
 
