@@ -1,5 +1,6 @@
 /* config: the INI file (through inih), the environment and the defaults. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "fetch.h"
@@ -285,31 +287,38 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 /*
  * inih reads a line in INI_MAX_LINE bytes and parses the rest as a line of
  * its own (or as a continuation of the value), so refuse long lines first.
+ * Byte by byte, so that a file without a newline never makes it hold more
+ * than a counter: a long line is refused as soon as it is too long.
  */
 static int check_line_lengths(FILE *f, const char *name, char *err, size_t errsz)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int no = 0, rc = 0;
+	size_t len = 0, crs = 0;        /* the line so far, and its trailing CRs */
+	int c, no = 1;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		no++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len > CONFIG_MAX_LINE) {
+	while ((c = getc(f)) != EOF) {
+		if (c == '\n') {
+			no++;
+			len = crs = 0;
+			continue;
+		}
+		len++;
+		crs = c == '\r' ? crs + 1 : 0;
+		/* trailing CRs are not counted, as a CRLF file's lines end with one */
+		if (len - crs > CONFIG_MAX_LINE) {
 			snprintf(err, errsz, "%s:%d: line longer than %d characters", name, no,
 				 CONFIG_MAX_LINE);
-			rc = -1;
-			break;
+			return -1;
 		}
 	}
-	free(line);
-	if (rc == 0 && fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(err, errsz, "%s: cannot read it twice: %s", name, strerror(errno));
-		rc = -1;
+	if (ferror(f)) {
+		snprintf(err, errsz, "%s: cannot read it: %s", name, strerror(errno));
+		return -1;
 	}
-	return rc;
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errsz, "%s: cannot read it twice: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int config_read_stream(struct config *cfg, FILE *f, const char *name,
@@ -329,21 +338,47 @@ int config_read_stream(struct config *cfg, FILE *f, const char *name,
 	return 0;
 }
 
+/*
+ * Open path for reading only when it is a regular file: a directory would
+ * read as empty (the config silently ignored), /dev/zero never ends, and a
+ * FIFO would block the open (hence O_NONBLOCK until the type is known).
+ * Returns the stream, or NULL with errno set (EISDIR, EINVAL: not a file).
+ */
+static FILE *open_regular(const char *path, struct stat *sb)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), saved;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, sb) == 0) {
+		if (S_ISREG(sb->st_mode) && (f = fdopen(fd, "r")))
+			return f;
+		if (!S_ISREG(sb->st_mode))
+			errno = S_ISDIR(sb->st_mode) ? EISDIR : EINVAL;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
 int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		     char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	struct stat sb;
+	struct stat sb = { 0 };
+	FILE *f = open_regular(path, &sb);
 	int rc;
 
 	if (!f) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		snprintf(err, errsz, "cannot read config '%s': %s", path, strerror(errno));
+		snprintf(err, errsz, "cannot read config '%s': %s", path,
+			 errno == EISDIR ? "is a directory; name the file in it" :
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &sb) == 0)
-		cfg->file_mode = sb.st_mode & 07777;
+	cfg->file_mode = sb.st_mode & 07777;
 	rc = config_read_stream(cfg, f, path, err, errsz);
 	fclose(f);
 	if (rc)

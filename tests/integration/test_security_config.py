@@ -8,6 +8,8 @@ that the key appears in no output and no database file.
 
 import os
 import resource
+import stat
+import subprocess
 
 from .harness import T0, HashtrackTest, counts, fault
 
@@ -154,5 +156,53 @@ class SecretsAreNotShown(HashtrackTest):
             # a process that is not dumpable has its /proc files owned by root
             self.assertEqual(os.stat("/proc/%d" % proc.pid).st_uid, 0)
         self.assert_exit(self.ht_finish(proc), 0)
+
+
+class ConfigFilesAreRegularFilesReadInBoundedMemory(HashtrackTest):
+
+    def ht_bounded(self, *args, timeout=20):
+        """Run hashtrack with at most 512 MiB of address space (not under ASan or
+        valgrind, which need far more), failing the test when it takes too long."""
+        argv = self._argv(args)
+        limit = not (os.environ.get("ASAN_OPTIONS") or os.environ.get("HASHTRACK_VALGRIND"))
+
+        def bound():
+            if limit:
+                resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+        try:
+            cp = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                                encoding="utf-8", errors="replace", env=self.env(),
+                                cwd=self.tmp, timeout=timeout, preexec_fn=bound)
+        except subprocess.TimeoutExpired:
+            self.fail("hashtrack %s did not finish within %ss"
+                      % (" ".join(map(str, args)), timeout))
+        self.outputs.append((argv, cp.stdout, cp.stderr))
+        return cp
+
+    def test_a_directory_is_refused(self):
+        d = self.tmp / "confdir"
+        d.mkdir()
+        cp = self.assert_exit(self.ht("-c", d, "list"), 2)
+        self.assertIn("cannot read config '%s': is a directory" % d, cp.stderr)
+        cp = self.assert_exit(self.ht("list", env_extra={"HASHTRACK_CONFIG": d}), 2)
+        self.assertIn("cannot read config '%s': is a directory" % d, cp.stderr)
+
+    def test_a_device_that_never_ends_is_refused_at_once(self):
+        cp = self.assert_exit(self.ht_bounded("-c", "/dev/zero", "list"), 2)
+        self.assertIn("cannot read config '/dev/zero': not a regular file", cp.stderr)
+
+    def test_a_fifo_is_refused_without_waiting_for_a_writer(self):
+        fifo = self.tmp / "config.fifo"
+        os.mkfifo(fifo)
+        cp = self.assert_exit(self.ht_bounded("-c", fifo, "list", timeout=10), 2)
+        self.assertIn("cannot read config '%s': not a regular file" % fifo, cp.stderr)
+
+    def test_a_huge_file_without_a_newline_is_refused_by_its_first_line(self):
+        # 4 GiB of NUL bytes that take no disk: the whole line is never held
+        with open(self.config_path, "wb") as f:
+            f.truncate(4 << 30)
+        self.assertTrue(stat.S_ISREG(os.stat(self.config_path).st_mode))
+        cp = self.assert_exit(self.ht_bounded("list"), 2)
+        self.assertIn("config.ini:1: line longer than 198 characters", cp.stderr)
 
 

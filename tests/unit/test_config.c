@@ -182,6 +182,42 @@ static void a_key_with_a_control_character_in_the_environment_is_refused(void **
 	unsetenv("SCAVIO_API_KEY");
 }
 
+static void only_a_regular_file_is_read(void **state)
+{
+	static const struct { const char *path, *want; } cases[] = {
+		{ "/tmp", "cannot read config '/tmp': is a directory" },
+		{ "/dev/zero", "cannot read config '/dev/zero': not a regular file" },
+		{ "/dev/null", "cannot read config '/dev/null': not a regular file" },
+	};
+	char err[CONFIG_ERR_SIZE];
+	struct config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		config_init(&cfg);
+		assert_int_equal(config_read_file(&cfg, cases[i].path, false, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, cases[i].want));
+		config_release(&cfg);
+	}
+}
+
+static void a_last_line_without_a_newline_is_measured_too(void **state)
+{
+	char text[CONFIG_MAX_LINE + 16];
+	struct config cfg;
+
+	(void)state;
+	memset(text, ';', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_non_null(strstr(read_text(&cfg, text), ":1: line longer than 198 characters"));
+	config_release(&cfg);
+	text[CONFIG_MAX_LINE] = '\0';  /* exactly as long as allowed; a CRLF does not count */
+	strcat(text, "\r\n");
+	assert_string_equal(read_text(&cfg, text), "");
+	config_release(&cfg);
+}
+
 static void a_bad_clock_override_is_named(void **state)
 {
 	char err[CONFIG_ERR_SIZE] = "";
@@ -255,6 +291,9 @@ int main(void)
 						make_file, remove_file),
 		cmocka_unit_test_setup_teardown(a_bad_clock_override_is_named, make_file, remove_file),
 		cmocka_unit_test_setup_teardown(a_key_with_a_control_character_in_the_environment_is_refused,
+						make_file, remove_file),
+		cmocka_unit_test(only_a_regular_file_is_read),
+		cmocka_unit_test_setup_teardown(a_last_line_without_a_newline_is_measured_too,
 						make_file, remove_file),
 		cmocka_unit_test(plain_http_is_only_for_loopback),
 		cmocka_unit_test(a_refused_url_is_named_without_its_path_or_userinfo),
