@@ -8,6 +8,7 @@
 #ifndef HASHTRACK_FETCH_H
 #define HASHTRACK_FETCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,6 +104,13 @@ struct fetch_url {
  * cannot parse it (no scheme, a bad host or port) or a part is too long.
  */
 int fetch_url_parse(const char *url, struct fetch_url *out);
+
+/*
+ * Whether url is https://. Anything else (plain http://, which the config
+ * allows to loopback only) goes out with proxies off: a proxy from
+ * http_proxy or ALL_PROXY would see the key and the webhook's path in clear.
+ */
+bool fetch_url_is_https(const char *url);
 
 /* libcurl's version, for --version. */
 const char *fetch_curl_version(void);

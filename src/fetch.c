@@ -157,6 +157,13 @@ static enum fetch_kind kind_of_status(long status)
 	}
 }
 
+bool fetch_url_is_https(const char *url)
+{
+	struct fetch_url u;
+
+	return fetch_url_parse(url, &u) == 0 && strcmp(u.scheme, "https") == 0;
+}
+
 /*
  * The one place a transfer is configured from the options, once per slot:
  * every request of the slot's handle uses them (only the body changes).
@@ -172,6 +179,8 @@ static void configure_easy(struct fetcher *f, struct slot *s)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)opt->timeout);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (!fetch_url_is_https(opt->url))
+		curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);

@@ -8,10 +8,13 @@ that the key appears in no output and no database file.
 
 import os
 import resource
+import socket
 import stat
 import subprocess
+import threading
+import time
 
-from .harness import T0, HashtrackTest, counts, fault
+from .harness import T0, HashtrackTest, at, counts, fault
 
 NOT_LOOPBACK = r"must use https://"
 
@@ -206,3 +209,50 @@ class ConfigFilesAreRegularFilesReadInBoundedMemory(HashtrackTest):
         self.assertIn("config.ini:1: line longer than 198 characters", cp.stderr)
 
 
+class ProxyListener:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.connections = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+class PlainHttpNeverGoesThroughAProxy(HashtrackTest):
+
+    def test_the_api_and_the_webhook_on_loopback_bypass_every_proxy_variable(self):
+        proxy = ProxyListener()
+        self.addCleanup(proxy.stop)
+        env = {name: proxy.url for name in ("http_proxy", "HTTP_PROXY", "all_proxy",
+                                            "ALL_PROXY", "https_proxy", "HTTPS_PROXY")}
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1200, 30000))
+        self.assert_exit(self.ht("run", now=T0, env_extra=env), 0)
+        self.tags(vibecoding=counts(1500, 40007))       # +300 videos: an alert
+        self.assert_exit(self.ht("run", now=at(6), env_extra=env), 0)
+        self.assertEqual(len(self.requests()), 2)
+        self.assertEqual(len(self.webhooks()), 1)
+        time.sleep(0.2)         # a connection the listener has not accepted yet
+        self.assertEqual(proxy.connections, 0, "a request went through the proxy")
