@@ -71,4 +71,10 @@ int config_parse_percent(const char *s, double *out);
 /* 0 when url is https://, or http:// to a loopback host; -1 with a reason. */
 int config_check_url(const char *what, const char *url, char *err, size_t errsz);
 
+/*
+ * "scheme://host" of url as libcurl reads it, never its path, query or
+ * userinfo (a webhook's secret): what messages may show. Returns 0 or -1.
+ */
+int config_url_origin(const char *url, char *buf, size_t bufsz);
+
 #endif

@@ -22,4 +22,14 @@ const char *text_trim(const char *s, size_t *len);
  */
 const char *text_quote(const char *s, size_t len, char *buf);
 
+/*
+ * Replace every occurrence of secret in the len bytes of buf with "****"
+ * (as many stars as the secret has characters, when it has fewer than four),
+ * so that text from elsewhere that echoes a secret can be shown or stored.
+ * buf may hold NUL bytes; a NUL is written after the result, so buf needs
+ * len + 1 bytes. Returns the new length. An empty or NULL secret changes
+ * nothing.
+ */
+size_t text_mask_secret(char *buf, size_t len, const char *secret);
+
 #endif

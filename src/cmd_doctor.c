@@ -14,6 +14,9 @@
 
 static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
 
+/* A key is shown by its first four characters only when it has at least this many. */
+#define DOCTOR_KEY_SHOWN_FROM 12
+
 /* Credits below this many runs' worth (tags x 4 runs a day x 7 days) draw a warning. */
 #define CREDIT_DAYS 7
 
@@ -77,24 +80,33 @@ static void check_key(struct doctor *d)
 		check(d, FAIL, "api key", "missing; set SCAVIO_API_KEY or [api] key");
 		return;
 	}
-	/* never more than the first four characters */
-	check(d, OK, "api key", "%.4s%s (%zu characters)", key, strlen(key) > 4 ? "..." : "",
-	      strlen(key));
+	/*
+	 * Never more than the first four characters, and none of a key too short
+	 * for four to leave most of it hidden.
+	 */
+	if (strlen(key) >= DOCTOR_KEY_SHOWN_FROM)
+		check(d, OK, "api key", "%.4s... (%zu characters)", key, strlen(key));
+	else
+		check(d, OK, "api key", "**** (%zu characters)", strlen(key));
 }
 
 static void check_webhook(struct doctor *d)
 {
 	static const char *const formats[] = { "slack", "discord", "json" };
 	const struct config *cfg = &d->ctx->cfg;
-
-	const char *host, *path;
+	char origin[300];
 
 	if (cfg->webhook && *cfg->webhook) {
-		/* a webhook's path is its secret (Slack, Discord): show scheme and host only */
-		host = strstr(cfg->webhook, "://");
-		path = host ? strchr(host + 3, '/') : NULL;
-		check(d, OK, "webhook", "%s alerts to %.*s/...", formats[cfg->alert_format],
-		      path ? (int)(path - cfg->webhook) : (int)strlen(cfg->webhook), cfg->webhook);
+		/*
+		 * A webhook's path and query are its secret (Slack, Discord), and
+		 * userinfo may hold a password: show the scheme and host only, as
+		 * libcurl reads them (config_load has already checked they parse).
+		 */
+		if (config_url_origin(cfg->webhook, origin, sizeof(origin)) == 0)
+			check(d, OK, "webhook", "%s alerts to %s/...", formats[cfg->alert_format],
+			      origin);
+		else
+			check(d, FAIL, "webhook", "not a URL libcurl can read; check [alert] webhook");
 	}
 	else
 		check(d, WARN, "webhook", "none; alerts are recorded, not sent "

@@ -1,15 +1,19 @@
 /* config: the INI file (through inih), the environment and the defaults. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "timefmt.h"
 
 #define DEFAULT_API_URL "https://api.scavio.dev/api/v1/tiktok/hashtag"
@@ -82,9 +86,24 @@ int config_parse_percent(const char *s, double *out)
 
 typedef int (*setter)(struct config *cfg, const char *v, char *err, size_t n);
 
+/* A control byte (CR, LF...) in the key would end its header line and start another. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* The message never quotes the key, not even the part that is fine. */
+#define KEY_CONTROL "has a control character (CR, LF or another) in it; set it to the key alone"
+
 static int set_key(struct config *cfg, const char *v, char *err, size_t n)
 {
-	(void)err; (void)n;
+	if (has_control(v)) {
+		snprintf(err, n, "the API key " KEY_CONTROL);
+		return -1;
+	}
 	cfg->key_in_file = *v != '\0';
 	return replace_string(&cfg->api_key, v);
 }
@@ -268,31 +287,38 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 /*
  * inih reads a line in INI_MAX_LINE bytes and parses the rest as a line of
  * its own (or as a continuation of the value), so refuse long lines first.
+ * Byte by byte, so that a file without a newline never makes it hold more
+ * than a counter: a long line is refused as soon as it is too long.
  */
 static int check_line_lengths(FILE *f, const char *name, char *err, size_t errsz)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int no = 0, rc = 0;
+	size_t len = 0, crs = 0;        /* the line so far, and its trailing CRs */
+	int c, no = 1;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		no++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (len > CONFIG_MAX_LINE) {
+	while ((c = getc(f)) != EOF) {
+		if (c == '\n') {
+			no++;
+			len = crs = 0;
+			continue;
+		}
+		len++;
+		crs = c == '\r' ? crs + 1 : 0;
+		/* trailing CRs are not counted, as a CRLF file's lines end with one */
+		if (len - crs > CONFIG_MAX_LINE) {
 			snprintf(err, errsz, "%s:%d: line longer than %d characters", name, no,
 				 CONFIG_MAX_LINE);
-			rc = -1;
-			break;
+			return -1;
 		}
 	}
-	free(line);
-	if (rc == 0 && fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(err, errsz, "%s: cannot read it twice: %s", name, strerror(errno));
-		rc = -1;
+	if (ferror(f)) {
+		snprintf(err, errsz, "%s: cannot read it: %s", name, strerror(errno));
+		return -1;
 	}
-	return rc;
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errsz, "%s: cannot read it twice: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int config_read_stream(struct config *cfg, FILE *f, const char *name,
@@ -312,21 +338,47 @@ int config_read_stream(struct config *cfg, FILE *f, const char *name,
 	return 0;
 }
 
+/*
+ * Open path for reading only when it is a regular file: a directory would
+ * read as empty (the config silently ignored), /dev/zero never ends, and a
+ * FIFO would block the open (hence O_NONBLOCK until the type is known).
+ * Returns the stream, or NULL with errno set (EISDIR, EINVAL: not a file).
+ */
+static FILE *open_regular(const char *path, struct stat *sb)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), saved;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, sb) == 0) {
+		if (S_ISREG(sb->st_mode) && (f = fdopen(fd, "r")))
+			return f;
+		if (!S_ISREG(sb->st_mode))
+			errno = S_ISDIR(sb->st_mode) ? EISDIR : EINVAL;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
 int config_read_file(struct config *cfg, const char *path, bool must_exist,
 		     char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "r");
-	struct stat sb;
+	struct stat sb = { 0 };
+	FILE *f = open_regular(path, &sb);
 	int rc;
 
 	if (!f) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		snprintf(err, errsz, "cannot read config '%s': %s", path, strerror(errno));
+		snprintf(err, errsz, "cannot read config '%s': %s", path,
+			 errno == EISDIR ? "is a directory; name the file in it" :
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &sb) == 0)
-		cfg->file_mode = sb.st_mode & 07777;
+	cfg->file_mode = sb.st_mode & 07777;
 	rc = config_read_stream(cfg, f, path, err, errsz);
 	fclose(f);
 	if (rc)
@@ -350,9 +402,13 @@ static int env_string(char **field, const char *name)
 
 int config_read_env(struct config *cfg, char *err, size_t errsz)
 {
-	const char *now = getenv("HASHTRACK_NOW");
+	const char *now = getenv("HASHTRACK_NOW"), *key = getenv("SCAVIO_API_KEY");
 	char why[256];
 
+	if (key && has_control(key)) {
+		snprintf(err, errsz, "SCAVIO_API_KEY " KEY_CONTROL);
+		return -1;
+	}
 	if (env_string(&cfg->api_key, "SCAVIO_API_KEY") ||
 	    env_string(&cfg->api_url, "HASHTRACK_API_URL") ||
 	    env_string(&cfg->db_path, "HASHTRACK_DB") ||
@@ -430,35 +486,52 @@ static int read_config_file(struct config *cfg, const char *flag_config,
 }
 
 /* localhost, [::1] or a dotted quad in 127.0.0.0/8 ("127.evil.example" is not). */
-static bool loopback_host(const char *host, size_t len)
+static bool loopback_host(const char *host)
 {
 	int dots = 0;
 
-	if ((len == 9 && strncmp(host, "localhost", 9) == 0) ||
-	    (len == 5 && strncmp(host, "[::1]", 5) == 0))
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
 		return true;
-	if (len < 7 || strncmp(host, "127.", 4) != 0)
+	if (strncmp(host, "127.", 4) != 0)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (host[i] == '.')
+	for (const char *p = host; *p; p++) {
+		if (*p == '.')
 			dots++;
-		else if (host[i] < '0' || host[i] > '9')
+		else if (*p < '0' || *p > '9')
 			return false;
 	}
 	return dots == 3;
 }
 
+/*
+ * The host is the one libcurl would connect to, read by libcurl's own
+ * parser: a hand-made one takes "http://localhost:1@remote/" for localhost.
+ * Messages show the scheme and host only: a webhook's path is its secret,
+ * and userinfo may hold a password.
+ */
+int config_url_origin(const char *url, char *buf, size_t bufsz)
+{
+	struct fetch_url u;
+
+	if (fetch_url_parse(url, &u) != 0)
+		return -1;
+	snprintf(buf, bufsz, "%s://%s", u.scheme, u.host);
+	return 0;
+}
+
 int config_check_url(const char *what, const char *url, char *err, size_t errsz)
 {
-	const char *host = url + 7;
+	struct fetch_url u;
 
-	if (strncmp(url, "https://", 8) == 0)
+	if (fetch_url_parse(url, &u) != 0) {
+		snprintf(err, errsz, "%s is not a URL libcurl can read; use https://HOST/PATH", what);
+		return -1;
+	}
+	if (strcmp(u.scheme, "https") == 0 ||
+	    (strcmp(u.scheme, "http") == 0 && loopback_host(u.host)))
 		return 0;
-	if (strncmp(url, "http://", 7) == 0 &&
-	    loopback_host(host, host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#")))
-		return 0;
-	snprintf(err, errsz, "%s '%s' must use https:// (plain http:// only to "
-		 "localhost, 127.0.0.0/8 or [::1])", what, url);
+	snprintf(err, errsz, "%s '%s://%s/...' must use https:// (plain http:// only to "
+		 "localhost, 127.0.0.0/8 or [::1])", what, u.scheme, u.host);
 	return -1;
 }
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "deliver.h"
+#include "fetch.h"
 #include "msg.h"
 #include "retry.h"
 
@@ -46,6 +47,8 @@ static int poster_init(struct poster *p, const char *url, int64_t timeout)
 	curl_easy_setopt(p->easy, CURLOPT_TIMEOUT, (long)timeout);
 	curl_easy_setopt(p->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(p->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (!fetch_url_is_https(url))
+		curl_easy_setopt(p->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(p->easy, CURLOPT_ERRORBUFFER, p->errbuf);
 	curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(p->easy, CURLOPT_HEADERFUNCTION, on_header);

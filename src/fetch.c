@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "retry.h"
 #include "scavio.h"
+#include "text.h"
 
 /* A tag waiting to be (re)started no earlier than not_before. */
 struct job {
@@ -77,6 +78,26 @@ const char *fetch_curl_version(void)
 	return curl_version_info(CURLVERSION_NOW)->version;
 }
 
+int fetch_url_parse(const char *url, struct fetch_url *out)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int rc = -1;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    strlen(scheme) < sizeof(out->scheme) && strlen(host) < sizeof(out->host)) {
+		snprintf(out->scheme, sizeof(out->scheme), "%s", scheme);
+		snprintf(out->host, sizeof(out->host), "%s", host);
+		rc = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
 	struct slot *s = user;
@@ -129,6 +150,13 @@ static enum fetch_kind kind_of_status(long status)
 	}
 }
 
+bool fetch_url_is_https(const char *url)
+{
+	struct fetch_url u;
+
+	return fetch_url_parse(url, &u) == 0 && strcmp(u.scheme, "https") == 0;
+}
+
 /*
  * The one place a transfer is configured from the options, once per slot:
  * every request of the slot's handle uses them (only the body changes).
@@ -144,6 +172,8 @@ static void configure_easy(struct fetcher *f, struct slot *s)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)opt->timeout);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (!fetch_url_is_https(opt->url))
+		curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
@@ -334,6 +364,17 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 		     (double)start / 1e6);
 }
 
+/* An answer may echo the key ("bad key sk_live_..."): mask it before anyone reads it. */
+static void mask_key(const struct fetcher *f, struct answer *a)
+{
+	const char *key = f->opt->api_key;
+
+	if (a->body)
+		a->r.len = text_mask_secret(a->body, a->r.len, key);
+	text_mask_secret(a->content_type, strlen(a->content_type), key);
+	text_mask_secret(a->r.detail, strlen(a->r.detail), key);
+}
+
 /* Keep a final answer for its callback and give the slot a free body buffer. */
 static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_result *r)
 {
@@ -348,6 +389,7 @@ static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_re
 	a->body = s->body;
 	a->cap = s->cap;
 	a->r.body = a->body ? a->body : "";
+	mask_key(f, a);
 	s->body = spare;
 	s->cap = spare_cap;
 	s->len = 0;

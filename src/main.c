@@ -3,6 +3,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "cmd.h"
@@ -133,6 +137,21 @@ static int finish_stdout(int code)
 	return code;
 }
 
+/*
+ * The API key will sit in this process's memory: no core file may hold it,
+ * and no other process of the user may read that memory (ptrace, /proc/PID/mem).
+ * Done first, before any command loads the configuration; best effort.
+ */
+static void protect_secrets(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	struct globals g = { 0 };
@@ -142,6 +161,7 @@ int main(int argc, char **argv)
 	int code = EXIT_USAGE, at;
 	const char *no_color = getenv("NO_COLOR");
 
+	protect_secrets();
 	at = parse_globals(argc, argv, &g, &code);
 	if (at < 0)
 		return finish_stdout(code);

@@ -1,4 +1,4 @@
-/* text: trimming and quoting input for one-line error messages. */
+/* text: trimming, quoting and masking text for one-line error messages. */
 #include <string.h>
 
 #include "text.h"
@@ -32,4 +32,25 @@ const char *text_quote(const char *s, size_t len, char *buf)
 	}
 	memcpy(buf + i, n < len ? "..." : "", n < len ? sizeof("...") : 1);
 	return buf;
+}
+
+size_t text_mask_secret(char *buf, size_t len, const char *secret)
+{
+	size_t slen = secret ? strlen(secret) : 0, stars = slen < 4 ? slen : 4;
+	size_t in = 0, out = 0;
+
+	if (slen == 0)
+		return len;
+	/* Never longer than the input, so the copy can go in place. */
+	while (in < len) {
+		if (len - in >= slen && memcmp(buf + in, secret, slen) == 0) {
+			memset(buf + out, '*', stars);
+			out += stars;
+			in += slen;
+		} else {
+			buf[out++] = buf[in++];
+		}
+	}
+	buf[out] = '\0';
+	return out;
 }

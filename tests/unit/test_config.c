@@ -122,6 +122,9 @@ static void bad_files_name_the_line_and_the_key(void **state)
 		{ "[alert]\nformat = teams\n", ":2: format: 'teams' is not an alert format" },
 		{ "[detect]\nvideo_growth = -5\n", ":2: video_growth:" },
 		{ "[api]\nthis line has no equals sign\n", ":2: malformed line" },
+		/* a CR would end the Authorization header and start another */
+		{ "[api]\nkey = abc\rX-Injected: 1\n", ":2: key: the API key has a control character" },
+		{ "[api]\nkey = abc\001def\n", ":2: key: the API key has a control character" },
 		/* inih would take the tail of a long line as a continuation of the value */
 		{ "[alert]\nwebhook = https://hooks.example.test/"
 		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -163,6 +166,58 @@ static void environment_wins_over_file_and_flag_wins_over_environment(void **sta
 	config_release(&cfg);
 }
 
+static void a_key_with_a_control_character_in_the_environment_is_refused(void **state)
+{
+	char err[CONFIG_ERR_SIZE] = "";
+	struct config cfg;
+
+	(void)state;
+	setenv("SCAVIO_API_KEY", "sk_live_abc\r\nX-Injected: 1", 1);
+	config_init(&cfg);
+	assert_int_equal(config_read_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "SCAVIO_API_KEY has a control character"));
+	assert_null(strstr(err, "sk_live"));
+	assert_null(cfg.api_key);
+	config_release(&cfg);
+	unsetenv("SCAVIO_API_KEY");
+}
+
+static void only_a_regular_file_is_read(void **state)
+{
+	static const struct { const char *path, *want; } cases[] = {
+		{ "/tmp", "cannot read config '/tmp': is a directory" },
+		{ "/dev/zero", "cannot read config '/dev/zero': not a regular file" },
+		{ "/dev/null", "cannot read config '/dev/null': not a regular file" },
+	};
+	char err[CONFIG_ERR_SIZE];
+	struct config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		config_init(&cfg);
+		assert_int_equal(config_read_file(&cfg, cases[i].path, false, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, cases[i].want));
+		config_release(&cfg);
+	}
+}
+
+static void a_last_line_without_a_newline_is_measured_too(void **state)
+{
+	char text[CONFIG_MAX_LINE + 16];
+	struct config cfg;
+
+	(void)state;
+	memset(text, ';', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_non_null(strstr(read_text(&cfg, text), ":1: line longer than 198 characters"));
+	config_release(&cfg);
+	text[CONFIG_MAX_LINE] = '\0';  /* exactly as long as allowed; a CRLF does not count */
+	strcat(text, "\r\n");
+	assert_string_equal(read_text(&cfg, text), "");
+	config_release(&cfg);
+}
+
 static void a_bad_clock_override_is_named(void **state)
 {
 	char err[CONFIG_ERR_SIZE] = "";
@@ -187,6 +242,15 @@ static void plain_http_is_only_for_loopback(void **state)
 		{ "http://example.com/x", 0 }, { "http://127.evil.example/x", 0 },
 		{ "http://localhost.evil.example/x", 0 }, { "http://10.0.0.1/x", 0 },
 		{ "ftp://127.0.0.1/x", 0 }, { "127.0.0.1", 0 },
+		/* userinfo: libcurl connects to the host after the '@' */
+		{ "http://localhost:1@remote.example:8080/api", 0 },
+		{ "http://localhost@remote.example/", 0 },
+		{ "http://127.0.0.1:80@remote.example/", 0 },
+		{ "http://[::1]@remote.example/", 0 },
+		{ "http://user:pass@127.0.0.1:8080/x", 1 },
+		{ "https://localhost:1@remote.example/api", 1 },
+		{ "http://localhost./x", 0 }, { "http://remote.example#@localhost/", 0 },
+		{ "HTTP://LOCALHOST/x", 1 }, { "http://127.1/x", 1 },
 	};
 	char err[256];
 
@@ -194,6 +258,27 @@ static void plain_http_is_only_for_loopback(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if ((config_check_url("[api] url", cases[i].url, err, sizeof(err)) == 0) != cases[i].ok)
 			fail_msg("%s should be %s", cases[i].url, cases[i].ok ? "accepted" : "refused");
+}
+
+static void a_refused_url_is_named_without_its_path_or_userinfo(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_check_url("[alert] webhook",
+					  "http://hooks.example.com/services/T0/B0/s3cr3t?token=t0k3n",
+					  err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[alert] webhook 'http://hooks.example.com/...' must use https://"));
+	assert_null(strstr(err, "s3cr3t"));
+	assert_null(strstr(err, "t0k3n"));
+	assert_int_equal(config_check_url("[api] url", "http://localhost:pw@remote.example/api",
+					  err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'http://remote.example/...'"));
+	assert_null(strstr(err, "pw"));
+	assert_int_equal(config_check_url("[alert] webhook", "http://[bad/s3cr3t", err,
+					  sizeof(err)), -1);
+	assert_non_null(strstr(err, "[alert] webhook is not a URL"));
+	assert_null(strstr(err, "s3cr3t"));
 }
 
 int main(void)
@@ -205,7 +290,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(environment_wins_over_file_and_flag_wins_over_environment,
 						make_file, remove_file),
 		cmocka_unit_test_setup_teardown(a_bad_clock_override_is_named, make_file, remove_file),
+		cmocka_unit_test_setup_teardown(a_key_with_a_control_character_in_the_environment_is_refused,
+						make_file, remove_file),
+		cmocka_unit_test(only_a_regular_file_is_read),
+		cmocka_unit_test_setup_teardown(a_last_line_without_a_newline_is_measured_too,
+						make_file, remove_file),
 		cmocka_unit_test(plain_http_is_only_for_loopback),
+		cmocka_unit_test(a_refused_url_is_named_without_its_path_or_userinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -40,11 +41,49 @@ static void quote_replaces_control_bytes_and_cuts_long_text(void **state)
 	assert_int_equal(strlen(buf), TEXT_QUOTE_MAX);
 }
 
+static void mask_secret_hides_every_occurrence_and_nothing_else(void **state)
+{
+	static const struct { const char *in, *secret, *out; } cases[] = {
+		{ "bad key sk_live_1234", "sk_live_1234", "bad key ****" },
+		{ "sk_live_1234 and sk_live_1234", "sk_live_1234", "**** and ****" },
+		{ "sk_live_1234sk_live_1234", "sk_live_1234", "********" },
+		{ "sk_live_123 is not it", "sk_live_1234", "sk_live_123 is not it" },
+		{ "key abc here", "abc", "key *** here" },
+		{ "nothing to hide", "", "nothing to hide" },
+		{ "nothing to hide", NULL, "nothing to hide" },
+		{ "", "sk_live_1234", "" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		len = text_mask_secret(buf, strlen(buf), cases[i].secret);
+		assert_string_equal(buf, cases[i].out);
+		assert_int_equal(len, strlen(cases[i].out));
+	}
+}
+
+static void mask_secret_reads_past_nul_bytes(void **state)
+{
+	char buf[] = "a\0sk_live_1234\0b";
+	size_t len;
+
+	(void)state;
+	len = text_mask_secret(buf, sizeof(buf) - 1, "sk_live_1234");
+	assert_int_equal(len, 8);
+	assert_memory_equal(buf, "a\0****\0b", 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(trim_drops_surrounding_white_space_only),
 		cmocka_unit_test(quote_replaces_control_bytes_and_cuts_long_text),
+		cmocka_unit_test(mask_secret_hides_every_occurrence_and_nothing_else),
+		cmocka_unit_test(mask_secret_reads_past_nul_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
