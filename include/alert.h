@@ -7,18 +7,36 @@
 
 enum alert_format { ALERT_SLACK, ALERT_DISCORD, ALERT_JSON };
 
-/* Everything an alert says; what the alerts table stores. */
+/* A take-off, its pace doubling while it lasts, and its end. */
+enum alert_event { ALERT_VIRAL, ALERT_ESCALATION, ALERT_CALMED };
+
+/*
+ * Everything an alert says; what the alerts table stores. A figure whose
+ * has_* is false is unknown and left out, never shown as 0.
+ */
 struct alert {
 	const char *tag;
+	enum alert_event event;
 	int64_t detected_at;
-	int64_t elapsed;                /* real window length, seconds */
-	int64_t video_count, view_count;
+	int64_t elapsed;                /* real window length, seconds; 0: no window */
+	int64_t video_count, view_count;        /* COUNT_UNKNOWN when unknown */
+	bool has_new_videos, has_new_views;
 	int64_t new_videos, new_views;
 	bool has_video_growth, has_view_growth;
 	double video_growth_pct, view_growth_pct;
-	double videos_per_hour, views_per_hour;
-	unsigned rules;                 /* RULE_* bits from detect.h */
+	double videos_per_hour, views_per_hour; /* over the window, when has_new_* */
+	bool has_usual_videos, has_usual_views;
+	double usual_videos_per_hour, usual_views_per_hour;
+	int64_t usual_span;             /* seconds the usual pace is learnt over */
+	bool pace_of_views;             /* the headline pace is the views' (else videos') */
+	bool has_pace_ratio;
+	double pace_ratio;              /* the headline pace over its usual pace */
+	unsigned rules;                 /* RULE_* bits from detect.h that hold */
 };
+
+/* "viral", "escalation", "calmed"; and back, -1 when unknown. */
+const char *alert_event_name(enum alert_event e);
+int alert_event_parse(const char *s, enum alert_event *out);
 
 /* Parse "slack", "discord" or "json"; -1 when unknown. */
 int alert_format_parse(const char *s, enum alert_format *out);

@@ -30,6 +30,7 @@ struct config {
 
 	char *webhook;          /* NULL or "": alerts are recorded, not sent */
 	enum alert_format alert_format;
+	bool send_calmed;       /* [alert] calmed: send "back to usual pace" notices */
 
 	int64_t now;            /* the clock: HASHTRACK_NOW, else time() at load */
 	char *file;             /* the config file that was read, NULL for none */
@@ -67,6 +68,9 @@ bool config_key_exposed(const struct config *cfg);
 
 /* A percentage: a finite number >= 0 (0 turns the rule off). Returns 0 or -1. */
 int config_parse_percent(const char *s, double *out);
+
+/* A surge ratio: 0 (off) or a finite number >= 1. Returns 0 or -1. */
+int config_parse_surge(const char *s, double *out);
 
 /* 0 when url is https://, or http:// to a loopback host; -1 with a reason. */
 int config_check_url(const char *what, const char *url, char *err, size_t errsz);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "array.h"
 #include "duration.h"
 #include "jsonout.h"
 #include "tag.h"
@@ -31,9 +32,30 @@ static const struct {
 	{ RULE_MIN_NEW_VIDEOS, "min_new_videos" },
 	{ RULE_VIDEO_GROWTH, "video_growth" },
 	{ RULE_VIEW_GROWTH, "view_growth" },
+	{ RULE_SURGE, "surge" },
 };
 
-#define N_RULES (sizeof(rule_keys) / sizeof(rule_keys[0]))
+#define N_RULES ARRAY_SIZE(rule_keys)
+
+static const char *const event_names[] = {
+	[ALERT_VIRAL] = "viral", [ALERT_ESCALATION] = "escalation", [ALERT_CALMED] = "calmed",
+};
+
+const char *alert_event_name(enum alert_event e)
+{
+	return (size_t)e < ARRAY_SIZE(event_names) ? event_names[e] : "viral";
+}
+
+int alert_event_parse(const char *s, enum alert_event *out)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(event_names); i++) {
+		if (strcmp(s, event_names[i]) == 0) {
+			*out = (enum alert_event)i;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 int alert_format_parse(const char *s, enum alert_format *out)
 {
@@ -48,7 +70,7 @@ int alert_format_parse(const char *s, enum alert_format *out)
 
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (strcmp(s, formats[i].name) == 0) {
 			*out = formats[i].fmt;
 			return 0;
@@ -97,10 +119,59 @@ static int64_t round_to_int64(double x)
 	return (int64_t)llround(x);
 }
 
+/* Room for one clause of the sentence: a few numbers and words. */
+#define CLAUSE_BUF 192
+
+/* Whether the headline count has a pace to tell, and which figures it has. */
+static bool has_pace(const struct alert *a)
+{
+	return a->pace_of_views ? a->has_usual_views && a->has_new_views :
+				  a->has_usual_videos && a->has_new_videos;
+}
+
+/* "views at 4.2x their usual pace (+2,100,000/h vs 500,000/h over 7d)" */
+static void pace_clause(const struct alert *a, const char *now, char *buf, size_t bufsz)
+{
+	const char *what = a->pace_of_views ? "views" : "videos";
+	double pace = a->pace_of_views ? a->views_per_hour : a->videos_per_hour;
+	double usual = a->pace_of_views ? a->usual_views_per_hour : a->usual_videos_per_hour;
+	char cur[CHANGE_BUF], was[NUM_BUF], span[32], ratio[32] = "a new pace";
+
+	fmt_change(round_to_int64(pace), cur);
+	fmt_thousands(round_to_int64(usual), was, sizeof(was));
+	duration_format(a->usual_span, span, sizeof(span));
+	if (a->has_pace_ratio)
+		snprintf(ratio, sizeof(ratio), "%.1fx their usual pace", a->pace_ratio);
+	snprintf(buf, bufsz, "%s %sat %s (%s/h vs %s/h over %s)", what, now, ratio, cur, was, span);
+}
+
+/* "+1,234 videos in 6h (+45.0%)", and ", +2,100,000 views/h" unless the pace said it. */
+static void window_clause(const struct alert *a, bool views_told, char *buf, size_t bufsz)
+{
+	char videos[CHANGE_BUF], views[CHANGE_BUF], window[64], growth[48] = "";
+	int used = 0;
+
+	buf[0] = '\0';
+	if (a->has_new_videos && a->elapsed > 0) {
+		fmt_change(a->new_videos, videos);
+		duration_format(a->elapsed, window, sizeof(window));
+		if (a->has_video_growth)
+			snprintf(growth, sizeof(growth), " (%+.1f%%)", a->video_growth_pct);
+		used = snprintf(buf, bufsz, "%s videos in %s%s", videos, window, growth);
+	}
+	if (!views_told && a->has_new_views && a->elapsed > 0 && used >= 0 &&
+	    (size_t)used < bufsz) {
+		fmt_change(round_to_int64(a->views_per_hour), views);
+		snprintf(buf + used, bufsz - (size_t)used, "%s%s views/h", used ? ", " : "", views);
+	}
+}
+
 /* The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn). */
 static char *compose(const struct alert *a, const char *mark)
 {
-	char videos[CHANGE_BUF], views[CHANGE_BUF], window[64], growth[48] = "";
+	char pace[CLAUSE_BUF] = "", window[CLAUSE_BUF];
+	const char *head = "Viral alert";
+	bool told;
 	char *url, *text;
 
 	if (!a || !a->tag)
@@ -108,13 +179,21 @@ static char *compose(const struct alert *a, const char *mark)
 	url = tag_url(a->tag);
 	if (!url)
 		return NULL;
-	fmt_change(a->new_videos, videos);
-	fmt_change(round_to_int64(a->views_per_hour), views);
-	duration_format(a->elapsed, window, sizeof(window));
-	if (a->has_video_growth)
-		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->video_growth_pct);
-	text = format_alloc("%sViral alert #%s%s: %s videos in %s%s, %s views/h %s",
-			    mark, a->tag, mark, videos, window, growth, views, url);
+	told = has_pace(a) && (a->event != ALERT_VIRAL || (a->rules & RULE_SURGE));
+	if (told)
+		pace_clause(a, a->event == ALERT_ESCALATION ? "now " : "", pace, sizeof(pace));
+	window_clause(a, told && a->pace_of_views, window, sizeof(window));
+	if (a->event == ALERT_CALMED) {
+		if (told)
+			pace_clause(a, "back ", pace, sizeof(pace));
+		text = format_alloc("%sCalmed #%s%s: %s %s", mark, a->tag, mark,
+				    told ? pace : "back to its usual pace", url);
+	} else {
+		if (a->event == ALERT_ESCALATION)
+			head = "Escalation";
+		text = format_alloc("%s%s #%s%s: %s%s%s %s", mark, head, a->tag, mark, pace,
+				    pace[0] && window[0] ? "; " : "", window, url);
+	}
 	free(url);
 	return text;
 }
@@ -172,7 +251,10 @@ static char *slack_context(const struct alert *a)
 	char views[CHANGE_BUF], growth[48] = "", rules[64], when[TIME_BUF_SIZE];
 	char *raw, *text;
 
-	fmt_change(a->new_views, views);
+	if (a->has_new_views)
+		fmt_change(a->new_views, views);
+	else
+		snprintf(views, sizeof(views), "unknown");
 	if (a->has_view_growth)
 		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->view_growth_pct);
 	rule_list(a->rules, rules, sizeof(rules));
@@ -299,17 +381,20 @@ static bool add_discord(cJSON *obj, const struct alert *a)
 }
 
 /* Counts go out as raw digits: a double would round anything above 2^53. */
-static bool add_count(cJSON *obj, const char *key, int64_t n)
+static bool add_count(cJSON *obj, const char *key, bool has, int64_t n)
 {
 	char digits[NUM_BUF];
 
+	if (!has)
+		return cJSON_AddNullToObject(obj, key) != NULL;
 	snprintf(digits, sizeof(digits), "%" PRId64, n);
 	return cJSON_AddRawToObject(obj, key, digits) != NULL;
 }
 
+/* A figure rounded to two decimals, or null. */
 static bool add_pct(cJSON *obj, const char *key, bool has, double pct)
 {
-	if (!has)
+	if (!has || !isfinite(pct))
 		return cJSON_AddNullToObject(obj, key) != NULL;
 	return cJSON_AddNumberToObject(obj, key, round2(pct)) != NULL;
 }
@@ -335,19 +420,26 @@ static bool add_json(cJSON *obj, const struct alert *a)
 
 	time_format(a->detected_at, when);
 	ok = url &&
-	     cJSON_AddStringToObject(obj, "event", "viral") &&
+	     cJSON_AddStringToObject(obj, "event", alert_event_name(a->event)) &&
 	     cJSON_AddStringToObject(obj, "hashtag", a->tag) &&
+	     cJSON_AddNullToObject(obj, "campaign") &&
 	     cJSON_AddStringToObject(obj, "url", url) &&
 	     cJSON_AddStringToObject(obj, "detected_at", when) &&
-	     cJSON_AddNumberToObject(obj, "window_hours", round2((double)a->elapsed / 3600.0)) &&
-	     add_count(obj, "video_count", a->video_count) &&
-	     add_count(obj, "view_count", a->view_count) &&
-	     add_count(obj, "new_videos", a->new_videos) &&
-	     add_count(obj, "new_views", a->new_views) &&
+	     add_pct(obj, "window_hours", a->elapsed > 0, (double)a->elapsed / 3600.0) &&
+	     add_count(obj, "video_count", count_known(a->video_count), a->video_count) &&
+	     add_count(obj, "view_count", count_known(a->view_count), a->view_count) &&
+	     add_count(obj, "new_videos", a->has_new_videos, a->new_videos) &&
+	     add_count(obj, "new_views", a->has_new_views, a->new_views) &&
 	     add_pct(obj, "video_growth_pct", a->has_video_growth, a->video_growth_pct) &&
 	     add_pct(obj, "view_growth_pct", a->has_view_growth, a->view_growth_pct) &&
-	     cJSON_AddNumberToObject(obj, "videos_per_hour", round2(a->videos_per_hour)) &&
-	     cJSON_AddNumberToObject(obj, "views_per_hour", round2(a->views_per_hour)) &&
+	     add_pct(obj, "videos_per_hour", a->has_new_videos && a->elapsed > 0,
+		     a->videos_per_hour) &&
+	     add_pct(obj, "views_per_hour", a->has_new_views && a->elapsed > 0,
+		     a->views_per_hour) &&
+	     add_pct(obj, "usual_videos_per_hour", a->has_usual_videos,
+		     a->usual_videos_per_hour) &&
+	     add_pct(obj, "usual_views_per_hour", a->has_usual_views, a->usual_views_per_hour) &&
+	     add_pct(obj, "pace_ratio", a->has_pace_ratio, a->pace_ratio) &&
 	     add_rules(obj, a->rules);
 	free(url);
 	return ok;

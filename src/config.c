@@ -28,11 +28,13 @@ void config_init(struct config *cfg)
 	cfg->detect = (struct detect_config){
 		.window = 6 * 3600, .tolerance = 30 * 60,
 		.cooldown = 6 * 3600, .growth_floor = 100,
+		.usual = 7 * 86400, .learning = 2 * 86400,
 	};
 	cfg->rules = (struct rules){
-		.min_new_videos = 200, .video_growth = 50, .view_growth = 50,
+		.min_new_videos = 200, .video_growth = 50, .view_growth = 50, .surge = 3,
 	};
 	cfg->alert_format = ALERT_SLACK;
+	cfg->send_calmed = true;
 	cfg->now = (int64_t)time(NULL);
 }
 
@@ -214,6 +216,40 @@ static int set_view_growth(struct config *cfg, const char *v, char *err, size_t 
 	return set_percent(&cfg->rules.view_growth, v, err, n);
 }
 
+int config_parse_surge(const char *s, double *out)
+{
+	return config_parse_percent(s, out) || (*out > 0 && *out < 1) ? -1 : 0;
+}
+
+static int set_surge(struct config *cfg, const char *v, char *err, size_t n)
+{
+	if (config_parse_surge(v, &cfg->rules.surge) == 0)
+		return 0;
+	snprintf(err, n, "'%s' is not a pace ratio (a number such as 3, at least 1; 0 turns "
+		 "the rule off)", v);
+	return -1;
+}
+
+static int set_usual(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->detect.usual, v, err, n);
+}
+
+static int set_learning(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_duration(&cfg->detect.learning, v, err, n);
+}
+
+static int set_calmed(struct config *cfg, const char *v, char *err, size_t n)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+		cfg->send_calmed = strcmp(v, "yes") == 0;
+		return 0;
+	}
+	snprintf(err, n, "'%s' is neither yes nor no", v);
+	return -1;
+}
+
 static int set_format(struct config *cfg, const char *v, char *err, size_t n)
 {
 	if (alert_format_parse(v, &cfg->alert_format) == 0)
@@ -240,8 +276,12 @@ static const struct {
 	{ "detect", "view_growth", set_view_growth },
 	{ "detect", "growth_floor", set_growth_floor },
 	{ "detect", "cooldown", set_cooldown },
+	{ "detect", "surge", set_surge },
+	{ "detect", "usual", set_usual },
+	{ "detect", "learning", set_learning },
 	{ "alert", "webhook", set_webhook },
 	{ "alert", "format", set_format },
+	{ "alert", "calmed", set_calmed },
 };
 
 static bool known_section(const char *section)
