@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "retry.h"
 #include "scavio.h"
+#include "text.h"
 
 /* A tag waiting to be (re)started no earlier than not_before. */
 struct job {
@@ -284,9 +285,12 @@ static void describe_failure(const struct fetcher *f, const struct slot *s, CURL
 		cause = "request failed";
 	}
 	snprintf(r->error, sizeof(r->error), "%s", s->too_big ? "answer larger than 1 MiB" : cause);
-	if (!s->too_big)
-		snprintf(r->detail, sizeof(r->detail), "%s",
-			 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+	if (!s->too_big) {
+		const char *words = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+
+		/* libcurl's words may quote what the server sent */
+		text_sanitize_utf8(r->detail, sizeof(r->detail), words, strlen(words));
+	}
 }
 
 static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
@@ -349,8 +353,12 @@ static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_re
 	size_t spare_cap = a->cap;
 
 	a->r = *r;
-	/* The type points into the easy handle, which the slot's next transfer reuses. */
-	snprintf(a->content_type, sizeof(a->content_type), "%s", r->content_type);
+	/*
+	 * The type points into the easy handle, which the slot's next transfer
+	 * reuses; it is the server's text, and may end up in a message.
+	 */
+	text_sanitize_utf8(a->content_type, sizeof(a->content_type), r->content_type,
+			   strlen(r->content_type));
 	a->r.content_type = a->content_type;
 	a->body = s->body;
 	a->cap = s->cap;

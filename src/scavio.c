@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 /* Above 2^52 a double cannot hold halves, above 2^53 not even every integer. */
 #define HALVES_LOST 4503599627370496.0
 #define EXACT_MAX 9007199254740992.0
@@ -54,33 +56,16 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copy at most outsz-1 bytes, never half a UTF-8 character, controls as spaces. */
-static void copy_line(char *out, size_t outsz, const char *s, size_t len)
-{
-	size_t n = len, i;
-
-	if (outsz == 0)
-		return;
-	if (n > outsz - 1) {
-		n = outsz - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-	}
-	out[n] = '\0';
-}
-
-/* Quote untrusted text in a message: short, on one line, marked when cut. */
+/*
+ * Quote text from the answer in a message: valid UTF-8, on one line, short,
+ * and marked when cut. It ends up on stderr and in the database, from which
+ * `list --format json` prints it.
+ */
 static void quote(char *out, size_t outsz, const char *s, size_t len)
 {
-	if (len < outsz || outsz < 4) {
-		copy_line(out, outsz, s, len);
+	if (outsz < 4 || text_sanitize_utf8(out, outsz, s, len) == len)
 		return;
-	}
-	copy_line(out, outsz - 3, s, len);
+	text_sanitize_utf8(out, outsz - 3, s, len);
 	strcat(out, "...");
 }
 
@@ -387,7 +372,7 @@ int scavio_error_message(const char *body, size_t len, char *out, size_t outsz)
 	else if (cJSON_IsString(message))
 		msg = message->valuestring;
 	if (msg && *msg && outsz > 0) {
-		copy_line(out, outsz, msg, strlen(msg));
+		text_sanitize_utf8(out, outsz, msg, strlen(msg));
 		rc = 0;
 	}
 	cJSON_Delete(root);

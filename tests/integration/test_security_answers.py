@@ -7,8 +7,12 @@ waits what the server asks, no more; an oversized header is named as such.
 interface.md: "The API call", "run".
 """
 
-from .harness import T0, at
-from .test_faults import VIBE_JUMP, VIBE_T0, FaultTest
+import base64
+import json
+import subprocess
+
+from .harness import T0, HashtrackTest, at, counts, fault
+from .test_faults import VIBE_JUMP, VIBE_T0, FaultTest, lines
 
 
 class WebhookTwoHundredCutShort(FaultTest):
@@ -48,3 +52,83 @@ class WebhookTwoHundredCutShort(FaultTest):
         self.assert_one_line_per_tag(cp, {"vibecoding": "webhook answered 503"})
         (alert,) = self.alerts()
         self.assertEqual(alert["status"], "pending")
+
+
+def b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def valid_utf8(test, data):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return test.fail("not valid UTF-8 (%s): %r" % (e, data))
+
+
+def assert_no_control(test, text, allowed=""):
+    for ch in text:
+        test.assertFalse((ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) and ch not in allowed,
+                         "control character %r in %r" % (ch, text))
+
+
+def listed_error(test, cp):
+    """The one row of `list --format json` (bytes), parsed; its last_error checked."""
+    test.assertEqual(cp.returncode, 0, cp)
+    (row,) = json.loads(valid_utf8(test, cp.stdout))
+    assert_no_control(test, row["last_error"])
+    return row
+
+
+class NetworkTextIsSanitised(HashtrackTest):
+    """Invalid UTF-8 and control characters from the API never go out raw."""
+
+    # \xff and \xc3( are invalid, \xed\xa0\x80 a surrogate, \x1b[31m a terminal
+    # escape, \r\n a line break, \xc2\x85 a C1 control (NEL).
+    MESSAGE = b"bad \xff tag \xc3( \xed\xa0\x80 \x1b[31mred\x1b[0m\r\nnext \xc2\x85line caf\xc3\xa9"
+
+    def run_bytes(self, *args, now=None):
+        """hashtrack with stdout and stderr as bytes, to see exactly what it wrote."""
+        cp = subprocess.run(self._argv(args), capture_output=True, env=self.env(now),
+                            cwd=self.tmp, stdin=subprocess.DEVNULL, timeout=60)
+        self.outputs.append((cp.args, cp.stdout.decode("utf-8", "replace"),
+                             cp.stderr.decode("utf-8", "replace")))
+        return cp
+
+    def test_an_error_message_with_invalid_utf8_reaches_stderr_and_list_as_valid_text(self):
+        self.ok("add", "mangled")
+        body = b'{"error":{"code":400,"message":"' + self.MESSAGE + b'"}}'
+        self.tags(mangled=fault(400, raw_b64=b64(body)))
+        cp = self.run_bytes("run", now=T0)
+        self.assertEqual(cp.returncode, 1, cp)
+        err = valid_utf8(self, cp.stderr)
+        assert_no_control(self, err, "\n")
+        (line,) = err.splitlines()
+        self.assertIn("#mangled: API answered 400: bad \ufffd tag", line)
+        self.assertIn("caf\u00e9", line)
+        row = listed_error(self, self.run_bytes("list", "--format", "json", now=T0))
+        self.assertEqual(row["status"], "error")
+        self.assertIn("bad \ufffd tag", row["last_error"])
+
+    def test_a_bad_count_string_with_invalid_utf8_is_quoted_as_valid_text(self):
+        self.ok("add", "junk")
+        body = (b'{"data":{"challengeInfo":{"statsV2":{"videoCount":"1\xff\x1b2",'
+                b'"viewCount":"5"}}}}')
+        self.tags(junk={"status": 200, "raw_b64": b64(body)})
+        cp = self.run_bytes("run", now=T0)
+        self.assertEqual(cp.returncode, 1, cp)
+        err = valid_utf8(self, cp.stderr)
+        assert_no_control(self, err, "\n")
+        self.assertIn('#junk: videoCount "1\ufffd\ufffd2" is not a decimal count', err)
+        row = listed_error(self, self.run_bytes("list", "--format", "json", now=T0))
+        self.assertIn("is not a decimal count", row["last_error"])
+
+    def test_a_content_type_with_control_bytes_is_named_as_valid_text(self):
+        self.ok("add", "page")
+        self.tags(page={"status": 200, "raw": "<html>hi</html>",
+                        "headers": {"Content-Type": "text/\u00ff\x1bhtml"}})
+        cp = self.run_bytes("run", now=T0)
+        self.assertEqual(cp.returncode, 1, cp)
+        err = valid_utf8(self, cp.stderr)
+        assert_no_control(self, err, "\n")
+        self.assertIn("#page: API answered 200 with a text/\ufffd\ufffdhtml answer", err)
+        listed_error(self, self.run_bytes("list", "--format", "json", now=T0))
