@@ -260,9 +260,73 @@ static int count_from_string(const char *name, const char *s, int64_t *out,
 	return 0;
 }
 
+/*
+ * How many string tokens (keys and string values) precede target's value in
+ * document order, which cJSON keeps: a member's key comes before its value.
+ */
+static bool strings_before(const cJSON *node, const cJSON *target, size_t *n)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		if (c->string)
+			(*n)++;
+		if (c == target)
+			return true;
+		if (cJSON_IsString(c))
+			(*n)++;
+		if (strings_before(c, target, n))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the k-th string token of a valid JSON text decodes to text with a NUL in it. */
+static bool nth_string_has_nul(const char *s, size_t len, size_t k)
+{
+	size_t i = 0;
+
+	for (; i < len; i++) {
+		if (s[i] != '"')
+			continue;
+		if (k == 0)
+			break;
+		k--;
+		i = skip_string(s, len, i) - 1;
+	}
+	for (i++; i < len && s[i] != '"'; i++) {
+		if (s[i] == '\0')
+			return true;
+		if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&
+		    memcmp(s + i + 2, "0000", 4) == 0)
+			return true;
+		if (s[i] == '\\')
+			i++;
+	}
+	return false;
+}
+
+/*
+ * cJSON hands strings over NUL terminated, so "12\u000034" would read as
+ * "12", and a key "videoCount\u0000x" would match videoCount: look at the
+ * answer's own text for the member's key and string value.
+ */
+static bool member_has_nul(const struct answer *ans, const cJSON *item)
+{
+	size_t k = 0;
+
+	if (!strings_before(ans->root, item, &k))
+		return false;
+	if (item->string && nth_string_has_nul(ans->body, ans->len, k - 1))
+		return true;
+	return cJSON_IsString(item) && nth_string_has_nul(ans->body, ans->len, k);
+}
+
 static int read_count(const struct answer *ans, const char *name,
 		      const cJSON *item, int64_t *out, char *err, size_t errsz)
 {
+	if (member_has_nul(ans, item)) {
+		set_err(err, errsz, "%s holds a NUL character (\\u0000)", name);
+		return -1;
+	}
 	if (cJSON_IsNumber(item))
 		return count_from_number(ans, name, item, out, err, errsz);
 	if (cJSON_IsString(item))
