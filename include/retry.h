@@ -17,13 +17,17 @@
 #define RETRY_CAP_MS (120 * 1000)       /* no wait, hinted or not, is longer */
 #define RETRY_SLOW_MIN_US 1000000       /* slowed down with no limit reported: >= 1 s apart */
 #define RETRY_WINDOW_S 60               /* X-RateLimit-Limit without ";w=": per minute */
+#define RETRY_WINDOW_MAX_S 86400        /* a longer ";w=" counts as a day: it paces at the
+					   cap anyway, and window * 10^6 cannot overflow */
 #define RETRY_RESET_DELTA_MAX 1000000000 /* X-RateLimit-Reset above this is an epoch time */
 #define RETRY_HOOK_MAX_WAITS 3          /* webhook 429s honoured per alert and run */
 
 /*
  * What an answer's headers say about waiting. Every field is -1 when the
  * header was absent or unreadable. Waits are milliseconds from the moment
- * the header was read, already capped at RETRY_CAP_MS.
+ * the header was read, already capped at RETRY_CAP_MS. Numbers too large
+ * for int64_t read as INT64_MAX (a wait then as the cap); window_s is at
+ * most RETRY_WINDOW_MAX_S.
  */
 struct retry_hints {
 	int64_t retry_after_ms; /* Retry-After: delta-seconds or an HTTP-date */

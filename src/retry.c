@@ -37,7 +37,12 @@ static bool only_blanks(const char *s)
 	return *s == '\0';
 }
 
-/* A whole non-negative decimal number (surrounding blanks allowed); -1 otherwise. */
+/*
+ * A whole non-negative decimal number (surrounding blanks allowed), -1
+ * otherwise. One too large for int64_t saturates at INT64_MAX: a server that
+ * says "wait very long" is not ignored, and no arithmetic on it can overflow
+ * once it is capped or bounded (every use below does one or the other).
+ */
 static int64_t parse_count(const char *s, const char **rest)
 {
 	int64_t v = 0;
@@ -46,9 +51,9 @@ static int64_t parse_count(const char *s, const char **rest)
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	for (; isdigit((unsigned char)*s); s++) {
-		if (v > (INT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
+		int d = *s - '0';
+
+		v = v > (INT64_MAX - d) / 10 ? INT64_MAX : v * 10 + d;
 	}
 	if (rest)
 		*rest = s;
@@ -60,9 +65,12 @@ static int64_t parse_count(const char *s, const char **rest)
 /* Seconds from now until `when` (epoch seconds), as capped milliseconds; 0 when past. */
 static int64_t ms_until(int64_t when, int64_t now)
 {
+	/* when > now, so the unsigned difference is exact even where int64_t's would overflow */
+	uint64_t secs = (uint64_t)when - (uint64_t)now;
+
 	if (when <= now)
 		return 0;
-	return when - now > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : (when - now) * 1000;
+	return secs > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : (int64_t)secs * 1000;
 }
 
 static int64_t capped_seconds(int64_t secs)
@@ -150,7 +158,7 @@ static void parse_limit(struct retry_hints *h, const char *value)
 	h->limit = limit;
 	w = strstr(rest, "w=");
 	if (w && (window = parse_count(w + 2, &rest)) > 0)
-		h->window_s = window;
+		h->window_s = min64(window, RETRY_WINDOW_MAX_S);
 }
 
 /* The header's value when line is "name: value", copied into buf; NULL otherwise. */
@@ -228,11 +236,20 @@ static int64_t hint_ms(const struct retry_answer *a)
 	return -1;
 }
 
+/* The spacing X-RateLimit-Limit asks for, in microseconds; 0 when it says nothing. */
+static int64_t limit_interval_us(const struct retry_hints *h)
+{
+	int64_t window = min64(h->window_s, RETRY_WINDOW_MAX_S);
+
+	if (h->limit <= 0 || window <= 0)
+		return 0;
+	return window * 1000000 / h->limit;
+}
+
 /* The pacing after a 429 (see retry_decide). */
 static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace)
 {
-	const struct retry_hints *h = &a->hints;
-	int64_t limit_us = h->limit > 0 ? h->window_s * 1000000 / h->limit : 0;
+	int64_t limit_us = limit_interval_us(&a->hints);
 	int64_t next;
 
 	if (pace->slow && !a->started_slow)

@@ -77,7 +77,7 @@ static void retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes(void
 {
 	static const struct { const char *in; int64_t ms; } cases[] = {
 		{ " 5\r\n", 5000 }, { "0", 0 }, { "120", 120000 }, { "9999", RETRY_CAP_MS },
-		{ "99999999999999999999999", -1 },
+		{ "99999999999999999999999", RETRY_CAP_MS },    /* saturates: wait long */
 		{ "", -1 }, { "soon", -1 }, { "-3", -1 }, { "5s", -1 }, { "1.5", -1 },
 		{ "Fri, 22 May 2026 08:00:30 GMT", 30000 },
 		{ "Fri, 22 May 2026 07:59:00 GMT", 0 },         /* already past */
@@ -155,6 +155,71 @@ static void headers_are_found_case_insensitively_and_reset_per_answer(void **sta
 	assert_int_equal(h.retry_after_ms, -1);
 	assert_int_equal(h.limit, -1);
 	assert_int_equal(h.remaining, -1);
+}
+
+/* One header line and the hints it leaves; -1: absent or unreadable. */
+struct hostile_case {
+	const char *line;
+	int64_t retry_after_ms, reset_ms, remaining, limit, window_s;
+};
+
+#define I64_MAX_TEXT "9223372036854775807"
+#define HUGE_TEXT "99999999999999999999999999999999999999"
+
+static const struct hostile_case hostile_cases[] = {
+	{ "X-RateLimit-Limit: 10;w=100000000000000", -1, -1, -1, 10, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 10;w=" HUGE_TEXT, -1, -1, -1, 10, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: " HUGE_TEXT ";w=" HUGE_TEXT, -1, -1, -1, INT64_MAX,
+	  RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 1;w=" I64_MAX_TEXT, -1, -1, -1, 1, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: 1e9", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: 0x10", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, RETRY_WINDOW_S },
+};
+
+static void hostile_header_values_saturate_or_are_ignored(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(hostile_cases[0]); i++) {
+		const struct hostile_case *c = &hostile_cases[i];
+		const char *lines[] = { c->line, NULL };
+		struct retry_hints h = hints_of(lines);
+		struct retry_pace slow = { SECOND_US, true };
+		struct retry_answer a = {
+			.kind = FETCH_RATE_LIMITED, .hints = h, .attempts = 2, .retries = 3,
+			.started_slow = true, .random = 0xFFFFFFFFu,
+		};
+		struct retry_plan p;
+
+		if (h.retry_after_ms != c->retry_after_ms || h.reset_ms != c->reset_ms ||
+		    h.remaining != c->remaining || h.limit != c->limit || h.window_s != c->window_s)
+			fail_msg("'%s': got after=%lld reset=%lld remaining=%lld limit=%lld w=%lld",
+				 c->line, (long long)h.retry_after_ms, (long long)h.reset_ms,
+				 (long long)h.remaining, (long long)h.limit, (long long)h.window_s);
+		/* and whatever they say, the decisions stay within their bounds */
+		retry_decide(&a, &slow, &p);
+		assert_in_range(p.delay_ms, 0, RETRY_CAP_MS);
+		assert_in_range(p.hold_ms, 0, RETRY_CAP_MS);
+		assert_in_range(p.pace.interval_us, SECOND_US, (int64_t)RETRY_CAP_MS * 1000);
+	}
 }
 
 /* One row of the decision table. */
@@ -353,6 +418,7 @@ int main(void)
 		cmocka_unit_test(retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes),
 		cmocka_unit_test(ratelimit_reset_is_delta_seconds_up_to_10_pow_9_else_an_epoch),
 		cmocka_unit_test(headers_are_found_case_insensitively_and_reset_per_answer),
+		cmocka_unit_test(hostile_header_values_saturate_or_are_ignored),
 		cmocka_unit_test(retry_decisions_follow_the_table),
 		cmocka_unit_test(webhook_answers_map_to_actions),
 		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
