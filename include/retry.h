@@ -93,7 +93,6 @@ struct retry_answer {
 	enum fetch_kind kind;
 	struct retry_hints hints;
 	int attempts;           /* tries of this tag so far, this one included */
-	int charged;            /* retries of this tag already counted against `retries` */
 	int retries;            /* the configured allowance */
 	bool started_slow;      /* this try started after the run slowed down */
 	uint32_t random;
@@ -101,7 +100,7 @@ struct retry_answer {
 
 struct retry_plan {
 	bool retry;             /* try the tag again, no sooner than delay_ms from now */
-	bool charged;           /* that retry counts against `retries` */
+	bool charged;           /* that retry is allowed only within `retries` */
 	int64_t delay_ms;
 	int64_t hold_ms;        /* no request of the run starts sooner than this; 0: none */
 	struct retry_pace pace; /* the pacing from now on */
@@ -118,9 +117,10 @@ struct retry_plan {
  *   so, else twice the current interval and at least RETRY_SLOW_MIN_US; a
  *   429 on a request started after the slowdown doubles the interval again.
  *   Without a hint, a 429's wait is at least that new interval.
- * - A 429 to a request that started before the run slowed down is our own
- *   pacing's fault: its retry is free, so a `rate` set too high costs time,
- *   never tags. Every other retry counts against `retries`.
+ * - A tag is tried at most `retries` + 1 times. A 429 to a request that
+ *   started before the run slowed down is our own pacing's fault: it is
+ *   retried even past the allowance (it still counts as a try), so a `rate`
+ *   set too high costs time, never tags, even with `retries` = 0.
  */
 void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
 		  struct retry_plan *out);

@@ -20,7 +20,6 @@
 struct job {
 	size_t index;
 	int attempts;
-	int charged;            /* retries counted against opt->retries */
 	int64_t not_before_us;
 };
 
@@ -333,7 +332,6 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 	int64_t now = fetch_monotonic_us(), start;
 
 	*j = s->job;
-	j->charged += p->charged;
 	j->not_before_us = now + p->delay_ms * 1000;
 	/* When it will really start: a hold or the pacing may come later. */
 	start = later(j->not_before_us, later(f->hold_until_us, f->next_start_us)) - now;
@@ -381,8 +379,8 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 	classify(f, s, rc, &r);
 	a = (struct retry_answer){
 		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
-		.charged = s->job.charged, .retries = f->opt->retries,
-		.started_slow = s->started_slow, .random = retry_random(&f->rand_state),
+		.retries = f->opt->retries, .started_slow = s->started_slow,
+		.random = retry_random(&f->rand_state),
 	};
 	retry_decide(&a, &f->pace, &plan);
 	apply_plan(f, &plan);

@@ -281,7 +281,7 @@ void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
 		out->hold_ms = max64(out->hold_ms, out->delay_ms);
 	}
 	out->charged = a->kind != FETCH_RATE_LIMITED || a->started_slow;
-	out->retry = !out->charged || a->charged < a->retries;
+	out->retry = !out->charged || a->attempts <= a->retries;
 }
 
 enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,

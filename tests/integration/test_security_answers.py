@@ -132,3 +132,15 @@ class NetworkTextIsSanitised(HashtrackTest):
         assert_no_control(self, err, "\n")
         self.assertIn("#page: API answered 200 with a text/\ufffd\ufffdhtml answer", err)
         listed_error(self, self.run_bytes("list", "--format", "json", now=T0))
+
+
+class RateLimitStorms(FaultTest):
+    """interface.md, The API call: retries, Retry-After, a 429 holds the run."""
+
+    def test_retries_3_is_four_tries_in_all_when_the_api_answers_429_forever(self):
+        self.write_config(api_concurrency="1", api_retries="3")
+        self.ok("add", "limited")
+        self.tags(limited=fault(429, headers={"Retry-After": "0"}))
+        cp = self.run_at(T0, code=1)
+        self.assertEqual(len(self.requests()), 4, self.requests())
+        self.assert_one_line_per_tag(cp, {"limited": "API answered 429 after 3 retries"})
