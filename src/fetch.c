@@ -63,6 +63,8 @@ struct fetcher {
 	int64_t next_start_us;          /* pacing: no start before this */
 	int64_t last_start_us;
 	int64_t hold_until_us;          /* a 429's wait or a rate limit's reset */
+	int64_t rate_waited_us;         /* how long 429s have held the run so far */
+	bool gave_up;                   /* ... past RETRY_RATE_BUDGET_MS: start nothing more */
 	uint32_t rand_state;
 };
 
@@ -234,7 +236,7 @@ static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *w
  */
 static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
-	while (f->in_flight < f->concurrency &&
+	while (f->in_flight < f->concurrency && !f->gave_up &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
 		int64_t now = fetch_monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
@@ -308,13 +310,19 @@ static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 	describe_failure(f, s, rc, r);
 }
 
-/* A 429 may hold every start and slow the run; any answer may hold until a reset. */
-static void apply_plan(struct fetcher *f, const struct retry_plan *p)
+/*
+ * A 429 may hold every start and slow the run; any answer may hold until a
+ * reset. The time 429s add to the hold counts against RETRY_RATE_BUDGET_MS.
+ */
+static void apply_plan(struct fetcher *f, const struct retry_plan *p, bool limited)
 {
-	int64_t now = fetch_monotonic_us();
+	int64_t now = fetch_monotonic_us(), until = now + p->hold_ms * 1000;
 
+	if (limited && until > later(f->hold_until_us, now))
+		f->rate_waited_us += until - later(f->hold_until_us, now);
 	if (p->hold_ms > 0)
-		f->hold_until_us = later(f->hold_until_us, now + p->hold_ms * 1000);
+		f->hold_until_us = later(f->hold_until_us, until);
+	f->gave_up |= p->give_up;
 	if (p->pace.slow && p->pace.interval_us != f->pace.interval_us) {
 		note("rate limited by the API; from now on one request every %.1fs",
 		     (double)p->pace.interval_us / 1e6);
@@ -341,6 +349,38 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 	else
 		note("#%s: %s; retry %d in %.1fs", r->tag, r->error, j->attempts,
 		     (double)start / 1e6);
+}
+
+/* A tag the run gave up on after RETRY_RATE_BUDGET_MS of waits on 429s. */
+static void given_up(struct fetch_result *r)
+{
+	r->kind = FETCH_RATE_LIMITED;
+	r->http_status = 0;
+	snprintf(r->error, sizeof(r->error), "rate limited by the API");
+	snprintf(r->detail, sizeof(r->detail),
+		 "gave up after %dm of waits on rate limits in this run; fetched again next run",
+		 RETRY_RATE_BUDGET_MS / 60000);
+}
+
+/*
+ * Once the run gave up, every tag not started and every retry still waiting
+ * is reported as given up, in one go; 1 when a callback stopped the run.
+ */
+static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx)
+{
+	while (f->nretry > 0 || f->next_fresh < f->ntags) {
+		struct job j = f->nretry > 0 ? f->retry[--f->nretry]
+					     : (struct job){ .index = f->next_fresh++ };
+		struct fetch_result r = {
+			.index = j.index, .tag = f->tags[j.index], .body = "",
+			.content_type = "", .attempts = j.attempts,
+		};
+
+		given_up(&r);
+		if (done(ctx, &r))
+			return 1;
+	}
+	return 0;
 }
 
 /* Keep a final answer for its callback and give the slot a free body buffer. */
@@ -380,10 +420,12 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 	a = (struct retry_answer){
 		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
 		.retries = f->opt->retries, .started_slow = s->started_slow,
-		.random = retry_random(&f->rand_state),
+		.rate_waited_ms = f->rate_waited_us / 1000, .random = retry_random(&f->rand_state),
 	};
 	retry_decide(&a, &f->pace, &plan);
-	apply_plan(f, &plan);
+	apply_plan(f, &plan, r.kind == FETCH_RATE_LIMITED);
+	if (plan.give_up)
+		given_up(&r);
 	if (plan.retry)
 		requeue(f, s, &r, &plan);
 	else
@@ -483,6 +525,8 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 		if (!fatal_kept(f) && (start_due(f, err, errsz) == -2 || perform(f, err, errsz)))
 			return -1;
 		if (deliver(f, done, ctx))
+			return 1;
+		if (f->gave_up && give_up_rest(f, done, ctx))
 			return 1;
 	}
 	return 0;

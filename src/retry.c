@@ -246,18 +246,24 @@ static int64_t limit_interval_us(const struct retry_hints *h)
 	return window * 1000000 / h->limit;
 }
 
-/* The pacing after a 429 (see retry_decide). */
-static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace)
+/* The pacing after a 429 with this hint (see retry_decide). */
+static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace,
+				   int64_t hint)
 {
 	int64_t limit_us = limit_interval_us(&a->hints);
 	int64_t next;
 
 	if (pace->slow && !a->started_slow)
 		return *pace;   /* sent before the slowdown, which already took it into account */
-	if (!pace->slow && limit_us > 0)
+	if (!pace->slow && limit_us > 0) {
 		next = limit_us;
-	else
-		next = max64(max64(pace->interval_us * 2, RETRY_SLOW_MIN_US), limit_us);
+	} else {
+		next = max64(pace->interval_us * 2, RETRY_SLOW_MIN_US);
+		/* The server said when to come back: doubling past that only loses time. */
+		if (hint >= 0)
+			next = min64(next, max64(hint * 1000, RETRY_SLOW_MIN_US));
+		next = max64(next, limit_us);
+	}
 	next = min64(max64(next, pace->interval_us), (int64_t)RETRY_CAP_MS * 1000);
 	return (struct retry_pace){ .interval_us = next, .slow = true };
 }
@@ -275,13 +281,14 @@ void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
 		return;
 	out->delay_ms = retry_delay_ms(a->attempts, hint, a->random);
 	if (a->kind == FETCH_RATE_LIMITED) {
-		out->pace = slow_pace(a, pace);
+		out->pace = slow_pace(a, pace, hint);
 		if (hint < 0)
 			out->delay_ms = max64(out->delay_ms, out->pace.interval_us / 1000);
 		out->hold_ms = max64(out->hold_ms, out->delay_ms);
+		out->give_up = a->rate_waited_ms > RETRY_RATE_BUDGET_MS - out->hold_ms;
 	}
 	out->charged = a->kind != FETCH_RATE_LIMITED || a->started_slow;
-	out->retry = !out->charged || a->attempts <= a->retries;
+	out->retry = !out->give_up && (!out->charged || a->attempts <= a->retries);
 }
 
 enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,

@@ -144,3 +144,22 @@ class RateLimitStorms(FaultTest):
         cp = self.run_at(T0, code=1)
         self.assertEqual(len(self.requests()), 4, self.requests())
         self.assert_one_line_per_tag(cp, {"limited": "API answered 429 after 3 retries"})
+
+    def test_a_storm_of_retry_after_1_is_waited_a_second_at_a_time(self):
+        # Doubling the gap after every 429 would space these 1, 2, 4 and then
+        # 8 s apart for the rest of the run; the server asks for one second.
+        self.write_config(api_concurrency="1", api_retries="3")
+        self.ok("add", "astorm", "bafter", "cafter", "dafter")
+        limited = fault(429, headers={"Retry-After": "1"})
+        self.tags(astorm=[limited, limited, limited, counts(1, 2)],
+                  bafter=counts(3, 4), cafter=counts(5, 6), dafter=counts(7, 8))
+        self.run_at(T0)
+        reqs = sorted(self.requests(), key=lambda r: r["t"])
+        self.assertEqual([r["status"] for r in reqs], [429, 429, 429, 200, 200, 200, 200])
+        gaps = [b["t"] - a["t"] for a, b in zip(reqs, reqs[1:])]
+        for i, gap in enumerate(gaps):
+            self.assertLess(gap, 1.6, "gap %d of %s: longer than the server asked" % (i, gaps))
+        for prev, nxt in zip(reqs, reqs[1:4]):
+            self.assertGreaterEqual(nxt["t"] - prev["t_answer"], 0.9, "Retry-After cut short")
+        for tag in ("astorm", "bafter", "cafter", "dafter"):
+            self.assertEqual(len(self.snapshots(tag)), 1, tag)

@@ -274,24 +274,39 @@ static const struct decide_case decide_cases[] = {
 	{ "a 429 in flight before a sibling's slowdown keeps the pace it set",
 	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, false, { 3 * SECOND_US, true }, 9,
 	  true, false, 1000, 1000, { 3 * SECOND_US, true } },
-	{ "a 429 after the slowdown doubles the interval and counts",
+	{ "a 429 after the slowdown without a hint doubles the interval and counts",
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 2, 3, true, { SECOND_US, true }, 9,
+	  true, true, 2000, 2000, { 2 * SECOND_US, true } },
+	{ "a 429 after the slowdown that says Retry-After: 1 keeps one second",
 	  FETCH_RATE_LIMITED, 1000, -1, -1, 60, 60, 2, 3, true, { SECOND_US, true }, 9,
-	  true, true, 1000, 1000, { 2 * SECOND_US, true } },
+	  true, true, 1000, 1000, { SECOND_US, true } },
+	{ "... however many of them come",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 3, 3, true, { SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { SECOND_US, true } },
+	{ "a Retry-After longer than the doubled interval lets it double",
+	  FETCH_RATE_LIMITED, 5000, -1, -1, -1, 60, 2, 3, true, { SECOND_US, true }, 9,
+	  true, true, 5000, 5000, { 2 * SECOND_US, true } },
+	{ "a Retry-After shorter than the interval never speeds the run up",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 3, true, { 8 * SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { 8 * SECOND_US, true } },
+	{ "Retry-After: 0 still slows the run to one second",
+	  FETCH_RATE_LIMITED, 0, -1, -1, -1, 60, 1, 3, false, { 0, false }, 9,
+	  true, false, 0, 0, { SECOND_US, true } },
 	{ "a counted 429 past the allowance fails the tag, still holding the others",
 	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 0, true, { SECOND_US, true }, 9,
-	  false, true, 1000, 1000, { 2 * SECOND_US, true } },
+	  false, true, 1000, 1000, { SECOND_US, true } },
 	{ "retries = 3: the fourth try is the last",
 	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 3, 3, true, { SECOND_US, true }, 9,
-	  true, true, 1000, 1000, { 2 * SECOND_US, true } },
+	  true, true, 1000, 1000, { SECOND_US, true } },
 	{ "... a fourth 429 fails the tag: retries + 1 tries in all",
 	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 4, 3, true, { SECOND_US, true }, 9,
-	  false, true, 1000, 1000, { 2 * SECOND_US, true } },
+	  false, true, 1000, 1000, { SECOND_US, true } },
 	{ "a try the pacing got refused still counts towards the allowance",
 	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 2, 1, true, { SECOND_US, true }, 9,
 	  false, true, 9, 0, { SECOND_US, true } },
 	{ "the slowed interval is capped at two minutes",
-	  FETCH_RATE_LIMITED, 0, -1, -1, -1, 60, 2, 3, true, { 100 * SECOND_US, true }, 9,
-	  true, true, 0, 0, { 120 * SECOND_US, true } },
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 2, 3, true, { 100 * SECOND_US, true }, 9,
+	  true, true, RETRY_CAP_MS, RETRY_CAP_MS, { 120 * SECOND_US, true } },
 	{ "a 200 with Remaining: 0 holds every request until the reset",
 	  FETCH_OK, -1, 4000, 0, -1, 60, 1, 3, false, { 200000, false }, 9,
 	  false, false, 0, 4000, { 200000, false } },
@@ -326,6 +341,49 @@ static void retry_decisions_follow_the_table(void **state)
 			fail_msg("%s: got retry=%d charged=%d delay=%lld hold=%lld interval=%lld slow=%d",
 				 c->name, p.retry, p.charged, (long long)p.delay_ms,
 				 (long long)p.hold_ms, (long long)p.pace.interval_us, p.pace.slow);
+	}
+}
+
+/* The run's budget for waits on 429s: the answer, what the run waited so far, the plan. */
+static void a_run_gives_up_once_429s_held_it_for_its_budget(void **state)
+{
+	static const struct {
+		const char *name;
+		enum fetch_kind kind;
+		int64_t retry_after_ms, waited_ms;
+		bool started_slow;
+		bool retry, give_up;
+	} cases[] = {
+		{ "a 429 early in a run is waited out", FETCH_RATE_LIMITED, 1000, 0, true,
+		  true, false },
+		{ "one that ends the budget exactly still is", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS - 1000, true, true, false },
+		{ "one that would wait past it gives up", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS - 999, true, false, true },
+		{ "... even a 429 the pacing caused", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS, false, false, true },
+		{ "... even one asking for no wait, once the budget is spent", FETCH_RATE_LIMITED, 0,
+		  RETRY_RATE_BUDGET_MS + 1, true, false, true },
+		{ "a 503 after the budget is spent is still retried", FETCH_TRANSIENT, 1000,
+		  RETRY_RATE_BUDGET_MS + 1, true, true, false },
+		{ "a 200 after the budget is spent gives nothing up", FETCH_OK, -1,
+		  RETRY_RATE_BUDGET_MS + 1, true, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct retry_pace slow = { SECOND_US, true };
+		struct retry_answer a = {
+			.kind = cases[i].kind, .attempts = 1, .retries = 3,
+			.started_slow = cases[i].started_slow, .rate_waited_ms = cases[i].waited_ms,
+		};
+		struct retry_plan p;
+
+		retry_hints_init(&a.hints);
+		a.hints.retry_after_ms = cases[i].retry_after_ms;
+		retry_decide(&a, &slow, &p);
+		if (p.retry != cases[i].retry || p.give_up != cases[i].give_up)
+			fail_msg("%s: got retry=%d give_up=%d", cases[i].name, p.retry, p.give_up);
 	}
 }
 
@@ -429,6 +487,7 @@ int main(void)
 		cmocka_unit_test(headers_are_found_case_insensitively_and_reset_per_answer),
 		cmocka_unit_test(hostile_header_values_saturate_or_are_ignored),
 		cmocka_unit_test(retry_decisions_follow_the_table),
+		cmocka_unit_test(a_run_gives_up_once_429s_held_it_for_its_budget),
 		cmocka_unit_test(webhook_answers_map_to_actions),
 		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
 		cmocka_unit_test(paced_starts_are_never_closer_than_the_slack_allows),
