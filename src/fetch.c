@@ -32,6 +32,9 @@ struct slot {
 	char *body;
 	size_t len, cap;
 	bool too_big;
+	size_t header_bytes;    /* of the answer so far */
+	bool headers_done;      /* its blank line came */
+	bool header_too_big;
 	bool started_slow;      /* started after the run slowed down */
 	struct retry_hints hints;
 	char errbuf[CURL_ERROR_SIZE];
@@ -118,6 +121,17 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
 	struct slot *s = user;
 	size_t n = size * nmemb;
 
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		s->header_bytes = 0;
+		s->headers_done = false;
+	}
+	s->header_bytes += n;
+	if (s->header_bytes > FETCH_MAX_HEADER) {
+		s->header_too_big = true;
+		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	if (n <= 2 && (n == 0 || line[0] == '\r' || line[0] == '\n'))
+		s->headers_done = true;
 	/* Header dates are wall-clock times; HASHTRACK_NOW never applies to waits. */
 	retry_hints_header(&s->hints, line, n, (int64_t)time(NULL));
 	return n;
@@ -172,6 +186,9 @@ static int setup_request(struct fetcher *f, struct slot *s)
 		return -1;
 	s->len = 0;
 	s->too_big = false;
+	s->header_bytes = 0;
+	s->headers_done = false;
+	s->header_too_big = false;
 	retry_hints_init(&s->hints);
 	s->errbuf[0] = '\0';
 	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->request);
@@ -294,6 +311,22 @@ static void describe_failure(const struct fetcher *f, const struct slot *s, CURL
 	}
 }
 
+/*
+ * Headers too large: past FETCH_MAX_HEADER in all, or one line past
+ * libcurl's own limit (100 KiB), which it reports as running out of memory
+ * (CURLE_TOO_LARGE since 8.6) before the line reaches on_header.
+ */
+static bool header_too_large(const struct slot *s, CURLcode rc)
+{
+	if (s->header_too_big)
+		return true;
+#if LIBCURL_VERSION_NUM >= 0x080600
+	if (rc == CURLE_TOO_LARGE)
+		return !s->headers_done;
+#endif
+	return rc == CURLE_OUT_OF_MEMORY && !s->headers_done;
+}
+
 static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 		     struct fetch_result *r)
 {
@@ -304,6 +337,12 @@ static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 	if (rc == CURLE_OK) {
 		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
 		r->kind = kind_of_status(r->http_status);
+		return;
+	}
+	if (header_too_large(s, rc)) {
+		r->kind = FETCH_BAD_ANSWER;
+		snprintf(r->error, sizeof(r->error), "API answered with headers larger than %d KiB",
+			 FETCH_MAX_HEADER / 1024);
 		return;
 	}
 	r->kind = s->too_big ? FETCH_BAD_ANSWER : FETCH_TRANSIENT;

@@ -163,3 +163,28 @@ class RateLimitStorms(FaultTest):
             self.assertGreaterEqual(nxt["t"] - prev["t_answer"], 0.9, "Retry-After cut short")
         for tag in ("astorm", "bafter", "cafter", "dafter"):
             self.assertEqual(len(self.snapshots(tag)), 1, tag)
+
+
+class OversizedHeaders(FaultTest):
+    """An answer whose headers are too large is named as such, not "out of memory"."""
+
+    def test_headers_too_large_are_named_and_not_retried(self):
+        self.write_config(api_retries="1")
+        answers = {
+            "oneline": {"X-Big": "a" * 200000},             # past libcurl's line limit
+            "midline": {"X-Big": "a" * 70000},              # past ours only
+            "manylines": {"X-H%d" % i: "b" * 9000 for i in range(40)},
+        }
+        self.ok("add", *answers)
+        self.tags(**{t: counts(1, 2, headers=h) for t, h in answers.items()})
+        cp = self.run_at(T0, code=1)
+        self.assert_one_line_per_tag(
+            cp, {t: "API answered with headers larger than 64 KiB" for t in answers})
+        self.assertNotIn("memory", cp.stderr)
+        self.assertEqual(sorted(r["hashtag"] for r in self.requests()), sorted(answers))
+
+    def test_headers_just_under_the_limit_are_fine(self):
+        self.ok("add", "cookies")
+        self.tags(cookies=counts(1, 2, headers={"Set-Cookie": "c=" + "x" * 60000}))
+        self.run_at(T0)
+        self.assertEqual(len(self.snapshots("cookies")), 1)
