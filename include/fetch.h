@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define FETCH_MAX_BODY (1024 * 1024)    /* a larger answer is cut off as an error */
+#define FETCH_MAX_HEADER (64 * 1024)    /* and so are larger headers, all together */
 
 enum fetch_kind {
 	FETCH_OK,               /* 2xx: body holds the answer */
@@ -23,7 +24,8 @@ enum fetch_kind {
 	FETCH_CREDITS,          /* 402: stops the run */
 	FETCH_FORBIDDEN,        /* 403: stops the run */
 	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
-	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY */
+	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY or
+				   FETCH_MAX_HEADER */
 };
 
 /*

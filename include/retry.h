@@ -17,13 +17,18 @@
 #define RETRY_CAP_MS (120 * 1000)       /* no wait, hinted or not, is longer */
 #define RETRY_SLOW_MIN_US 1000000       /* slowed down with no limit reported: >= 1 s apart */
 #define RETRY_WINDOW_S 60               /* X-RateLimit-Limit without ";w=": per minute */
+#define RETRY_WINDOW_MAX_S 86400        /* a longer ";w=" counts as a day: it paces at the
+					   cap anyway, and window * 10^6 cannot overflow */
 #define RETRY_RESET_DELTA_MAX 1000000000 /* X-RateLimit-Reset above this is an epoch time */
 #define RETRY_HOOK_MAX_WAITS 3          /* webhook 429s honoured per alert and run */
+#define RETRY_RATE_BUDGET_MS (10 * 60 * 1000) /* a run waits on 429s this long in all */
 
 /*
  * What an answer's headers say about waiting. Every field is -1 when the
  * header was absent or unreadable. Waits are milliseconds from the moment
- * the header was read, already capped at RETRY_CAP_MS.
+ * the header was read, already capped at RETRY_CAP_MS. Numbers too large
+ * for int64_t read as INT64_MAX (a wait then as the cap); window_s is at
+ * most RETRY_WINDOW_MAX_S.
  */
 struct retry_hints {
 	int64_t retry_after_ms; /* Retry-After: delta-seconds or an HTTP-date */
@@ -89,15 +94,16 @@ struct retry_answer {
 	enum fetch_kind kind;
 	struct retry_hints hints;
 	int attempts;           /* tries of this tag so far, this one included */
-	int charged;            /* retries of this tag already counted against `retries` */
 	int retries;            /* the configured allowance */
 	bool started_slow;      /* this try started after the run slowed down */
+	int64_t rate_waited_ms; /* how long the run has been held by 429s so far */
 	uint32_t random;
 };
 
 struct retry_plan {
 	bool retry;             /* try the tag again, no sooner than delay_ms from now */
-	bool charged;           /* that retry counts against `retries` */
+	bool charged;           /* that retry is allowed only within `retries` */
+	bool give_up;           /* the run's RETRY_RATE_BUDGET_MS is spent: start nothing more */
 	int64_t delay_ms;
 	int64_t hold_ms;        /* no request of the run starts sooner than this; 0: none */
 	struct retry_pace pace; /* the pacing from now on */
@@ -113,10 +119,17 @@ struct retry_plan {
  *   request in flight, spaced window/limit apart when X-RateLimit-Limit says
  *   so, else twice the current interval and at least RETRY_SLOW_MIN_US; a
  *   429 on a request started after the slowdown doubles the interval again.
- *   Without a hint, a 429's wait is at least that new interval.
- * - A 429 to a request that started before the run slowed down is our own
- *   pacing's fault: its retry is free, so a `rate` set too high costs time,
- *   never tags. Every other retry counts against `retries`.
+ *   The doubling stops at the server's hint (at least RETRY_SLOW_MIN_US): a
+ *   server that keeps saying "Retry-After: 1" is asked again every second,
+ *   not every two minutes. The interval never shrinks. Without a hint, a
+ *   429's wait is at least that new interval.
+ * - A tag is tried at most `retries` + 1 times. A 429 to a request that
+ *   started before the run slowed down is our own pacing's fault: it is
+ *   retried even past the allowance (it still counts as a try), so a `rate`
+ *   set too high costs time, never tags, even with `retries` = 0.
+ * - A 429 whose hold would take the run's waits on 429s (rate_waited_ms)
+ *   past RETRY_RATE_BUDGET_MS is not retried, and the run gives up on what
+ *   is left: a run stays bounded however long a storm lasts.
  */
 void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
 		  struct retry_plan *out);

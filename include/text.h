@@ -1,4 +1,7 @@
-/* text: the small string helpers the parsers share for their error messages. Pure. */
+/*
+ * text: the small string helpers the parsers share for their error messages,
+ * and the cleaning of text that came from the network. Pure.
+ */
 #ifndef HASHTRACK_TEXT_H
 #define HASHTRACK_TEXT_H
 
@@ -31,5 +34,18 @@ const char *text_quote(const char *s, size_t len, char *buf);
  * nothing.
  */
 size_t text_mask_secret(char *buf, size_t len, const char *secret);
+
+/*
+ * Text from the network made safe to print and to store: valid UTF-8 on one
+ * line. Copies len bytes of s (NUL bytes included) into out (outsz >= 1
+ * bytes, always NUL terminated). Each invalid sequence (overlong forms,
+ * surrogates, code points above U+10FFFF, stray or missing continuation
+ * bytes: one U+FFFD per maximal subpart, as Unicode recommends) and each
+ * control character (C0, DEL, C1) becomes U+FFFD, except that white space
+ * (tab, line breaks) becomes a space. Text too long for out is cut before
+ * the first character that does not fit, never inside one. Returns how many
+ * bytes of s were consumed: len when all of it fit.
+ */
+size_t text_sanitize_utf8(char *out, size_t outsz, const char *s, size_t len);
 
 #endif

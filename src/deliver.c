@@ -62,26 +62,33 @@ static void poster_release(struct poster *p)
 	curl_easy_cleanup(p->easy);
 }
 
-/* One POST; d->status and, without an answer, d->error. */
+/*
+ * One POST; d->status and, without an answer, d->error. The status line
+ * decides: once a final status arrived, a body cut short or a stall after it
+ * changes nothing (a 2xx is a delivery, and sending it again would post the
+ * alert twice). libcurl keeps the status of a transfer that then failed.
+ */
 static void post_once(struct poster *p, const char *payload, struct delivery *d)
 {
 	CURLcode rc;
+	long status = 0;
 
 	p->errbuf[0] = '\0';
 	retry_hints_init(&p->hints);
 	curl_easy_setopt(p->easy, CURLOPT_POSTFIELDS, payload);
 	rc = curl_easy_perform(p->easy);
 	d->posts++;
-	d->status = 0;
-	if (rc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(d->error, sizeof(d->error), "webhook gave no answer within the timeout");
-	else if (rc != CURLE_OK)
-		snprintf(d->error, sizeof(d->error), "cannot reach the webhook: %s",
-			 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
-	else
-		curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &d->status);
+	if (curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		status = 0;
+	/* 1xx is no answer: "100 Continue" followed by silence is a timeout. */
+	d->status = rc == CURLE_OK || status >= 200 ? status : 0;
 	if (d->status)
 		snprintf(d->error, sizeof(d->error), "webhook answered %ld", d->status);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(d->error, sizeof(d->error), "webhook gave no answer within the timeout");
+	else
+		snprintf(d->error, sizeof(d->error), "cannot reach the webhook: %s",
+			 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
 }
 
 static void sleep_ms(int64_t ms)

@@ -21,7 +21,6 @@
 struct job {
 	size_t index;
 	int attempts;
-	int charged;            /* retries counted against opt->retries */
 	int64_t not_before_us;
 };
 
@@ -34,6 +33,9 @@ struct slot {
 	char *body;
 	size_t len, cap;
 	bool too_big;
+	size_t header_bytes;    /* of the answer so far */
+	bool headers_done;      /* its blank line came */
+	bool header_too_big;
 	bool started_slow;      /* started after the run slowed down */
 	struct retry_hints hints;
 	char errbuf[CURL_ERROR_SIZE];
@@ -65,6 +67,8 @@ struct fetcher {
 	int64_t next_start_us;          /* pacing: no start before this */
 	int64_t last_start_us;
 	int64_t hold_until_us;          /* a 429's wait or a rate limit's reset */
+	int64_t rate_waited_us;         /* how long 429s have held the run so far */
+	bool gave_up;                   /* ... past RETRY_RATE_BUDGET_MS: start nothing more */
 	uint32_t rand_state;
 };
 
@@ -130,6 +134,17 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
 	struct slot *s = user;
 	size_t n = size * nmemb;
 
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		s->header_bytes = 0;
+		s->headers_done = false;
+	}
+	s->header_bytes += n;
+	if (s->header_bytes > FETCH_MAX_HEADER) {
+		s->header_too_big = true;
+		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	if (n <= 2 && (n == 0 || line[0] == '\r' || line[0] == '\n'))
+		s->headers_done = true;
 	/* Header dates are wall-clock times; HASHTRACK_NOW never applies to waits. */
 	retry_hints_header(&s->hints, line, n, (int64_t)time(NULL));
 	return n;
@@ -193,6 +208,9 @@ static int setup_request(struct fetcher *f, struct slot *s)
 		return -1;
 	s->len = 0;
 	s->too_big = false;
+	s->header_bytes = 0;
+	s->headers_done = false;
+	s->header_too_big = false;
 	retry_hints_init(&s->hints);
 	s->errbuf[0] = '\0';
 	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->request);
@@ -257,7 +275,7 @@ static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *w
  */
 static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
-	while (f->in_flight < f->concurrency &&
+	while (f->in_flight < f->concurrency && !f->gave_up &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
 		int64_t now = clock_monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
@@ -307,9 +325,28 @@ static void describe_failure(const struct fetcher *f, const struct slot *s, CURL
 		cause = "request failed";
 	}
 	snprintf(r->error, sizeof(r->error), "%s", s->too_big ? "answer larger than 1 MiB" : cause);
-	if (!s->too_big)
-		snprintf(r->detail, sizeof(r->detail), "%s",
-			 s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+	if (!s->too_big) {
+		const char *words = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+
+		/* libcurl's words may quote what the server sent */
+		text_sanitize_utf8(r->detail, sizeof(r->detail), words, strlen(words));
+	}
+}
+
+/*
+ * Headers too large: past FETCH_MAX_HEADER in all, or one line past
+ * libcurl's own limit (100 KiB), which it reports as running out of memory
+ * (CURLE_TOO_LARGE since 8.6) before the line reaches on_header.
+ */
+static bool header_too_large(const struct slot *s, CURLcode rc)
+{
+	if (s->header_too_big)
+		return true;
+#if LIBCURL_VERSION_NUM >= 0x080600
+	if (rc == CURLE_TOO_LARGE)
+		return !s->headers_done;
+#endif
+	return rc == CURLE_OUT_OF_MEMORY && !s->headers_done;
 }
 
 static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
@@ -324,17 +361,29 @@ static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
 		r->kind = kind_of_status(r->http_status);
 		return;
 	}
+	if (header_too_large(s, rc)) {
+		r->kind = FETCH_BAD_ANSWER;
+		snprintf(r->error, sizeof(r->error), "API answered with headers larger than %d KiB",
+			 FETCH_MAX_HEADER / 1024);
+		return;
+	}
 	r->kind = s->too_big ? FETCH_BAD_ANSWER : FETCH_TRANSIENT;
 	describe_failure(f, s, rc, r);
 }
 
-/* A 429 may hold every start and slow the run; any answer may hold until a reset. */
-static void apply_plan(struct fetcher *f, const struct retry_plan *p)
+/*
+ * A 429 may hold every start and slow the run; any answer may hold until a
+ * reset. The time 429s add to the hold counts against RETRY_RATE_BUDGET_MS.
+ */
+static void apply_plan(struct fetcher *f, const struct retry_plan *p, bool limited)
 {
-	int64_t now = clock_monotonic_us();
+	int64_t now = clock_monotonic_us(), until = now + p->hold_ms * 1000;
 
+	if (limited && until > later(f->hold_until_us, now))
+		f->rate_waited_us += until - later(f->hold_until_us, now);
 	if (p->hold_ms > 0)
-		f->hold_until_us = later(f->hold_until_us, now + p->hold_ms * 1000);
+		f->hold_until_us = later(f->hold_until_us, until);
+	f->gave_up |= p->give_up;
 	if (p->pace.slow && p->pace.interval_us != f->pace.interval_us) {
 		note("rate limited by the API; from now on one request every %.1fs",
 		     (double)p->pace.interval_us / 1e6);
@@ -352,7 +401,6 @@ static void requeue(struct fetcher *f, const struct slot *s, const struct fetch_
 	int64_t now = clock_monotonic_us(), start;
 
 	*j = s->job;
-	j->charged += p->charged;
 	j->not_before_us = now + p->delay_ms * 1000;
 	/* When it will really start: a hold or the pacing may come later. */
 	start = later(j->not_before_us, later(f->hold_until_us, f->next_start_us)) - now;
@@ -375,6 +423,38 @@ static void mask_key(const struct fetcher *f, struct answer *a)
 	text_mask_secret(a->r.detail, strlen(a->r.detail), key);
 }
 
+/* A tag the run gave up on after RETRY_RATE_BUDGET_MS of waits on 429s. */
+static void given_up(struct fetch_result *r)
+{
+	r->kind = FETCH_RATE_LIMITED;
+	r->http_status = 0;
+	snprintf(r->error, sizeof(r->error), "rate limited by the API");
+	snprintf(r->detail, sizeof(r->detail),
+		 "gave up after %dm of waits on rate limits in this run; fetched again next run",
+		 RETRY_RATE_BUDGET_MS / 60000);
+}
+
+/*
+ * Once the run gave up, every tag not started and every retry still waiting
+ * is reported as given up, in one go; 1 when a callback stopped the run.
+ */
+static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx)
+{
+	while (f->nretry > 0 || f->next_fresh < f->ntags) {
+		struct job j = f->nretry > 0 ? f->retry[--f->nretry]
+					     : (struct job){ .index = f->next_fresh++ };
+		struct fetch_result r = {
+			.index = j.index, .tag = f->tags[j.index], .body = "",
+			.content_type = "", .attempts = j.attempts,
+		};
+
+		given_up(&r);
+		if (done(ctx, &r))
+			return 1;
+	}
+	return 0;
+}
+
 /* Keep a final answer for its callback and give the slot a free body buffer. */
 static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_result *r)
 {
@@ -383,8 +463,12 @@ static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_re
 	size_t spare_cap = a->cap;
 
 	a->r = *r;
-	/* The type points into the easy handle, which the slot's next transfer reuses. */
-	snprintf(a->content_type, sizeof(a->content_type), "%s", r->content_type);
+	/*
+	 * The type points into the easy handle, which the slot's next transfer
+	 * reuses; it is the server's text, and may end up in a message.
+	 */
+	text_sanitize_utf8(a->content_type, sizeof(a->content_type), r->content_type,
+			   strlen(r->content_type));
 	a->r.content_type = a->content_type;
 	a->body = s->body;
 	a->cap = s->cap;
@@ -408,11 +492,13 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 	classify(f, s, rc, &r);
 	a = (struct retry_answer){
 		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
-		.charged = s->job.charged, .retries = f->opt->retries,
-		.started_slow = s->started_slow, .random = retry_random(&f->rand_state),
+		.retries = f->opt->retries, .started_slow = s->started_slow,
+		.rate_waited_ms = f->rate_waited_us / 1000, .random = retry_random(&f->rand_state),
 	};
 	retry_decide(&a, &f->pace, &plan);
-	apply_plan(f, &plan);
+	apply_plan(f, &plan, r.kind == FETCH_RATE_LIMITED);
+	if (plan.give_up)
+		given_up(&r);
 	if (plan.retry)
 		requeue(f, s, &r, &plan);
 	else
@@ -512,6 +598,8 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 		if (!fatal_kept(f) && (start_due(f, err, errsz) == -2 || perform(f, err, errsz)))
 			return -1;
 		if (deliver(f, done, ctx))
+			return 1;
+		if (f->gave_up && give_up_rest(f, done, ctx))
 			return 1;
 	}
 	return 0;

@@ -111,6 +111,8 @@ static void alert_from_verdict(struct alert *a, const char *tag, const struct sn
 		.elapsed = v->elapsed,
 		.video_count = cur->videos,
 		.view_count = cur->views,
+		.has_new_videos = v->has_new_videos,
+		.has_new_views = v->has_new_views,
 		.new_videos = v->new_videos,
 		.new_views = v->new_views,
 		.has_video_growth = v->has_video_growth,

@@ -37,7 +37,12 @@ static bool only_blanks(const char *s)
 	return *s == '\0';
 }
 
-/* A whole non-negative decimal number (surrounding blanks allowed); -1 otherwise. */
+/*
+ * A whole non-negative decimal number (surrounding blanks allowed), -1
+ * otherwise. One too large for int64_t saturates at INT64_MAX: a server that
+ * says "wait very long" is not ignored, and no arithmetic on it can overflow
+ * once it is capped or bounded (every use below does one or the other).
+ */
 static int64_t parse_count(const char *s, const char **rest)
 {
 	int64_t v = 0;
@@ -46,9 +51,9 @@ static int64_t parse_count(const char *s, const char **rest)
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	for (; isdigit((unsigned char)*s); s++) {
-		if (v > (INT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*s - '0');
+		int d = *s - '0';
+
+		v = v > (INT64_MAX - d) / 10 ? INT64_MAX : v * 10 + d;
 	}
 	if (rest)
 		*rest = s;
@@ -60,9 +65,12 @@ static int64_t parse_count(const char *s, const char **rest)
 /* Seconds from now until `when` (epoch seconds), as capped milliseconds; 0 when past. */
 static int64_t ms_until(int64_t when, int64_t now)
 {
+	/* when > now, so the unsigned difference is exact even where int64_t's would overflow */
+	uint64_t secs = (uint64_t)when - (uint64_t)now;
+
 	if (when <= now)
 		return 0;
-	return when - now > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : (when - now) * 1000;
+	return secs > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : (int64_t)secs * 1000;
 }
 
 static int64_t capped_seconds(int64_t secs)
@@ -150,7 +158,7 @@ static void parse_limit(struct retry_hints *h, const char *value)
 	h->limit = limit;
 	w = strstr(rest, "w=");
 	if (w && (window = parse_count(w + 2, &rest)) > 0)
-		h->window_s = window;
+		h->window_s = min64(window, RETRY_WINDOW_MAX_S);
 }
 
 /* The header's value when line is "name: value", copied into buf; NULL otherwise. */
@@ -228,19 +236,34 @@ static int64_t hint_ms(const struct retry_answer *a)
 	return -1;
 }
 
-/* The pacing after a 429 (see retry_decide). */
-static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace)
+/* The spacing X-RateLimit-Limit asks for, in microseconds; 0 when it says nothing. */
+static int64_t limit_interval_us(const struct retry_hints *h)
 {
-	const struct retry_hints *h = &a->hints;
-	int64_t limit_us = h->limit > 0 ? h->window_s * 1000000 / h->limit : 0;
+	int64_t window = min64(h->window_s, RETRY_WINDOW_MAX_S);
+
+	if (h->limit <= 0 || window <= 0)
+		return 0;
+	return window * 1000000 / h->limit;
+}
+
+/* The pacing after a 429 with this hint (see retry_decide). */
+static struct retry_pace slow_pace(const struct retry_answer *a, const struct retry_pace *pace,
+				   int64_t hint)
+{
+	int64_t limit_us = limit_interval_us(&a->hints);
 	int64_t next;
 
 	if (pace->slow && !a->started_slow)
 		return *pace;   /* sent before the slowdown, which already took it into account */
-	if (!pace->slow && limit_us > 0)
+	if (!pace->slow && limit_us > 0) {
 		next = limit_us;
-	else
-		next = max64(max64(pace->interval_us * 2, RETRY_SLOW_MIN_US), limit_us);
+	} else {
+		next = max64(pace->interval_us * 2, RETRY_SLOW_MIN_US);
+		/* The server said when to come back: doubling past that only loses time. */
+		if (hint >= 0)
+			next = min64(next, max64(hint * 1000, RETRY_SLOW_MIN_US));
+		next = max64(next, limit_us);
+	}
 	next = min64(max64(next, pace->interval_us), (int64_t)RETRY_CAP_MS * 1000);
 	return (struct retry_pace){ .interval_us = next, .slow = true };
 }
@@ -258,13 +281,14 @@ void retry_decide(const struct retry_answer *a, const struct retry_pace *pace,
 		return;
 	out->delay_ms = retry_delay_ms(a->attempts, hint, a->random);
 	if (a->kind == FETCH_RATE_LIMITED) {
-		out->pace = slow_pace(a, pace);
+		out->pace = slow_pace(a, pace, hint);
 		if (hint < 0)
 			out->delay_ms = max64(out->delay_ms, out->pace.interval_us / 1000);
 		out->hold_ms = max64(out->hold_ms, out->delay_ms);
+		out->give_up = a->rate_waited_ms > RETRY_RATE_BUDGET_MS - out->hold_ms;
 	}
 	out->charged = a->kind != FETCH_RATE_LIMITED || a->started_slow;
-	out->retry = !out->charged || a->charged < a->retries;
+	out->retry = !out->give_up && (!out->charged || a->attempts <= a->retries);
 }
 
 enum retry_hook_action retry_hook_decide(long status, const struct retry_hints *h, int waits,

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 /* Above 2^52 a double cannot hold halves, above 2^53 not even every integer. */
 #define HALVES_LOST 4503599627370496.0
 #define EXACT_MAX 9007199254740992.0
@@ -54,33 +56,16 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copy at most outsz-1 bytes, never half a UTF-8 character, controls as spaces. */
-static void copy_line(char *out, size_t outsz, const char *s, size_t len)
-{
-	size_t n = len, i;
-
-	if (outsz == 0)
-		return;
-	if (n > outsz - 1) {
-		n = outsz - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-	}
-	out[n] = '\0';
-}
-
-/* Quote untrusted text in a message: short, on one line, marked when cut. */
+/*
+ * Quote text from the answer in a message: valid UTF-8, on one line, short,
+ * and marked when cut. It ends up on stderr and in the database, from which
+ * `list --format json` prints it.
+ */
 static void quote(char *out, size_t outsz, const char *s, size_t len)
 {
-	if (len < outsz || outsz < 4) {
-		copy_line(out, outsz, s, len);
+	if (outsz < 4 || text_sanitize_utf8(out, outsz, s, len) == len)
 		return;
-	}
-	copy_line(out, outsz - 3, s, len);
+	text_sanitize_utf8(out, outsz - 3, s, len);
 	strcat(out, "...");
 }
 
@@ -275,9 +260,73 @@ static int count_from_string(const char *name, const char *s, int64_t *out,
 	return 0;
 }
 
+/*
+ * How many string tokens (keys and string values) precede target's value in
+ * document order, which cJSON keeps: a member's key comes before its value.
+ */
+static bool strings_before(const cJSON *node, const cJSON *target, size_t *n)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		if (c->string)
+			(*n)++;
+		if (c == target)
+			return true;
+		if (cJSON_IsString(c))
+			(*n)++;
+		if (strings_before(c, target, n))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the k-th string token of a valid JSON text decodes to text with a NUL in it. */
+static bool nth_string_has_nul(const char *s, size_t len, size_t k)
+{
+	size_t i = 0;
+
+	for (; i < len; i++) {
+		if (s[i] != '"')
+			continue;
+		if (k == 0)
+			break;
+		k--;
+		i = skip_string(s, len, i) - 1;
+	}
+	for (i++; i < len && s[i] != '"'; i++) {
+		if (s[i] == '\0')
+			return true;
+		if (s[i] == '\\' && i + 5 < len && s[i + 1] == 'u' &&
+		    memcmp(s + i + 2, "0000", 4) == 0)
+			return true;
+		if (s[i] == '\\')
+			i++;
+	}
+	return false;
+}
+
+/*
+ * cJSON hands strings over NUL terminated, so "12\u000034" would read as
+ * "12", and a key "videoCount\u0000x" would match videoCount: look at the
+ * answer's own text for the member's key and string value.
+ */
+static bool member_has_nul(const struct answer *ans, const cJSON *item)
+{
+	size_t k = 0;
+
+	if (!strings_before(ans->root, item, &k))
+		return false;
+	if (item->string && nth_string_has_nul(ans->body, ans->len, k - 1))
+		return true;
+	return cJSON_IsString(item) && nth_string_has_nul(ans->body, ans->len, k);
+}
+
 static int read_count(const struct answer *ans, const char *name,
 		      const cJSON *item, int64_t *out, char *err, size_t errsz)
 {
+	if (member_has_nul(ans, item)) {
+		set_err(err, errsz, "%s holds a NUL character (\\u0000)", name);
+		return -1;
+	}
 	if (cJSON_IsNumber(item))
 		return count_from_number(ans, name, item, out, err, errsz);
 	if (cJSON_IsString(item))
@@ -387,7 +436,7 @@ int scavio_error_message(const char *body, size_t len, char *out, size_t outsz)
 	else if (cJSON_IsString(message))
 		msg = message->valuestring;
 	if (msg && *msg && outsz > 0) {
-		copy_line(out, outsz, msg, strlen(msg));
+		text_sanitize_utf8(out, outsz, msg, strlen(msg));
 		rc = 0;
 	}
 	cJSON_Delete(root);

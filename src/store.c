@@ -747,6 +747,7 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	r->a.elapsed = sqlite3_column_int64(stmt, 7);
 	r->a.video_count = sqlite3_column_int64(stmt, 8);
 	r->a.view_count = sqlite3_column_int64(stmt, 9);
+	r->a.has_new_videos = r->a.has_new_views = true;
 	r->a.new_videos = sqlite3_column_int64(stmt, 10);
 	r->a.new_views = sqlite3_column_int64(stmt, 11);
 	r->a.has_video_growth = sqlite3_column_type(stmt, 12) != SQLITE_NULL;

@@ -11,6 +11,9 @@ files in --state-dir and read back what it saw:
                        optional "snake": true -> shape 4 as video_count/view_count
                    {"status": N, "body": <JSON>}              any JSON answer
                    {"status": N, "raw": "<text>"}             any text answer
+                   {"status": N, "raw_b64": "<base64>"}       any bytes, even invalid
+                                                              UTF-8 (Content-Type
+                                                              application/json)
                  each optionally with "delay": seconds and "headers": {...},
                  and with a fault of the connection itself:
                    "truncate": true  -> announce the whole body, send half, hang up
@@ -20,7 +23,10 @@ files in --state-dir and read back what it saw:
                  world.json is replaced.
   hook.json      {"statuses": [500, 500, 200]} consumed one per webhook
                  request (the file is rewritten), then 200; missing -> 200.
-                 An entry may be {"status": 429, "headers": {"Retry-After": "1"}};
+                 An entry may be {"status": 429, "headers": {"Retry-After": "1"}},
+                 and may break the connection after its status line:
+                   "truncate": true -> announce a longer body, send part, hang up
+                   "stall": seconds -> send the status line only, wait, hang up
                  optional "delay": seconds before every webhook answer.
   requests.jsonl one line per API request (never the key or Authorization),
                  written when it is answered.
@@ -60,6 +66,7 @@ the key anywhere the simulator records (body, path), it is replaced by
 """
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -153,24 +160,29 @@ class State:
             return resp
 
     def next_hook_answer(self):
-        """(status, headers, delay) for the next webhook request."""
+        """(status, headers, delay, fault) for the next webhook request.
+
+        fault is None, ("truncate", None) or ("stall", seconds).
+        """
         with self.lock:
             p = self.path("hook.json")
             try:
                 with open(p, encoding="utf-8") as f:
                     hook = json.load(f)
             except FileNotFoundError:
-                return 200, {}, 0
+                return 200, {}, 0, None
             statuses = hook.get("statuses") or []
             delay = float(hook.get("delay", 0) or 0)
             if not statuses:
-                return 200, {}, delay
+                return 200, {}, delay, None
             entry = statuses.pop(0)
             hook["statuses"] = statuses
             write_atomic(p, json.dumps(hook))
             if isinstance(entry, dict):
-                return int(entry["status"]), entry.get("headers") or {}, delay
-            return int(entry), {}, delay
+                fault = (("truncate", None) if entry.get("truncate") else
+                         ("stall", float(entry["stall"])) if entry.get("stall") else None)
+                return int(entry["status"]), entry.get("headers") or {}, delay, fault
+            return int(entry), {}, delay, None
 
 
 class Plan:
@@ -336,9 +348,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n > 0 else b""
 
     def send(self, status, payload, headers=None, raw=None):
-        data = raw.encode("utf-8") if raw is not None else json.dumps(payload).encode("utf-8")
+        if isinstance(raw, bytes):      # raw_b64: bytes as given, said to be JSON
+            data, ctype = raw, "application/json"
+        elif raw is not None:
+            data, ctype = raw.encode("utf-8"), "text/plain; charset=utf-8"
+        else:
+            data, ctype = json.dumps(payload).encode("utf-8"), "application/json"
         self.send_response(status)
-        ctype = "text/plain; charset=utf-8" if raw is not None else "application/json"
         extra = dict(headers or {})
         if not any(k.lower() == "content-type" for k in extra):
             self.send_header("Content-Type", ctype)
@@ -374,19 +390,42 @@ class Handler(BaseHTTPRequestHandler):
         st = self.state
         text, leak = st.redact(body.decode("utf-8", errors="replace"))
         path, leak2 = st.redact(self.path)
-        status, headers, delay = st.next_hook_answer()
+        status, headers, delay, fault = st.next_hook_answer()
         record = {"t": time.time(), "path": path,
                   "content_type": self.headers.get("Content-Type"), "body": text,
                   "status": status}
         if leak or leak2:
             record["key_leak"] = True
+        if fault:
+            record["fault"] = fault[0]
         st.append("webhook.jsonl", record)
         if delay > 0:
             time.sleep(delay)
         try:
-            self.send(status, None, headers=headers, raw="ok")
+            if fault:
+                self.send_hook_fault(fault, status, headers)
+            else:
+                self.send(status, None, headers=headers, raw="ok")
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up or was killed
+
+    def send_hook_fault(self, fault, status, headers):
+        """A status line, then a body cut short ("truncate") or silence ("stall")."""
+        self.close_connection = True
+        if fault[0] == "truncate":
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, str(v))
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"ok, and then")
+        else:
+            self.wfile.write(("HTTP/1.1 %d OK\r\n" % status).encode("ascii"))
+        self.wfile.flush()
+        if fault[0] == "stall":
+            time.sleep(fault[1])
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def handle_api(self, body):
         st, plan = self.state, self.plan
@@ -431,6 +470,8 @@ class Handler(BaseHTTPRequestHandler):
                     status = int(resp["status"])
                     if "raw" in resp:
                         raw = resp["raw"]
+                    elif "raw_b64" in resp:
+                        raw = base64.b64decode(resp["raw_b64"])
                     else:
                         payload = resp.get("body")
                 else:
@@ -472,7 +513,8 @@ class Handler(BaseHTTPRequestHandler):
         """Break the connection: mid-body ("truncate") or before any answer."""
         self.close_connection = True
         if fault == "truncate":
-            data = raw.encode("utf-8") if raw is not None else json.dumps(payload).encode("utf-8")
+            data = (raw if isinstance(raw, bytes) else raw.encode("utf-8") if raw is not None
+                    else json.dumps(payload).encode("utf-8"))
             self.send_response(status)
             for k, v in (headers or {}).items():
                 self.send_header(k, str(v))

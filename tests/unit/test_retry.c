@@ -77,7 +77,7 @@ static void retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes(void
 {
 	static const struct { const char *in; int64_t ms; } cases[] = {
 		{ " 5\r\n", 5000 }, { "0", 0 }, { "120", 120000 }, { "9999", RETRY_CAP_MS },
-		{ "99999999999999999999999", -1 },
+		{ "99999999999999999999999", RETRY_CAP_MS },    /* saturates: wait long */
 		{ "", -1 }, { "soon", -1 }, { "-3", -1 }, { "5s", -1 }, { "1.5", -1 },
 		{ "Fri, 22 May 2026 08:00:30 GMT", 30000 },
 		{ "Fri, 22 May 2026 07:59:00 GMT", 0 },         /* already past */
@@ -157,12 +157,77 @@ static void headers_are_found_case_insensitively_and_reset_per_answer(void **sta
 	assert_int_equal(h.remaining, -1);
 }
 
+/* One header line and the hints it leaves; -1: absent or unreadable. */
+struct hostile_case {
+	const char *line;
+	int64_t retry_after_ms, reset_ms, remaining, limit, window_s;
+};
+
+#define I64_MAX_TEXT "9223372036854775807"
+#define HUGE_TEXT "99999999999999999999999999999999999999"
+
+static const struct hostile_case hostile_cases[] = {
+	{ "X-RateLimit-Limit: 10;w=100000000000000", -1, -1, -1, 10, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 10;w=" HUGE_TEXT, -1, -1, -1, 10, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: " HUGE_TEXT ";w=" HUGE_TEXT, -1, -1, -1, INT64_MAX,
+	  RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 1;w=" I64_MAX_TEXT, -1, -1, -1, 1, RETRY_WINDOW_MAX_S },
+	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: 1e9", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: 0x10", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, RETRY_WINDOW_S },
+};
+
+static void hostile_header_values_saturate_or_are_ignored(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(hostile_cases[0]); i++) {
+		const struct hostile_case *c = &hostile_cases[i];
+		const char *lines[] = { c->line, NULL };
+		struct retry_hints h = hints_of(lines);
+		struct retry_pace slow = { SECOND_US, true };
+		struct retry_answer a = {
+			.kind = FETCH_RATE_LIMITED, .hints = h, .attempts = 2, .retries = 3,
+			.started_slow = true, .random = 0xFFFFFFFFu,
+		};
+		struct retry_plan p;
+
+		if (h.retry_after_ms != c->retry_after_ms || h.reset_ms != c->reset_ms ||
+		    h.remaining != c->remaining || h.limit != c->limit || h.window_s != c->window_s)
+			fail_msg("'%s': got after=%lld reset=%lld remaining=%lld limit=%lld w=%lld",
+				 c->line, (long long)h.retry_after_ms, (long long)h.reset_ms,
+				 (long long)h.remaining, (long long)h.limit, (long long)h.window_s);
+		/* and whatever they say, the decisions stay within their bounds */
+		retry_decide(&a, &slow, &p);
+		assert_in_range(p.delay_ms, 0, RETRY_CAP_MS);
+		assert_in_range(p.hold_ms, 0, RETRY_CAP_MS);
+		assert_in_range(p.pace.interval_us, SECOND_US, (int64_t)RETRY_CAP_MS * 1000);
+	}
+}
+
 /* One row of the decision table. */
 struct decide_case {
 	const char *name;
 	enum fetch_kind kind;
 	int64_t retry_after_ms, reset_ms, remaining, limit, window_s;
-	int attempts, charged, retries;
+	int attempts, retries;
 	bool started_slow;
 	struct retry_pace pace;
 	uint32_t random;
@@ -174,61 +239,85 @@ struct decide_case {
 
 static const struct decide_case decide_cases[] = {
 	{ "a 503 is retried by backoff and counts",
-	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 400,
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 3, false, { 0, false }, 400,
 	  true, true, 400, 0, { 0, false } },
 	{ "a 503 with Retry-After waits for that tag alone",
-	  FETCH_TRANSIENT, 2000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 400,
+	  FETCH_TRANSIENT, 2000, -1, -1, -1, 60, 1, 3, false, { 0, false }, 400,
 	  true, true, 2000, 0, { 0, false } },
 	{ "a 503 past the allowance is not retried",
-	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 4, 3, 3, false, { 0, false }, 400,
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 4, 3, false, { 0, false }, 400,
 	  false, true, 400, 0, { 0, false } },
 	{ "no retries configured: a 503 fails at once",
-	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 0, 0, false, { 0, false }, 7,
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 1, 0, false, { 0, false }, 7,
 	  false, true, 7, 0, { 0, false } },
 	{ "a 503 ignores X-RateLimit-Reset while requests remain",
-	  FETCH_TRANSIENT, -1, 9000, 5, -1, 60, 1, 0, 3, false, { 0, false }, 100,
+	  FETCH_TRANSIENT, -1, 9000, 5, -1, 60, 1, 3, false, { 0, false }, 100,
 	  true, true, 100, 0, { 0, false } },
 	{ "a 429 with Retry-After holds every request and slows to the reported limit",
-	  FETCH_RATE_LIMITED, 2000, -1, -1, 120, 60, 1, 0, 3, false, { 0, false }, 9,
+	  FETCH_RATE_LIMITED, 2000, -1, -1, 120, 60, 1, 3, false, { 0, false }, 9,
 	  true, false, 2000, 2000, { 500000, true } },
 	{ "a 429 without Retry-After waits for X-RateLimit-Reset",
-	  FETCH_RATE_LIMITED, -1, 7000, 0, 10, 1, 1, 0, 3, false, { 0, false }, 9,
+	  FETCH_RATE_LIMITED, -1, 7000, 0, 10, 1, 1, 3, false, { 0, false }, 9,
 	  true, false, 7000, 7000, { 100000, true } },
 	{ "a 429 without any limit doubles the interval, at least one second",
-	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 0, 3, false, { 200000, false }, 9,
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 3, false, { 200000, false }, 9,
 	  true, false, 1000, 1000, { SECOND_US, true } },
 	{ "... and from a slow rate it doubles that",
-	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 0, 3, false, { 5 * SECOND_US, false }, 9,
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 1, 3, false, { 5 * SECOND_US, false }, 9,
 	  true, false, 10000, 10000, { 10 * SECOND_US, true } },
 	{ "a limit faster than the configured rate never speeds the run up",
-	  FETCH_RATE_LIMITED, 1000, -1, -1, 600, 60, 1, 0, 3, false, { 2 * SECOND_US, false }, 9,
+	  FETCH_RATE_LIMITED, 1000, -1, -1, 600, 60, 1, 3, false, { 2 * SECOND_US, false }, 9,
 	  true, false, 1000, 1000, { 2 * SECOND_US, true } },
 	{ "a 429 before the slowdown is free even with no retries configured",
-	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, 0, false, { 0, false }, 9,
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, false, { 0, false }, 9,
 	  true, false, 1000, 1000, { SECOND_US, true } },
 	{ "a 429 in flight before a sibling's slowdown keeps the pace it set",
-	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, 0, false, { 3 * SECOND_US, true }, 9,
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 1, 0, false, { 3 * SECOND_US, true }, 9,
 	  true, false, 1000, 1000, { 3 * SECOND_US, true } },
-	{ "a 429 after the slowdown doubles the interval and counts",
-	  FETCH_RATE_LIMITED, 1000, -1, -1, 60, 60, 2, 0, 3, true, { SECOND_US, true }, 9,
-	  true, true, 1000, 1000, { 2 * SECOND_US, true } },
+	{ "a 429 after the slowdown without a hint doubles the interval and counts",
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 2, 3, true, { SECOND_US, true }, 9,
+	  true, true, 2000, 2000, { 2 * SECOND_US, true } },
+	{ "a 429 after the slowdown that says Retry-After: 1 keeps one second",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, 60, 60, 2, 3, true, { SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { SECOND_US, true } },
+	{ "... however many of them come",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 3, 3, true, { SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { SECOND_US, true } },
+	{ "a Retry-After longer than the doubled interval lets it double",
+	  FETCH_RATE_LIMITED, 5000, -1, -1, -1, 60, 2, 3, true, { SECOND_US, true }, 9,
+	  true, true, 5000, 5000, { 2 * SECOND_US, true } },
+	{ "a Retry-After shorter than the interval never speeds the run up",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 3, true, { 8 * SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { 8 * SECOND_US, true } },
+	{ "Retry-After: 0 still slows the run to one second",
+	  FETCH_RATE_LIMITED, 0, -1, -1, -1, 60, 1, 3, false, { 0, false }, 9,
+	  true, false, 0, 0, { SECOND_US, true } },
 	{ "a counted 429 past the allowance fails the tag, still holding the others",
-	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 0, 0, true, { SECOND_US, true }, 9,
-	  false, true, 1000, 1000, { 2 * SECOND_US, true } },
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 2, 0, true, { SECOND_US, true }, 9,
+	  false, true, 1000, 1000, { SECOND_US, true } },
+	{ "retries = 3: the fourth try is the last",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 3, 3, true, { SECOND_US, true }, 9,
+	  true, true, 1000, 1000, { SECOND_US, true } },
+	{ "... a fourth 429 fails the tag: retries + 1 tries in all",
+	  FETCH_RATE_LIMITED, 1000, -1, -1, -1, 60, 4, 3, true, { SECOND_US, true }, 9,
+	  false, true, 1000, 1000, { SECOND_US, true } },
+	{ "a try the pacing got refused still counts towards the allowance",
+	  FETCH_TRANSIENT, -1, -1, -1, -1, 60, 2, 1, true, { SECOND_US, true }, 9,
+	  false, true, 9, 0, { SECOND_US, true } },
 	{ "the slowed interval is capped at two minutes",
-	  FETCH_RATE_LIMITED, 0, -1, -1, -1, 60, 2, 0, 3, true, { 100 * SECOND_US, true }, 9,
-	  true, true, 0, 0, { 120 * SECOND_US, true } },
+	  FETCH_RATE_LIMITED, -1, -1, -1, -1, 60, 2, 3, true, { 100 * SECOND_US, true }, 9,
+	  true, true, RETRY_CAP_MS, RETRY_CAP_MS, { 120 * SECOND_US, true } },
 	{ "a 200 with Remaining: 0 holds every request until the reset",
-	  FETCH_OK, -1, 4000, 0, -1, 60, 1, 0, 3, false, { 200000, false }, 9,
+	  FETCH_OK, -1, 4000, 0, -1, 60, 1, 3, false, { 200000, false }, 9,
 	  false, false, 0, 4000, { 200000, false } },
 	{ "a 200 with requests remaining holds nothing",
-	  FETCH_OK, -1, 4000, 3, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  FETCH_OK, -1, 4000, 3, -1, 60, 1, 3, false, { 0, false }, 9,
 	  false, false, 0, 0, { 0, false } },
 	{ "a 404 is never retried",
-	  FETCH_NOT_FOUND, 1000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  FETCH_NOT_FOUND, 1000, -1, -1, -1, 60, 1, 3, false, { 0, false }, 9,
 	  false, false, 0, 0, { 0, false } },
 	{ "a 402 is never retried, even with Retry-After",
-	  FETCH_CREDITS, 1000, -1, -1, -1, 60, 1, 0, 3, false, { 0, false }, 9,
+	  FETCH_CREDITS, 1000, -1, -1, -1, 60, 1, 3, false, { 0, false }, 9,
 	  false, false, 0, 0, { 0, false } },
 };
 
@@ -240,7 +329,7 @@ static void retry_decisions_follow_the_table(void **state)
 		struct retry_answer a = {
 			.kind = c->kind,
 			.hints = { c->retry_after_ms, c->reset_ms, c->remaining, c->limit, c->window_s },
-			.attempts = c->attempts, .charged = c->charged, .retries = c->retries,
+			.attempts = c->attempts, .retries = c->retries,
 			.started_slow = c->started_slow, .random = c->random,
 		};
 		struct retry_plan p;
@@ -252,6 +341,49 @@ static void retry_decisions_follow_the_table(void **state)
 			fail_msg("%s: got retry=%d charged=%d delay=%lld hold=%lld interval=%lld slow=%d",
 				 c->name, p.retry, p.charged, (long long)p.delay_ms,
 				 (long long)p.hold_ms, (long long)p.pace.interval_us, p.pace.slow);
+	}
+}
+
+/* The run's budget for waits on 429s: the answer, what the run waited so far, the plan. */
+static void a_run_gives_up_once_429s_held_it_for_its_budget(void **state)
+{
+	static const struct {
+		const char *name;
+		enum fetch_kind kind;
+		int64_t retry_after_ms, waited_ms;
+		bool started_slow;
+		bool retry, give_up;
+	} cases[] = {
+		{ "a 429 early in a run is waited out", FETCH_RATE_LIMITED, 1000, 0, true,
+		  true, false },
+		{ "one that ends the budget exactly still is", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS - 1000, true, true, false },
+		{ "one that would wait past it gives up", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS - 999, true, false, true },
+		{ "... even a 429 the pacing caused", FETCH_RATE_LIMITED, 1000,
+		  RETRY_RATE_BUDGET_MS, false, false, true },
+		{ "... even one asking for no wait, once the budget is spent", FETCH_RATE_LIMITED, 0,
+		  RETRY_RATE_BUDGET_MS + 1, true, false, true },
+		{ "a 503 after the budget is spent is still retried", FETCH_TRANSIENT, 1000,
+		  RETRY_RATE_BUDGET_MS + 1, true, true, false },
+		{ "a 200 after the budget is spent gives nothing up", FETCH_OK, -1,
+		  RETRY_RATE_BUDGET_MS + 1, true, false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct retry_pace slow = { SECOND_US, true };
+		struct retry_answer a = {
+			.kind = cases[i].kind, .attempts = 1, .retries = 3,
+			.started_slow = cases[i].started_slow, .rate_waited_ms = cases[i].waited_ms,
+		};
+		struct retry_plan p;
+
+		retry_hints_init(&a.hints);
+		a.hints.retry_after_ms = cases[i].retry_after_ms;
+		retry_decide(&a, &slow, &p);
+		if (p.retry != cases[i].retry || p.give_up != cases[i].give_up)
+			fail_msg("%s: got retry=%d give_up=%d", cases[i].name, p.retry, p.give_up);
 	}
 }
 
@@ -353,7 +485,9 @@ int main(void)
 		cmocka_unit_test(retry_after_takes_delta_seconds_or_a_date_capped_at_two_minutes),
 		cmocka_unit_test(ratelimit_reset_is_delta_seconds_up_to_10_pow_9_else_an_epoch),
 		cmocka_unit_test(headers_are_found_case_insensitively_and_reset_per_answer),
+		cmocka_unit_test(hostile_header_values_saturate_or_are_ignored),
 		cmocka_unit_test(retry_decisions_follow_the_table),
+		cmocka_unit_test(a_run_gives_up_once_429s_held_it_for_its_budget),
 		cmocka_unit_test(webhook_answers_map_to_actions),
 		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
 		cmocka_unit_test(paced_starts_are_never_closer_than_the_slack_allows),

@@ -86,6 +86,9 @@ static const struct accepted accepted_cases[] = {
 	  "{\"video_count\":-0,\"view_count\":1}", 0, 1, 5 },
 	{ "white space around the answer is fine",
 	  " \r\n{ \"video_count\" : 1 , \"view_count\" : 2 }\n\n", 1, 2, 5 },
+	{ "a NUL elsewhere in the answer leaves the counts alone, escaped digits are digits",
+	  "{\"title\":\"x\\u0000y\",\"\\u0000\":1,\"video_count\":\"\\u0031\\u0032\",\"view_count\":3}",
+	  12, 3, 5 },
 	{ "numbers in other fields do not confuse exact reading",
 	  "{\"id\":-1.5e3,\"note\":\"9007199254740993 \\\" 5\",\"video_count\":9007199254740992,"
 	  "\"view_count\":3}", 9007199254740992, 3, 5 },
@@ -143,6 +146,22 @@ static const struct rejected rejected_cases[] = {
 	{ "control characters in a bad string stay on one line",
 	  "{\"video_count\":\"1\\n2\",\"view_count\":\"1\"}",
 	  "video_count \"1 2\" is not a decimal count" },
+	{ "invalid UTF-8 in a bad string is quoted as U+FFFD",
+	  "{\"video_count\":\"1\xc3(\",\"view_count\":\"1\"}",
+	  "video_count \"1\xEF\xBF\xBD(\" is not a decimal count" },
+	{ "a count string with an escaped NUL is not cut at it",
+	  "{\"data\":{\"challengeInfo\":{\"statsV2\":{\"videoCount\":\"12\\u000034\","
+	  "\"viewCount\":\"5\"}}}}",
+	  "videoCount holds a NUL character (\\u0000)" },
+	{ "... nor when other escapes come first",
+	  "{\"video_count\":\"1\",\"view_count\":\"\\\\\\\"9\\u0000\"}",
+	  "view_count holds a NUL character (\\u0000)" },
+	{ "a key with an escaped NUL does not pass for the count's",
+	  "{\"title\":\"a\\u0000b\",\"data\":{\"videoCount\\u0000x\":\"7\",\"viewCount\":\"5\"}}",
+	  "videoCount holds a NUL character (\\u0000)" },
+	{ "an escaped backslash before u0000 is no NUL",
+	  "{\"video_count\":\"1\",\"view_count\":\"\\\\u0000\"}",
+	  "view_count \"\\u0000\" is not a decimal count" },
 	{ "2^63 as a string",
 	  "{\"video_count\":\"9223372036854775808\",\"view_count\":\"1\"}",
 	  "video_count \"9223372036854775808\" is too large" },
@@ -260,6 +279,17 @@ static void a_body_is_read_only_up_to_its_length(void **state)
 	assert_int_equal(out.views, 2);
 }
 
+static void a_raw_nul_byte_in_a_count_string_is_refused(void **state)
+{
+	const char text[] = "{\"video_count\":\"12\0" "34\",\"view_count\":\"5\"}";
+	struct scavio_counts out;
+	char err[64];
+
+	(void)state;
+	assert_int_equal(scavio_parse(text, sizeof(text) - 1, &out, err, sizeof(err)), -1);
+	assert_string_equal(err, "video_count holds a NUL character (\\u0000)");
+}
+
 static void a_short_error_buffer_is_truncated_safely(void **state)
 {
 	struct scavio_counts out;
@@ -320,6 +350,9 @@ static const struct errmsg_case errmsg_cases[] = {
 	{ "a cut never splits a character", "{\"error\":{\"message\":\"\xc3\xa9\xc3\xa9\"}}", 4, 0,
 	  "\xc3\xa9" },
 	{ "line breaks become spaces", "{\"error\":{\"message\":\"bad\\nkey\"}}", 64, 0, "bad key" },
+	{ "invalid UTF-8 and terminal escapes become U+FFFD",
+	  "{\"error\":{\"message\":\"a\xff\x1b[2J\\u001b\xed\xa0\x80\"}}", 64, 0,
+	  "a\xEF\xBF\xBD\xEF\xBF\xBD[2J\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
 	{ "a code without a message", "{\"error\":{\"code\":500}}", 64, -1, NULL },
 	{ "an empty message", "{\"error\":{\"message\":\"\"}}", 64, -1, NULL },
 	{ "no error at all", "{\"video_count\":1,\"view_count\":2}", 64, -1, NULL },
@@ -356,6 +389,7 @@ int main(void)
 		cmocka_unit_test(invalid_answers_fail_with_a_reason),
 		cmocka_unit_test(credits_remaining_is_read_from_top_level_then_data),
 		cmocka_unit_test(a_body_is_read_only_up_to_its_length),
+		cmocka_unit_test(a_raw_nul_byte_in_a_count_string_is_refused),
 		cmocka_unit_test(a_short_error_buffer_is_truncated_safely),
 		cmocka_unit_test(the_request_body_names_the_tag_as_json),
 		cmocka_unit_test(the_request_body_is_compact),

@@ -1,4 +1,4 @@
-/* Tests for src/text.c: trimming and quoting input for messages. */
+/* Tests for src/text.c: trimming and quoting input for messages, cleaning network text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,6 +77,62 @@ static void mask_secret_reads_past_nul_bytes(void **state)
 	assert_memory_equal(buf, "a\0****\0b", 9);
 }
 
+#define FFFD "\xEF\xBF\xBD"
+
+/* One row: len bytes of in (NULs allowed), the out buffer's size, what comes out. */
+struct sanitize_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	size_t outsz;
+	const char *out;
+	size_t consumed;
+};
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static const struct sanitize_case sanitize_cases[] = {
+	{ "plain ASCII is kept", S("quota exceeded"), 64, "quota exceeded", 14 },
+	{ "valid UTF-8 of every length is kept",
+	  S("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x94\xA5"), 64,
+	  "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x94\xA5", 17 },
+	{ "white space becomes a space", S("a\tb\r\nc"), 64, "a b  c", 6 },
+	{ "an escape sequence loses its escape", S("\x1B[31mred"), 64, FFFD "[31mred", 8 },
+	{ "NUL and DEL are replaced", S("a\0b\x7F"), 64, "a" FFFD "b" FFFD, 4 },
+	{ "C1 controls are replaced", S("x\xC2\x85y\xC2\x9B"), 64, "x" FFFD "y" FFFD, 6 },
+	{ "U+00A0 is no control", S("\xC2\xA0"), 64, "\xC2\xA0", 2 },
+	{ "a lone 0xFF", S("a\xFF" "b"), 64, "a" FFFD "b", 3 },
+	{ "a stray continuation byte", S("\x80"), 64, FFFD, 1 },
+	{ "a lead byte without its continuation", S("\xC3("), 64, FFFD "(", 2 },
+	{ "a cut three-byte sequence is one replacement", S("\xE6\x97"), 64, FFFD, 2 },
+	{ "... and so is one cut before a valid byte", S("\xE6\x97z"), 64, FFFD "z", 3 },
+	{ "an overlong slash", S("\xC0\xAF"), 64, FFFD FFFD, 2 },
+	{ "an overlong three-byte form", S("\xE0\x80\xAF"), 64, FFFD FFFD FFFD, 3 },
+	{ "a UTF-16 surrogate", S("\xED\xA0\x80"), 64, FFFD FFFD FFFD, 3 },
+	{ "above U+10FFFF", S("\xF4\x90\x80\x80"), 64, FFFD FFFD FFFD FFFD, 4 },
+	{ "bytes that never start anything", S("\xF5\xFE"), 64, FFFD FFFD, 2 },
+	{ "a cut never splits a character", S("\xC3\xA9\xC3\xA9"), 4, "\xC3\xA9", 2 },
+	{ "nor a replacement", S("ab\xFF"), 5, "ab", 2 },
+	{ "a one-byte buffer holds the empty string", S("abc"), 1, "", 0 },
+	{ "empty input", S(""), 8, "", 0 },
+};
+
+static void network_text_becomes_valid_utf8_on_one_line(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(sanitize_cases) / sizeof(sanitize_cases[0]); i++) {
+		const struct sanitize_case *c = &sanitize_cases[i];
+		char out[64];
+		size_t used;
+
+		memset(out, 'Z', sizeof(out));
+		used = text_sanitize_utf8(out, c->outsz, c->in, c->len);
+		if (strcmp(out, c->out) != 0 || used != c->consumed)
+			fail_msg("%s: got \"%s\" after %zu bytes, want \"%s\" after %zu", c->name,
+				 out, used, c->out, c->consumed);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +140,7 @@ int main(void)
 		cmocka_unit_test(quote_replaces_control_bytes_and_cuts_long_text),
 		cmocka_unit_test(mask_secret_hides_every_occurrence_and_nothing_else),
 		cmocka_unit_test(mask_secret_reads_past_nul_bytes),
+		cmocka_unit_test(network_text_becomes_valid_utf8_on_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
