@@ -579,11 +579,11 @@ static int fetch_tags(struct run *r)
 static int take_lock(struct cmd_ctx *ctx, int *lock)
 {
 	char err[512];
+	int rc = lock_take(ctx->cfg.db_path, lock, err, sizeof(err));
 
-	*lock = lock_take(ctx->cfg.db_path, err, sizeof(err));
-	if (*lock == -2)
+	if (rc == -2)
 		return error("%s", err), EXIT_LOCKED;
-	if (*lock < 0)
+	if (rc < 0)
 		return error("%s", err), EXIT_FAILURE;
 	if (store_set_durable(ctx->st))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
@@ -626,6 +626,9 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 cleanup:
 	free(r.names);
 	free(r.tags);
+	/* The store first: closing the lock's descriptor drops SQLite's locks (lock.h). */
+	store_close(ctx->st);
+	ctx->st = NULL;
 	lock_release(lock);
 	return rc;
 }

@@ -1,0 +1,127 @@
+"""The database and its run lock against a hostile or unlucky filesystem.
+
+Planted symlinks, the same database reached through a symlink or a hard
+link, a full disk, a read-only mount, another application's SQLite file, a
+long import beside a run, a tag purged while it is being fetched.
+interface.md: "run", exit status, "report, history, export, import, backup".
+Real files, real mounts (we are root in CI; tests that need a mount skip,
+saying so, when they cannot have one).
+"""
+
+import errno
+import os
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from .harness import T0, HashtrackTest, at, counts
+
+VIBE_T0 = counts(1200, 30000)
+VIBE_JUMP = counts(1500, 40007)
+
+
+def lines(cp):
+    return [line for line in cp.stderr.splitlines() if line.strip()]
+
+
+class StoreTest(HashtrackTest):
+
+    def hook_answers(self, answers, delay=0):
+        """Webhook answers in order, then 200."""
+        from .harness import _write_atomic
+        import json
+        _write_atomic(self.state / "hook.json",
+                      json.dumps({"statuses": list(answers), "delay": delay}))
+
+    def jump(self, *tags):
+        """Baseline at T0, a viral jump of every tag ready for the next run."""
+        self.ok("add", *tags)
+        self.tags(**{t: VIBE_T0 for t in tags})
+        self.run_at(T0)
+        self.tags(**{t: VIBE_JUMP for t in tags})
+
+    def mount_tmpfs(self, size):
+        """A fresh tmpfs of size (e.g. "1m") of our own, unmounted at cleanup."""
+        where = Path(tempfile.mkdtemp(prefix="hashtrack-mnt-"))
+        self.addCleanup(os.rmdir, where)
+        cp = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s,mode=0700" % size,
+                             "tmpfs", str(where)], capture_output=True, text=True)
+        if cp.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here: %s" % (cp.stderr.strip() or cp.returncode))
+        self.addCleanup(subprocess.run, ["umount", "-l", str(where)], check=False)
+        return where
+
+    def remount(self, where, opts):
+        subprocess.run(["mount", "-o", "remount,%s" % opts, str(where)], check=True)
+
+    def slow_run(self, *args, delay=2):
+        """A run of one slow tag in the background, once it holds the lock."""
+        self.ok("add", "slow")
+        self.tags(slow=counts(1, 2, delay=delay))
+        proc = self.ht_start("run", *args, now=T0)
+        self.wait_for_arrivals(1)
+        return proc
+
+
+class LockFile(StoreTest):
+    """The run lock never writes through a planted symlink."""
+
+    def test_a_symlink_planted_at_the_old_lock_path_is_never_written_through(self):
+        self.ok("add", "fine")
+        self.tags(fine=counts(1, 2))
+        victim = self.tmp / "victim.txt"
+        victim.write_text("precious\n")
+        os.symlink(victim, str(self.db_path) + ".lock")
+        self.run_at(T0)
+        self.assertEqual(victim.read_text(), "precious\n")
+
+    def test_a_dangling_symlink_at_the_old_lock_path_creates_nothing(self):
+        self.ok("add", "fine")
+        self.tags(fine=counts(1, 2))
+        target = self.tmp / "created-by-hashtrack"
+        os.symlink(target, str(self.db_path) + ".lock")
+        self.run_at(T0)
+        self.assertFalse(target.exists())
+
+
+class LockIdentity(StoreTest):
+    """Two names of one database are one lock: every alert is POSTed once."""
+
+    def assert_second_run_is_refused(self, other_path):
+        proc = self.slow_run()
+        cp = self.ht("--db", other_path, "run", now=at(1))
+        first = self.ht_finish(proc)
+        self.assert_exit(first, 0)
+        self.assert_exit(cp, 75)
+        self.assertEqual(lines(cp), ["hashtrack: another hashtrack run is in progress (pid %d)"
+                                     % proc.pid])
+        self.assertEqual(len(self.requests()), 1)
+
+    def test_a_run_through_a_symlink_to_the_database_waits_its_turn(self):
+        link = self.tmp / "link.db"
+        self.ok("add", "slow")
+        os.symlink(self.db_path, link)
+        self.assert_second_run_is_refused(link)
+
+    def test_a_run_through_a_hard_link_to_the_database_waits_its_turn(self):
+        hard = self.tmp / "hard.db"
+        self.ok("add", "slow")
+        os.link(self.db_path, hard)
+        self.assert_second_run_is_refused(hard)
+
+    def test_the_lock_does_not_stop_sqlite_reading_or_writing_during_a_run(self):
+        proc = self.slow_run()
+        started = time.monotonic()
+        self.ok("add", "other")
+        names = [t["hashtag"] for t in self.list_tags()]
+        self.assertLess(time.monotonic() - started, 1.5)
+        self.assertEqual(sorted(names), ["other", "slow"])
+        self.assert_exit(self.ht_finish(proc), 0)
+        self.assertEqual(len(self.snapshots("slow")), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
