@@ -471,16 +471,21 @@ static void print_pending_dry_run(struct cmd_ctx *ctx)
 	free(rows);
 }
 
-/* Alerts left pending when the webhook was taken out of the config. */
-static void warn_orphaned_pending(struct cmd_ctx *ctx)
+/* Alerts left pending when the webhook was taken out of the config: how many. */
+static size_t warn_orphaned_pending(struct cmd_ctx *ctx)
 {
 	struct alert_row *rows;
 	size_t n;
 
-	if (store_pending_alerts(ctx->st, &rows, &n) == 0 && n > 0)
+	if (store_pending_alerts(ctx->st, &rows, &n)) {
+		error("%s", store_error(ctx->st));
+		return 1;
+	}
+	if (n > 0)
 		warn("%zu alert%s still pending, but no webhook is configured; set [alert] webhook "
 		     "to send them", n, n == 1 ? " is" : "s are");
 	free(rows);
+	return n;
 }
 
 static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *dry_run)
@@ -615,7 +620,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (has_webhook)
 		pending += deliver_pending(ctx, 0, &max_id);
 	else if (!r.dry_run)
-		warn_orphaned_pending(ctx);
+		pending += warn_orphaned_pending(ctx);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!r.dry_run && has_webhook)

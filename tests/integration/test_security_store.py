@@ -123,5 +123,23 @@ class LockIdentity(StoreTest):
         self.assertEqual(len(self.snapshots("slow")), 1)
 
 
+class Outbox(StoreTest):
+    """What run does when alerts stay pending or cannot be recorded."""
+
+    def pending_alerts(self, *tags):
+        """Viral alerts of tags, left pending by a webhook answering 503."""
+        self.jump(*tags)
+        self.hook_answers([503])
+        self.run_at(at(6), code=1)
+        self.assertEqual([a["status"] for a in self.alert_rows()], ["pending"] * len(tags))
+
+    def test_alerts_left_pending_with_no_webhook_configured_fail_the_run(self):
+        self.pending_alerts("one")
+        self.write_config(alert_webhook=None)
+        cp = self.run_at(at(7), code=1)
+        self.assertEqual(lines(cp), ["hashtrack: warning: 1 alert is still pending, but no webhook"
+                                     " is configured; set [alert] webhook to send them"])
+
+
 if __name__ == "__main__":
     unittest.main()
