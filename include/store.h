@@ -57,10 +57,24 @@ struct alert_row {
 };
 
 /*
- * Open (creating it and its directory, private, when missing) and migrate the
- * database to STORE_SCHEMA_VERSION. err gets the reason on failure.
+ * For commands that write: open (creating it and its directory, private,
+ * when missing) and migrate the database to STORE_SCHEMA_VERSION. A file
+ * that is not a hashtrack database (another application's tables, or not
+ * SQLite) is refused untouched. Opening writes nothing when the schema is
+ * current. err gets the reason on failure.
  */
 int store_open(const char *path, struct store **out, char *err, size_t errsz);
+
+/* store_open_readonly's "nothing here": no file, or an empty one. */
+#define STORE_NO_DATA (-2)
+
+/*
+ * For commands that only read: open read-only, creating, migrating and
+ * changing nothing. Returns 0, STORE_NO_DATA when there is no database at
+ * path yet (err says "'PATH' does not exist" or "... is empty"), or -1
+ * (err says why: not hashtrack's, a schema too old or too new, ...).
+ */
+int store_open_readonly(const char *path, struct store **out, char *err, size_t errsz);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
 

@@ -141,5 +141,75 @@ class Outbox(StoreTest):
                                      " is configured; set [alert] webhook to send them"])
 
 
+class ReadOnlyOpen(StoreTest):
+    """Commands that only read open the database read-only and never create it."""
+
+    READERS = (["list"], ["report"], ["history", "fine"], ["alerts"], ["export"])
+
+    def test_reading_commands_never_create_a_database_and_say_how_to_start(self):
+        self.db_path = self.tmp / "sub" / "ht.db"
+        for args in self.READERS:
+            with self.subTest(args=args):
+                cp = self.assert_exit(self.ht(*args), 1)
+                self.assertEqual(lines(cp), ["hashtrack: no data yet: '%s' does not exist; "
+                                             "start with 'hashtrack add TAG'" % self.db_path])
+        self.ht("doctor")
+        self.assertFalse((self.tmp / "sub").exists())
+
+    def test_an_empty_file_has_no_data_for_readers_and_is_set_up_by_add(self):
+        self.db_path.touch()
+        cp = self.assert_exit(self.ht("list"), 1)
+        self.assertEqual(lines(cp), ["hashtrack: no data yet: '%s' is empty; "
+                                     "start with 'hashtrack add TAG'" % self.db_path])
+        self.assertEqual(self.db_path.stat().st_size, 0)
+        self.ok("add", "fine")
+        self.assertEqual([t["hashtag"] for t in self.list_tags()], ["fine"])
+
+    def test_a_database_on_a_read_only_mount_can_be_read(self):
+        mnt = self.mount_tmpfs("4m")
+        self.db_path = mnt / "ht.db"
+        self.ok("add", "fine")
+        self.tags(fine=counts(1, 2))
+        self.run_at(T0)
+        self.remount(mnt, "ro")
+        for args in self.READERS + (["doctor"],):
+            with self.subTest(args=args):
+                self.ok(*args, now=at(1))
+        self.assertEqual(self.report_of(at(1), "fine")["video_count"], 1)
+        self.assertEqual([t["hashtag"] for t in self.list_tags()], ["fine"])
+        self.assertEqual(len(self.history("fine")), 1)
+
+    def test_another_applications_database_is_refused_untouched(self):
+        conn = sqlite3.connect(str(self.db_path))
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+        conn.commit()
+        conn.close()
+        before = self.db_path.read_bytes()
+        csv = self.tmp / "in.csv"
+        csv.write_text("hashtag,ts,video_count,view_count\nfine,%s,1,2\n" % T0)
+        for args in (["add", "fine"], ["run"], ["import", csv], ["list"], ["report"],
+                     ["export"]):
+            with self.subTest(args=args):
+                cp = self.assert_exit(self.ht(*args, now=T0), 1)
+                self.assertEqual(lines(cp), ["hashtrack: '%s' is not a hashtrack database (its "
+                                             "tables are another application's); point --db or "
+                                             "[storage] db at hashtrack's database"
+                                             % self.db_path])
+        self.assert_exit(self.ht("doctor"), 1)
+        self.assertEqual(self.db_path.read_bytes(), before)
+        self.assertFalse(Path(str(self.db_path) + "-wal").exists())
+
+    def test_a_file_that_is_not_sqlite_is_refused_untouched(self):
+        self.db_path.write_text("not a database, just notes\n" * 100)
+        before = self.db_path.read_bytes()
+        for args in (["add", "fine"], ["list"]):
+            with self.subTest(args=args):
+                cp = self.assert_exit(self.ht(*args), 1)
+                self.assertIn("'%s' is not a hashtrack database (not an SQLite file)"
+                              % self.db_path, cp.stderr)
+        self.assertEqual(self.db_path.read_bytes(), before)
+
+
 if __name__ == "__main__":
     unittest.main()
