@@ -141,6 +141,15 @@ int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
 int store_set_meta(struct store *st, const char *key, int64_t value);
 int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
 
+/*
+ * From now on a write waits for other writers however long they take,
+ * instead of failing after 10 s, and waiting(ctx) is called once when a
+ * wait has lasted a second; then wait until no other writer is left. For
+ * `run`, which a long `import` must delay, not fail (nor make it send an
+ * alert it cannot then mark sent).
+ */
+int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx);
+
 /* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
 int store_schema_version(struct store *st, int *version);
 int store_integrity(struct store *st, char *out, size_t outsz);

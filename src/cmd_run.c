@@ -580,7 +580,17 @@ static int fetch_tags(struct run *r)
 	return rc;
 }
 
-/* The run lock, and commits that survive a reboot. Returns 0 or an exit status. */
+static void say_waiting(void *user)
+{
+	const struct cmd_ctx *ctx = user;
+
+	warn("waiting for another hashtrack command to finish writing '%s'", ctx->cfg.db_path);
+}
+
+/*
+ * The run lock, commits that survive a reboot, and no other writer (an
+ * import) left. Returns 0 or an exit status.
+ */
 static int take_lock(struct cmd_ctx *ctx, int *lock)
 {
 	char err[512];
@@ -590,7 +600,7 @@ static int take_lock(struct cmd_ctx *ctx, int *lock)
 		return error("%s", err), EXIT_LOCKED;
 	if (rc < 0)
 		return error("%s", err), EXIT_FAILURE;
-	if (store_set_durable(ctx->st))
+	if (store_set_durable(ctx->st) || store_wait_writable(ctx->st, say_waiting, ctx))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
 	return 0;
 }

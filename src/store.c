@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -24,6 +25,10 @@ struct store {
 	bool batching;          /* store_batch_begin: transactions become savepoints */
 	bool batch_open;        /* the batch's own BEGIN was issued, no COMMIT yet */
 	bool in_savepoint;
+	void (*waiting)(void *ctx);     /* store_wait_writable's, and its argument */
+	void *waiting_ctx;
+	int64_t busy_since_us;  /* when the current wait for another writer began */
+	bool said_waiting;
 	char err[STORE_ERR_SIZE];
 };
 
@@ -1023,6 +1028,44 @@ int store_integrity(struct store *st, char *out, size_t outsz)
 const char *store_sqlite_version(void)
 {
 	return sqlite3_libversion();
+}
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's busy handler after store_wait_writable: wait on, saying so once. */
+static int wait_for_writer(void *user, int count)
+{
+	struct store *st = user;
+	struct timespec pause = { .tv_nsec = 20 * 1000000 };
+	int64_t now = monotonic_us();
+
+	if (count == 0)
+		st->busy_since_us = now;
+	else if (!st->said_waiting && now - st->busy_since_us >= 1000000) {
+		st->said_waiting = true;
+		st->waiting(st->waiting_ctx);
+	}
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx)
+{
+	st->waiting = waiting;
+	st->waiting_ctx = ctx;
+	sqlite3_busy_handler(st->db, wait_for_writer, st);
+	/* An empty write transaction: it begins once no other writer is left. */
+	if (store_begin(st) || store_commit(st)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- reporting: bulk reads for report, history and export; import ---- */

@@ -211,5 +211,58 @@ class ReadOnlyOpen(StoreTest):
         self.assertEqual(self.db_path.read_bytes(), before)
 
 
+class LongImport(StoreTest):
+    """import holds one write transaction for its whole length."""
+
+    def start_import(self, now):
+        proc = subprocess.Popen(
+            self._argv(["import", "-"]), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, encoding="utf-8", env=self.env(now), cwd=self.tmp)
+        self.addCleanup(self._stop_process, proc)
+        proc.stdin.write("hashtag,ts,video_count,view_count\nold,%s,5,6\n" % at(-48))
+        proc.stdin.flush()
+        return proc
+
+    def wait_until_writing(self, proc, timeout=10):
+        """Until proc holds the database's write lock."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.assertIsNone(proc.poll(), "import ended early")
+            conn = sqlite3.connect(str(self.db_path), timeout=0)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.rollback()
+            except sqlite3.OperationalError as e:
+                if "locked" in str(e):
+                    return
+                raise
+            finally:
+                conn.close()
+            time.sleep(0.05)
+        self.fail("import did not start writing within %ss" % timeout)
+
+    def test_a_stalled_import_neither_blocks_readers_nor_fails_a_run(self):
+        self.ok("add", "fine")
+        self.tags(fine=counts(1, 2))
+        self.run_at(T0)
+        imp = self.start_import(at(1))
+        self.wait_until_writing(imp)
+        started = time.monotonic()
+        self.assertEqual([t["hashtag"] for t in self.list_tags()], ["fine"])
+        self.report(at(1))
+        self.assertLess(time.monotonic() - started, 5, "readers waited for the import")
+        run = self.ht_start("run", now=at(2))
+        time.sleep(2.5)
+        self.assertIsNone(run.poll(), "run did not wait for the import")
+        self.assertEqual(len(self.requests()), 1, "run fetched while the import was writing")
+        imp.stdin.close()
+        self.assertEqual(imp.wait(timeout=30), 0, imp.stderr.read())
+        cp = self.assert_exit(self.ht_finish(run), 0)
+        self.assertEqual(lines(cp), ["hashtrack: warning: waiting for another hashtrack command "
+                                     "to finish writing '%s'" % self.db_path])
+        self.assertEqual(len(self.snapshots("fine")), 2)
+        self.assertEqual([r["ts"] for r in self.snapshots("old")], [at(-48)])
+
+
 if __name__ == "__main__":
     unittest.main()

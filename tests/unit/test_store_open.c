@@ -1,6 +1,6 @@
 /*
  * Tests for src/store.c's opening: read-only for readers, refusing what is
- * not hashtrack's, no write lock taken on open.
+ * not hashtrack's, no write lock taken on open, waiting for other writers.
  * Against real SQLite files.
  */
 #include <stdarg.h>
@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,42 @@ static void a_read_only_store_cannot_write(void **state)
 	store_close(st);
 }
 
+/* Another writer holding the write lock for a while, on its own thread. */
+static void *hold_write_lock(void *arg)
+{
+	sqlite3 *writer = arg;
+	struct timespec pause = { .tv_sec = 1, .tv_nsec = 300 * 1000000 };
+
+	nanosleep(&pause, NULL);
+	sqlite3_exec(writer, "COMMIT", NULL, NULL, NULL);
+	return NULL;
+}
+
+static void count_waiting(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+static void waiting_for_writers_outlasts_them_and_says_so_once(void **state)
+{
+	struct store *st = *state;
+	sqlite3 *writer;
+	pthread_t thread;
+	int said = 0;
+	double t0;
+
+	assert_int_equal(sqlite3_open(path, &writer), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	t0 = now_s();
+	assert_int_equal(pthread_create(&thread, NULL, hold_write_lock, writer), 0);
+	assert_int_equal(store_wait_writable(st, count_waiting, &said), 0);
+	assert_true(now_s() - t0 >= 1.2);
+	assert_int_equal(said, 1);
+	pthread_join(thread, NULL);
+	sqlite3_close(writer);
+	add(st, "after");
+}
+
 #define DB_TEST(fn) cmocka_unit_test_setup_teardown(fn, open_db, close_db)
 
 int main(void)
@@ -146,6 +183,7 @@ int main(void)
 		DB_TEST(another_applications_database_is_refused_untouched),
 		DB_TEST(opening_a_current_database_takes_no_write_lock),
 		DB_TEST(a_read_only_store_cannot_write),
+		DB_TEST(waiting_for_writers_outlasts_them_and_says_so_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
