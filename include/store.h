@@ -77,6 +77,8 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz);
 int store_open_readonly(const char *path, struct store **out, char *err, size_t errsz);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
+/* Whether the last failure was for want of space (SQLite's "database or disk is full"). */
+bool store_disk_full(const struct store *st);
 
 /*
  * A write transaction (BEGIN IMMEDIATE); rollback is safe after any failure.

@@ -381,8 +381,27 @@ static int on_fetched(void *user, const struct fetch_result *res)
 struct outbox {
 	struct cmd_ctx *ctx;
 	const struct alert_row *rows;   /* the round's alerts, in payload order */
+	size_t n;
 	size_t pending;                 /* still pending after the round */
+	bool lost;                      /* an outcome could not be recorded: the round stopped */
 };
+
+/*
+ * The store cannot record an outcome: one line. The round stops, since every
+ * further POST would be sent again next run; this alert's, if it went out, is.
+ */
+static void outcome_lost(struct outbox *o, size_t i, const struct delivery *d)
+{
+	struct store *st = o->ctx->st;
+
+	error("cannot record alert outcomes in '%s': %s (#%s's alert was %s; no further "
+	      "alert sent, the run stopped there)", o->ctx->cfg.db_path,
+	      store_disk_full(st) ? "the disk is full; free some space, then run again"
+				  : store_error(st),
+	      o->rows[i].tag, d->sent ? "delivered and will be sent once more" : "not delivered");
+	o->lost = true;
+	o->pending += o->n - i;         /* this one and the rest stay pending */
+}
 
 /* Record each outcome at once: a crash later in the round loses no "sent". */
 static int on_delivered(void *user, size_t i, const struct delivery *d)
@@ -391,6 +410,11 @@ static int on_delivered(void *user, size_t i, const struct delivery *d)
 	const struct alert_row *row = &o->rows[i];
 	struct store *st = o->ctx->st;
 
+	if (d->tried && store_alert_attempt(st, row->id, d->sent, o->ctx->cfg.now,
+					    d->sent ? NULL : d->error)) {
+		outcome_lost(o, i, d);
+		return 1;
+	}
 	if (d->sent) {
 		note("#%s: alert delivered", row->tag);
 	} else {
@@ -398,16 +422,14 @@ static int on_delivered(void *user, size_t i, const struct delivery *d)
 		error("#%s: alert not delivered: %s%s; it stays pending for the next run",
 		      row->tag, d->error, d->tried ? "" : " for an earlier alert");
 	}
-	if (d->tried && store_alert_attempt(st, row->id, d->sent, o->ctx->cfg.now,
-					    d->sent ? NULL : d->error))
-		error("#%s: %s", row->tag, store_error(st));
 	return 0;
 }
 
 /* POST rows[0..n) through deliver_all; returns how many stay pending. */
-static size_t send_alerts(struct cmd_ctx *ctx, const struct alert_row *rows, size_t n)
+static size_t send_alerts(struct cmd_ctx *ctx, const struct alert_row *rows, size_t n,
+			  bool *lost)
 {
-	struct outbox o = { .ctx = ctx, .rows = rows };
+	struct outbox o = { .ctx = ctx, .rows = rows, .n = n };
 	char **payloads = calloc(n, sizeof(*payloads));
 
 	if (!payloads) {
@@ -425,19 +447,22 @@ static size_t send_alerts(struct cmd_ctx *ctx, const struct alert_row *rows, siz
 	for (size_t i = 0; i < n; i++)
 		free(payloads[i]);
 	free(payloads);
+	*lost = o.lost;
 	return o.pending;
 }
 
 /*
  * Deliver the pending alerts with an id above after_id, oldest first.
  * Returns how many of them are still pending afterwards; *max_id gets the
- * highest pending id seen.
+ * highest pending id seen, *lost whether an outcome could not be recorded.
  */
-static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *max_id)
+static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *max_id,
+			      bool *lost)
 {
 	struct alert_row *rows;
 	size_t n, first = 0, pending = 0;
 
+	*lost = false;
 	if (store_pending_alerts(ctx->st, &rows, &n)) {
 		error("%s", store_error(ctx->st));
 		return 1;
@@ -447,7 +472,7 @@ static size_t deliver_pending(struct cmd_ctx *ctx, int64_t after_id, int64_t *ma
 	if (n > 0 && rows[n - 1].id > *max_id)
 		*max_id = rows[n - 1].id;
 	if (first < n)
-		pending = send_alerts(ctx, rows + first, n - first);
+		pending = send_alerts(ctx, rows + first, n - first, lost);
 	free(rows);
 	return pending;
 }
@@ -611,6 +636,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	bool has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	int64_t max_id = 0;
 	size_t pending = 0;
+	bool lost = false;
 	int lock = -1, rc;
 
 	if ((rc = parse_run_options(ctx, argc, argv, &r.dry_run)) >= 0)
@@ -628,13 +654,18 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (r.dry_run && has_webhook)
 		print_pending_dry_run(ctx);
 	else if (has_webhook)
-		pending += deliver_pending(ctx, 0, &max_id);
+		pending += deliver_pending(ctx, 0, &max_id, &lost);
 	else if (!r.dry_run)
 		pending += warn_orphaned_pending(ctx);
+	if (lost) {
+		/* The store cannot record anything: fetching would store nothing either. */
+		rc = EXIT_FAILURE;
+		goto cleanup;
+	}
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!r.dry_run && has_webhook)
-		pending += deliver_pending(ctx, max_id, &max_id);
+		pending += deliver_pending(ctx, max_id, &max_id, &lost);
 	print_summary(&r, pending);
 	if (r.failed || pending)
 		rc = EXIT_FAILURE;

@@ -25,6 +25,7 @@ struct store {
 	bool batching;          /* store_batch_begin: transactions become savepoints */
 	bool batch_open;        /* the batch's own BEGIN was issued, no COMMIT yet */
 	bool in_savepoint;
+	bool full;              /* the last failure was SQLITE_FULL: no space left */
 	void (*waiting)(void *ctx);     /* store_wait_writable's, and its argument */
 	void *waiting_ctx;
 	int64_t busy_since_us;  /* when the current wait for another writer began */
@@ -113,17 +114,25 @@ static int fail(struct store *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->err, sizeof(st->err), fmt, ap);
 	va_end(ap);
+	st->full = false;
 	return -1;
 }
 
 static int fail_db(struct store *st, const char *doing)
 {
-	return fail(st, "database: %s: %s", doing, sqlite3_errmsg(st->db));
+	fail(st, "database: %s: %s", doing, sqlite3_errmsg(st->db));
+	st->full = sqlite3_errcode(st->db) == SQLITE_FULL;
+	return -1;
 }
 
 const char *store_error(const struct store *st)
 {
 	return st->err;
+}
+
+bool store_disk_full(const struct store *st)
+{
+	return st->full;
 }
 
 static sqlite3_stmt *prepare(struct store *st, const char *sql)

@@ -123,6 +123,19 @@ class LockIdentity(StoreTest):
         self.assertEqual(len(self.snapshots("slow")), 1)
 
 
+def fill(path):
+    """Write to path until its filesystem has no byte left."""
+    with open(path, "wb", buffering=0) as f:
+        chunk = 1 << 16
+        while chunk:
+            try:
+                f.write(b"\0" * chunk)
+            except OSError as e:
+                if e.errno != errno.ENOSPC:
+                    raise
+                chunk //= 2
+
+
 class Outbox(StoreTest):
     """What run does when alerts stay pending or cannot be recorded."""
 
@@ -139,6 +152,33 @@ class Outbox(StoreTest):
         cp = self.run_at(at(7), code=1)
         self.assertEqual(lines(cp), ["hashtrack: warning: 1 alert is still pending, but no webhook"
                                      " is configured; set [alert] webhook to send them"])
+
+    def test_a_full_disk_after_a_delivery_stops_the_run_with_one_line(self):
+        mnt = self.mount_tmpfs("4m")
+        self.db_path = mnt / "ht.db"
+        self.pending_alerts("one", "two", "three")
+        # The WAL files stay open, so the next run needs new space only to record.
+        holder = sqlite3.connect(str(self.db_path))
+        self.addCleanup(holder.close)
+        holder.execute("SELECT count(*) FROM alert").fetchall()
+        fill(mnt / "filler")
+        posts, fetches = len(self.webhooks()), len(self.requests())
+        cp = self.ht("run", now=at(7))
+        self.assert_exit(cp, 1)
+        self.assertEqual(len(lines(cp)), 1, self.describe(cp))
+        self.assertIn("'%s'" % self.db_path, cp.stderr)
+        self.assertIn("free some space", cp.stderr)
+        self.assertIn("#one's alert was delivered and will be sent once more", cp.stderr)
+        self.assertEqual(len(self.webhooks()), posts + 1, "a POST after the store failed")
+        self.assertEqual(len(self.requests()), fetches, "fetched with a store that cannot write")
+        # Space again: the database is whole, and every alert still pending goes out.
+        (mnt / "filler").unlink()
+        holder.close()
+        self.assertEqual(self.db().execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        self.assertEqual([a["status"] for a in self.alert_rows()], ["pending"] * 3)
+        self.run_at(at(8))
+        self.assertEqual([a["status"] for a in self.alert_rows()], ["sent"] * 3)
+        self.assertEqual(len(self.webhooks()), posts + 4)
 
 
 class ReadOnlyOpen(StoreTest):
