@@ -124,7 +124,11 @@ int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 /* detected_at of the tag's newest alert, or -1 when it never had one. */
 int store_last_alert(struct store *st, const char *tag, int64_t *out);
 
-/* Insert a snapshot; fails naming the tag and time when one exists there. */
+/*
+ * Insert a snapshot; fails naming the tag and time when one exists there.
+ * Returns 1, nothing stored, when the tag is not in the database (purged
+ * since it was read).
+ */
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s);
 /* Remember the outcome of the tag's last fetch (error may be NULL). */
 int store_set_status(struct store *st, const char *tag, enum tag_status status,

@@ -200,7 +200,7 @@ static int check_zeroed(struct run *r, const char *tag, const struct snapshot *c
 /*
  * In one transaction (a unit of the batch): the snapshot, its verdict and
  * the alert it raises. Returns 0, 1 when the counts were refused (why says
- * so), -1 on a store error.
+ * so), 2 when the tag was purged meanwhile, -1 on a store error.
  */
 static int save_counts(struct run *r, const struct tag_info *t, const struct snapshot *cur,
 		       char *why, size_t whysz)
@@ -221,9 +221,15 @@ static int save_counts(struct run *r, const struct tag_info *t, const struct sna
 	if (rc)
 		goto done;
 	rc = -1;
-	if (evaluate_snapshot(ctx->st, t->name, cur, &rules, &ctx->cfg.detect, true, &v) ||
-	    store_add_snapshot(ctx->st, t->name, cur) ||
-	    store_set_status(ctx->st, t->name, TAG_OK, NULL))
+	if (evaluate_snapshot(ctx->st, t->name, cur, &rules, &ctx->cfg.detect, true, &v))
+		goto done;
+	rc = store_add_snapshot(ctx->st, t->name, cur);
+	if (rc != 0) {
+		rc = rc == 1 ? 2 : -1;  /* 1: purged since the tags were read */
+		goto done;
+	}
+	rc = -1;
+	if (store_set_status(ctx->st, t->name, TAG_OK, NULL))
 		goto done;
 	if (v.alert) {
 		alert_from_verdict(&a, t->name, cur, &v);
@@ -303,6 +309,11 @@ static void take_counts(struct run *r, const struct tag_info *t, const struct fe
 	cur = (struct snapshot){ .ts = r->ctx->cfg.now, .videos = counts.videos,
 				 .views = counts.views, .source = counts.shape };
 	rc = save_counts(r, t, &cur, why, sizeof(why));
+	if (rc == 2) {
+		/* What the user asked for, not a failure of the run. */
+		warn("#%s: removed during the run; nothing stored", t->name);
+		return;
+	}
 	if (rc < 0) {
 		snprintf(why, sizeof(why), "%s", store_error(r->ctx->st));
 		/* The batch may be gone with it: settle the other tags' fate now. */

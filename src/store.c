@@ -833,8 +833,16 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 		time_format(s->ts, when);
 		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
 	}
+	rc = sqlite3_extended_errcode(st->db);
 	fail_db(st, "store snapshot");
 	hot_done(stmt);
+	/* No hashtag row to point at: `remove --purge` took it since the tag was read. */
+	if (rc == SQLITE_CONSTRAINT_NOTNULL) {
+		int64_t id;
+
+		if (tag_id(st, tag, &id) == 0 && id == 0)
+			return fail(st, "#%s is not in the database", tag), 1;
+	}
 	return -1;
 }
 

@@ -304,5 +304,21 @@ class LongImport(StoreTest):
         self.assertEqual([r["ts"] for r in self.snapshots("old")], [at(-48)])
 
 
+class PurgedDuringRun(StoreTest):
+
+    def test_a_tag_purged_while_it_is_fetched_is_not_stored_and_not_a_failure(self):
+        self.ok("add", "slow", "fine")
+        self.tags(slow=counts(1, 2, delay=2), fine=counts(3, 4))
+        run = self.ht_start("run", now=T0)
+        self.wait_for_arrivals(2)
+        self.ok("remove", "--purge", "slow")
+        cp = self.assert_exit(self.ht_finish(run), 0)
+        self.assertEqual(lines(cp), ["hashtrack: warning: #slow: removed during the run; "
+                                     "nothing stored"])
+        self.assertEqual(self.snapshots("slow"), [])
+        self.assertEqual(len(self.snapshots("fine")), 1)
+        self.assertEqual([t["hashtag"] for t in self.list_tags()], ["fine"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,7 +1,7 @@
 /*
  * Tests for src/store.c's opening: read-only for readers, refusing what is
- * not hashtrack's, no write lock taken on open, waiting for other writers.
- * Against real SQLite files.
+ * not hashtrack's, no write lock taken on open, waiting for other writers;
+ * and a snapshot of a tag purged meanwhile. Against real SQLite files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,6 +137,18 @@ static void a_read_only_store_cannot_write(void **state)
 	store_close(st);
 }
 
+static void a_snapshot_of_a_purged_tag_is_refused_as_such(void **state)
+{
+	struct store *st = *state;
+	struct snapshot s = { .ts = 100, .videos = 1, .views = 2, .source = 1 };
+	bool found;
+
+	add(st, "gone");
+	assert_int_equal(store_remove_tag(st, "gone", true, &found), 0);
+	assert_int_equal(store_add_snapshot(st, "gone", &s), 1);
+	assert_non_null(strstr(store_error(st), "#gone is not in the database"));
+}
+
 /* Another writer holding the write lock for a while, on its own thread. */
 static void *hold_write_lock(void *arg)
 {
@@ -183,6 +195,7 @@ int main(void)
 		DB_TEST(another_applications_database_is_refused_untouched),
 		DB_TEST(opening_a_current_database_takes_no_write_lock),
 		DB_TEST(a_read_only_store_cannot_write),
+		DB_TEST(a_snapshot_of_a_purged_tag_is_refused_as_such),
 		DB_TEST(waiting_for_writers_outlasts_them_and_says_so_once),
 	};
 
