@@ -75,6 +75,14 @@ char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE];
 int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
 	      struct tag_info **tags, size_t *n);
 
+/*
+ * For a command that only reads: open the database read-only into ctx->st,
+ * never creating or changing it. Call it once the arguments are known to be
+ * good. Returns 0, or an exit status after saying what is wrong ("no data
+ * yet" and how to start, when there is no database).
+ */
+int open_store_readonly(struct cmd_ctx *ctx);
+
 /* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
 int usage_error(const char *cmd, const char *usage);
 

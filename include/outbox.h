@@ -6,6 +6,7 @@
 #ifndef HASHTRACK_OUTBOX_H
 #define HASHTRACK_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +16,12 @@
 /*
  * Send the pending alerts with an id above after_id. Returns how many of
  * them are still pending afterwards; *max_id gets the highest pending id
- * seen, so a later call sends only what was recorded since.
+ * seen, so a later call sends only what was recorded since. *lost: an
+ * outcome could not be recorded (a full disk), so the round stopped there,
+ * saying so in one line.
  */
 size_t outbox_send(struct store *st, const struct config *cfg, int64_t after_id,
-		   int64_t *max_id);
+		   int64_t *max_id, bool *lost);
 
 /* A dry run sends nothing, but prints what a run would send. */
 void outbox_print_pending(struct store *st);

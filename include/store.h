@@ -52,12 +52,28 @@ struct alert_row {
 };
 
 /*
- * Open (creating it and its directory, private, when missing) and migrate the
- * database to STORE_SCHEMA_VERSION. err gets the reason on failure.
+ * For commands that write: open (creating it and its directory, private,
+ * when missing) and migrate the database to STORE_SCHEMA_VERSION. A file
+ * that is not a hashtrack database (another application's tables, or not
+ * SQLite) is refused untouched. Opening writes nothing when the schema is
+ * current. err gets the reason on failure.
  */
 int store_open(const char *path, struct store **out, char *err, size_t errsz);
+
+/* store_open_readonly's "nothing here": no file, or an empty one. */
+#define STORE_NO_DATA (-2)
+
+/*
+ * For commands that only read: open read-only, creating, migrating and
+ * changing nothing. Returns 0, STORE_NO_DATA when there is no database at
+ * path yet (err says "'PATH' does not exist" or "... is empty"), or -1
+ * (err says why: not hashtrack's, a schema too old or too new, ...).
+ */
+int store_open_readonly(const char *path, struct store **out, char *err, size_t errsz);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);
+/* Whether the last failure was for want of space (SQLite's "database or disk is full"). */
+bool store_disk_full(const struct store *st);
 
 /*
  * A write transaction (BEGIN IMMEDIATE); rollback is safe after any failure.
@@ -110,7 +126,11 @@ int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 /* detected_at of the tag's newest alert, or -1 when it never had one. */
 int store_last_alert(struct store *st, const char *tag, int64_t *out);
 
-/* Insert a snapshot; fails naming the tag and time when one exists there. */
+/*
+ * Insert a snapshot; fails naming the tag and time when one exists there.
+ * Returns 1, nothing stored, when the tag is not in the database (purged
+ * since it was read).
+ */
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s);
 /* Remember the outcome of the tag's last fetch (error may be NULL). */
 int store_set_status(struct store *st, const char *tag, enum tag_status status,
@@ -128,6 +148,15 @@ int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
 /* Small facts kept between runs: "credits_remaining", "last_run". */
 int store_set_meta(struct store *st, const char *key, int64_t value);
 int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
+
+/*
+ * From now on a write waits for other writers however long they take,
+ * instead of failing after 10 s, and waiting(ctx) is called once when a
+ * wait has lasted a second; then wait until no other writer is left. For
+ * `run`, which a long `import` must delay, not fail (nor make it send an
+ * alert it cannot then mark sent).
+ */
+int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx);
 
 /* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
 int store_schema_version(struct store *st, int *version);

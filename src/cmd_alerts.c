@@ -161,7 +161,8 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0)
+	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0 ||
+	    (rc = open_store_readonly(ctx)))
 		return rc;
 	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;

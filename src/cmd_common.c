@@ -119,3 +119,15 @@ int usage_error(const char *cmd, const char *usage)
 	error("try 'hashtrack %s --help'", cmd);
 	return EXIT_USAGE;
 }
+
+int open_store_readonly(struct cmd_ctx *ctx)
+{
+	char err[STORE_ERR_SIZE + 64];
+	int rc = store_open_readonly(ctx->cfg.db_path, &ctx->st, err, sizeof(err));
+
+	if (rc == STORE_NO_DATA)
+		return error("no data yet: %s; start with 'hashtrack add TAG'", err), EXIT_FAILURE;
+	if (rc)
+		return error("%s", err), EXIT_FAILURE;
+	return 0;
+}

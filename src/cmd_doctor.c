@@ -233,13 +233,20 @@ static void check_database(struct doctor *d)
 	struct cmd_ctx *ctx = d->ctx;
 	char err[STORE_ERR_SIZE + 64];
 	struct stat sb;
+	int rc;
 
 	if (stat(ctx->cfg.db_path, &sb) != 0) {
 		check(d, WARN, "database", "'%s' does not exist yet; 'hashtrack add' creates it",
 		      ctx->cfg.db_path);
 		return;
 	}
-	if (store_open(ctx->cfg.db_path, &ctx->st, err, sizeof(err))) {
+	/* Read-only: doctor never changes the database it checks. */
+	rc = store_open_readonly(ctx->cfg.db_path, &ctx->st, err, sizeof(err));
+	if (rc == STORE_NO_DATA) {
+		check(d, WARN, "database", "%s; 'hashtrack add' sets it up", err);
+		return;
+	}
+	if (rc) {
 		check(d, FAIL, "database", "%s", err);
 		return;
 	}

@@ -81,6 +81,8 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 		error("export: unexpected argument '%s'", argv[optind]);
 		return usage_error("export", export_usage);
 	}
+	if ((rc = open_store_readonly(ctx)))
+		return rc;
 	snapout_begin(&o, stdout, fmt);
 	rc = store_each_snapshot(ctx->st, NULL, since, export_row, &o);
 	snapout_end(&o);

@@ -139,6 +139,8 @@ int cmd_history(struct cmd_ctx *ctx, int argc, char **argv)
 				     : "history: one hashtag at a time");
 		return usage_error("history", history_usage);
 	}
+	if ((rc = open_store_readonly(ctx)))
+		return rc;
 	/* Any hashtag in the database, tracked or removed; its normalised name. */
 	rc = load_tags(ctx, "history", 1, argv + optind, &tags, &n);
 	if (rc)

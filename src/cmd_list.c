@@ -130,6 +130,8 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		error("list: unexpected argument '%s'", argv[optind]);
 		return usage_error("list", list_usage);
 	}
+	if ((rc = open_store_readonly(ctx)))
+		return rc;
 	if (store_list_tags(ctx->st, NULL, 0, &tags, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
 	if (fmt == OUT_JSON)

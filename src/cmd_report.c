@@ -126,7 +126,8 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n = 0;
 	int rc;
 
-	if ((rc = parse_report_options(ctx, argc, argv, &o)) >= 0)
+	if ((rc = parse_report_options(ctx, argc, argv, &o)) >= 0 ||
+	    (rc = open_store_readonly(ctx)))
 		return rc;
 	rc = load_tags(ctx, "report", argc - optind, argv + optind, &tags, &n);
 	if (rc)

@@ -134,17 +134,27 @@ static void print_summary(const struct cmd_ctx *ctx, const struct run *r, size_t
 	       r->n, r->rec.stored, r->rec.failed, r->rec.alerts, pending);
 }
 
-/* The run lock, and commits that survive a reboot. Returns 0 or an exit status. */
+static void say_waiting(void *user)
+{
+	const struct cmd_ctx *ctx = user;
+
+	warn("waiting for another hashtrack command to finish writing '%s'", ctx->cfg.db_path);
+}
+
+/*
+ * The run lock, commits that survive a reboot, and no other writer (an
+ * import) left. Returns 0 or an exit status.
+ */
 static int take_lock(struct cmd_ctx *ctx, int *lock)
 {
 	char err[512];
+	int rc = lock_take(ctx->cfg.db_path, lock, err, sizeof(err));
 
-	*lock = lock_take(ctx->cfg.db_path, err, sizeof(err));
-	if (*lock == -2)
+	if (rc == -2)
 		return error("%s", err), EXIT_LOCKED;
-	if (*lock < 0)
+	if (rc < 0)
 		return error("%s", err), EXIT_FAILURE;
-	if (store_set_durable(ctx->st))
+	if (store_set_durable(ctx->st) || store_wait_writable(ctx->st, say_waiting, ctx))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
 	return 0;
 }
@@ -156,6 +166,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	bool dry_run = false, has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	int64_t max_id = 0;
 	size_t pending = 0;
+	bool lost = false;
 	int lock = -1, rc;
 
 	if ((rc = parse_run_options(ctx, argc, argv, &dry_run)) >= 0)
@@ -173,19 +184,27 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (dry_run && has_webhook)
 		outbox_print_pending(ctx->st);
 	else if (has_webhook)
-		pending += outbox_send(ctx->st, &ctx->cfg, 0, &max_id);
+		pending += outbox_send(ctx->st, &ctx->cfg, 0, &max_id, &lost);
 	else if (!dry_run)
 		pending += outbox_orphaned(ctx->st);
+	if (lost) {
+		/* The store cannot record anything: fetching would store nothing either. */
+		rc = EXIT_FAILURE;
+		goto cleanup;
+	}
 	record_begin(&r.rec, ctx->st, &ctx->cfg, tags, dry_run);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r, &ctx->cfg, tags) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!dry_run && has_webhook)
-		pending += outbox_send(ctx->st, &ctx->cfg, max_id, &max_id);
+		pending += outbox_send(ctx->st, &ctx->cfg, max_id, &max_id, &lost);
 	print_summary(ctx, &r, pending);
 	if (r.rec.failed || pending)
 		rc = EXIT_FAILURE;
 cleanup:
 	free(tags);
+	/* The store first: closing the lock's descriptor drops SQLite's locks (lock.h). */
+	store_close(ctx->st);
+	ctx->st = NULL;
 	lock_release(lock);
 	return rc;
 }

@@ -13,6 +13,12 @@
 #include "fetch.h"
 #include "msg.h"
 
+/*
+ * NEEDS_STORE opens the database for writing (created and migrated when
+ * needed). Commands that only read go without: they open it read-only
+ * themselves (open_store_readonly) once their arguments are good, so that a
+ * usage error is not hidden by "no data yet".
+ */
 #define NEEDS_STORE 1
 #define OWN_CONFIG 2    /* the command loads (and judges) the configuration itself */
 
@@ -24,12 +30,12 @@ static const struct command {
 } commands[] = {
 	{ "add", cmd_add, NEEDS_STORE, "start tracking hashtags; threshold flags set per-tag rules" },
 	{ "remove", cmd_remove, NEEDS_STORE, "stop tracking (history kept; --purge deletes it)" },
-	{ "list", cmd_list, NEEDS_STORE, "tracked hashtags with their rules and last snapshot" },
+	{ "list", cmd_list, 0, "tracked hashtags with their rules and last snapshot" },
 	{ "run", cmd_run, NEEDS_STORE, "the cron job: fetch, store, compare, alert" },
-	{ "report", cmd_report, NEEDS_STORE, "growth of every tracked hashtag over the window" },
-	{ "history", cmd_history, NEEDS_STORE, "the snapshots of one hashtag" },
-	{ "alerts", cmd_alerts, NEEDS_STORE, "alerts sent and still pending" },
-	{ "export", cmd_export, NEEDS_STORE, "all snapshots as CSV or JSON on stdout" },
+	{ "report", cmd_report, 0, "growth of every tracked hashtag over the window" },
+	{ "history", cmd_history, 0, "the snapshots of one hashtag" },
+	{ "alerts", cmd_alerts, 0, "alerts sent and still pending" },
+	{ "export", cmd_export, 0, "all snapshots as CSV or JSON on stdout" },
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from CSV (same columns as export)" },
 	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
 };

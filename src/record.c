@@ -159,7 +159,7 @@ static bool zeroed(const struct tag_info *t, const struct snapshot *cur, char *w
 /*
  * In one transaction (a unit of the batch): the snapshot, its verdict and
  * the alert it raises. Returns 0, 1 when the counts were refused (why says
- * so), -1 on a store error.
+ * so), 2 when the tag was purged meanwhile, -1 on a store error.
  */
 static int save_counts(struct recorder *r, const struct tag_info *t, const struct snapshot *cur,
 		       char *why, size_t whysz)
@@ -177,9 +177,15 @@ static int save_counts(struct recorder *r, const struct tag_info *t, const struc
 	if (store_begin(r->st))
 		return -1;
 	rc = -1;
-	if (evaluate(r->st, t->name, cur, &rules, &cfg->detect, &v) ||
-	    store_add_snapshot(r->st, t->name, cur) ||
-	    store_set_status(r->st, t->name, TAG_OK, NULL))
+	if (evaluate(r->st, t->name, cur, &rules, &cfg->detect, &v))
+		goto done;
+	rc = store_add_snapshot(r->st, t->name, cur);
+	if (rc != 0) {
+		rc = rc == 1 ? 2 : -1;  /* 1: purged since the tags were read */
+		goto done;
+	}
+	rc = -1;
+	if (store_set_status(r->st, t->name, TAG_OK, NULL))
 		goto done;
 	if (v.alert) {
 		alert_from_verdict(&a, t->name, cur, &v);
@@ -215,6 +221,12 @@ void record_counts(struct recorder *r, size_t index, const struct scavio_counts 
 		r->credits = c->credits;
 	}
 	rc = save_counts(r, t, &cur, why, sizeof(why));
+	if (rc == 2) {
+		/* What the user asked for, not a failure of the run. */
+		warn("#%s: removed during the run; nothing stored", t->name);
+		record_idle(r);
+		return;
+	}
 	if (rc < 0) {
 		snprintf(why, sizeof(why), "%s", store_error(r->st));
 		/* The batch may be gone with it: settle the other tags' fate now. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "store.h"
@@ -26,6 +28,11 @@ struct store {
 	bool in_savepoint;
 	size_t batch_units;     /* units released into the open batch */
 	int64_t batch_since_us; /* when the open batch began */
+	bool full;              /* the last failure was SQLITE_FULL: no space left */
+	void (*waiting)(void *ctx);     /* store_wait_writable's, and its argument */
+	void *waiting_ctx;
+	int64_t busy_since_us;  /* when the current wait for another writer began */
+	bool said_waiting;
 	char err[STORE_ERR_SIZE];
 };
 
@@ -110,17 +117,25 @@ static int fail(struct store *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->err, sizeof(st->err), fmt, ap);
 	va_end(ap);
+	st->full = false;
 	return -1;
 }
 
 static int fail_db(struct store *st, const char *doing)
 {
-	return fail(st, "database: %s: %s", doing, sqlite3_errmsg(st->db));
+	fail(st, "database: %s: %s", doing, sqlite3_errmsg(st->db));
+	st->full = sqlite3_errcode(st->db) == SQLITE_FULL;
+	return -1;
 }
 
 const char *store_error(const struct store *st)
 {
 	return st->err;
+}
+
+bool store_disk_full(const struct store *st)
+{
+	return st->full;
 }
 
 static sqlite3_stmt *prepare(struct store *st, const char *sql)
@@ -226,16 +241,83 @@ int store_schema_version(struct store *st, int *version)
 	return 0;
 }
 
-static int migrate(struct store *st)
+/* The tables every hashtrack schema has, from version 1 on. */
+#define STORE_CORE_TABLES "('hashtag', 'snapshot')"
+
+enum kind { KIND_FRESH, KIND_OURS, KIND_FOREIGN };
+
+/*
+ * Whose database this is, reading only: fresh (version 0, nothing in it:
+ * an empty file or a new one), ours (a version and our tables), or
+ * another application's. *version gets PRAGMA user_version.
+ */
+static int classify(struct store *st, enum kind *kind, int *version)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT (SELECT user_version FROM pragma_user_version),"
+		"       (SELECT count(*) FROM sqlite_master),"
+		"       (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+		"           AND name IN " STORE_CORE_TABLES ")");
+	int objects, core;
+
+	if (!stmt)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return fail_db(st, "read schema");
+	}
+	*version = sqlite3_column_int(stmt, 0);
+	objects = sqlite3_column_int(stmt, 1);
+	core = sqlite3_column_int(stmt, 2);
+	sqlite3_finalize(stmt);
+	if (*version == 0 && objects == 0)
+		*kind = KIND_FRESH;
+	else if (*version > 0 && core == 2)
+		*kind = KIND_OURS;
+	else
+		*kind = KIND_FOREIGN;
+	return 0;
+}
+
+/* Refuse what is not ours or too new, touching nothing. */
+static int check_schema(struct store *st, const char *path, enum kind *kind, int *version,
+			char *err, size_t errsz)
+{
+	if (classify(st, kind, version)) {
+		if (sqlite3_errcode(st->db) == SQLITE_NOTADB)
+			snprintf(err, errsz, "'%s' is not a hashtrack database (not an SQLite file); "
+				 "point --db or [storage] db at hashtrack's database", path);
+		else
+			snprintf(err, errsz, "'%s': %s", path, st->err);
+		return -1;
+	}
+	if (*kind == KIND_FOREIGN) {
+		snprintf(err, errsz, "'%s' is not a hashtrack database (its tables are another "
+			 "application's); point --db or [storage] db at hashtrack's database", path);
+		return -1;
+	}
+	if (*version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "'%s': database schema version %d is newer than this "
+			 "hashtrack understands (%d); upgrade hashtrack", path, *version,
+			 STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+/* From version to STORE_SCHEMA_VERSION, in one write transaction. */
+static int migrate(struct store *st, int version)
 {
 	char sql[64];
-	int version = 0;
+	enum kind kind;
 
-	if (store_begin(st) || store_schema_version(st, &version))
+	if (version == STORE_SCHEMA_VERSION)
+		return 0;       /* nothing to write: opening never takes the write lock */
+	/* Again inside the transaction: another process may have migrated meanwhile. */
+	if (store_begin(st) || classify(st, &kind, &version))
 		goto fail;
-	if (version > STORE_SCHEMA_VERSION) {
-		fail(st, "database schema version %d is newer than this hashtrack "
-		     "understands (%d); upgrade hashtrack", version, STORE_SCHEMA_VERSION);
+	if (kind == KIND_FOREIGN || version > STORE_SCHEMA_VERSION) {
+		fail(st, "the database changed while it was being opened; try again");
 		goto fail;
 	}
 	for (; version < STORE_SCHEMA_VERSION; version++)
@@ -251,28 +333,41 @@ fail:
 	return -1;
 }
 
+static struct store *store_new(const char *path, int flags, char *err, size_t errsz)
+{
+	struct store *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open database '%s': %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	return st;
+}
+
 int store_open(const char *path, struct store **out, char *err, size_t errsz)
 {
 	struct store *st;
+	enum kind kind;
+	int version;
 
 	*out = NULL;
 	if (make_parent_dirs(path, err, errsz))
 		return -1;
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errsz, "out of memory");
+	st = store_new(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errsz);
+	if (!st)
 		return -1;
-	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
-		snprintf(err, errsz, "cannot open database '%s': %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+	if (check_schema(st, path, &kind, &version, err, errsz))
 		goto fail;
-	}
-	sqlite3_busy_timeout(st->db, 10000);
 	/* WAL + NORMAL survives a killed process; only a power cut may drop the last commits. */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-		 " PRAGMA foreign_keys = ON;", "configure") || migrate(st)) {
+		 " PRAGMA foreign_keys = ON;", "configure") || migrate(st, version)) {
 		snprintf(err, errsz, "'%s': %s", path, st->err);
 		goto fail;
 	}
@@ -281,6 +376,96 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz)
 fail:
 	store_close(st);
 	return -1;
+}
+
+/* "file:<path>?immutable=1", the path percent-encoded; NULL when out of memory. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t size = sizeof("file:") + 3 * strlen(path) + sizeof("?immutable=1");
+	char *uri = malloc(size), *p = uri;
+
+	if (!uri)
+		return NULL;
+	p += snprintf(p, size, "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("/._~-", *c)) {
+			*p++ = (char)*c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[*c >> 4];
+			*p++ = hex[*c & 15];
+		}
+	}
+	snprintf(p, size - (size_t)(p - uri), "?immutable=1");
+	return uri;
+}
+
+/*
+ * A WAL database in a directory we cannot write, closed cleanly (no -wal
+ * file): SQLite cannot create the -shm it needs to read it. Nothing can be
+ * writing to it without a -wal file, so read the file as it is. Returns 0
+ * with *st reopened so, or -1 with *st as it was.
+ */
+static int reopen_immutable(struct store **st, const char *path)
+{
+	size_t size = strlen(path) + sizeof("-wal");
+	struct store *again;
+	char *wal, *uri, err[STORE_ERR_SIZE];
+	bool has_wal;
+
+	if (sqlite3_errcode((*st)->db) != SQLITE_CANTOPEN || !(wal = malloc(size)))
+		return -1;
+	snprintf(wal, size, "%s-wal", path);
+	has_wal = access(wal, F_OK) == 0;
+	free(wal);
+	if (has_wal || !(uri = immutable_uri(path)))
+		return -1;
+	again = store_new(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err, sizeof(err));
+	free(uri);
+	if (!again)
+		return -1;
+	store_close(*st);
+	*st = again;
+	return 0;
+}
+
+int store_open_readonly(const char *path, struct store **out, char *err, size_t errsz)
+{
+	struct store *st;
+	struct stat sb;
+	enum kind kind;
+	int version, rc = -1;
+
+	*out = NULL;
+	if (stat(path, &sb) != 0 && errno == ENOENT) {
+		snprintf(err, errsz, "'%s' does not exist", path);
+		return STORE_NO_DATA;
+	}
+	st = store_new(path, SQLITE_OPEN_READONLY, err, errsz);
+	if (!st)
+		return -1;
+	if (classify(st, &kind, &version))
+		reopen_immutable(&st, path);    /* when it applies; else check_schema says why */
+	if (check_schema(st, path, &kind, &version, err, errsz))
+		goto fail;
+	if (kind == KIND_FRESH) {
+		snprintf(err, errsz, "'%s' is empty", path);
+		rc = STORE_NO_DATA;
+		goto fail;
+	}
+	if (version < STORE_SCHEMA_VERSION) {
+		snprintf(err, errsz, "'%s' has schema version %d, older than this hashtrack's "
+			 "(%d); run 'hashtrack run' (or any command that writes) once to upgrade it",
+			 path, version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
 }
 
 void store_close(struct store *st)
@@ -666,8 +851,16 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 		time_format(s->ts, when);
 		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
 	}
+	rc = sqlite3_extended_errcode(st->db);
 	fail_db(st, "store snapshot");
 	hot_done(stmt);
+	/* No hashtag row to point at: `remove --purge` took it since the tag was read. */
+	if (rc == SQLITE_CONSTRAINT_NOTNULL) {
+		int64_t id;
+
+		if (tag_id(st, tag, &id) == 0 && id == 0)
+			return fail(st, "#%s is not in the database", tag), 1;
+	}
 	return -1;
 }
 
@@ -871,6 +1064,44 @@ int store_integrity(struct store *st, char *out, size_t outsz)
 const char *store_sqlite_version(void)
 {
 	return sqlite3_libversion();
+}
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SQLite's busy handler after store_wait_writable: wait on, saying so once. */
+static int wait_for_writer(void *user, int count)
+{
+	struct store *st = user;
+	struct timespec pause = { .tv_nsec = 20 * 1000000 };
+	int64_t now = monotonic_us();
+
+	if (count == 0)
+		st->busy_since_us = now;
+	else if (!st->said_waiting && now - st->busy_since_us >= 1000000) {
+		st->said_waiting = true;
+		st->waiting(st->waiting_ctx);
+	}
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx)
+{
+	st->waiting = waiting;
+	st->waiting_ctx = ctx;
+	sqlite3_busy_handler(st->db, wait_for_writer, st);
+	/* An empty write transaction: it begins once no other writer is left. */
+	if (store_begin(st) || store_commit(st)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- reporting: bulk reads for report, history and export; import ---- */

@@ -279,7 +279,7 @@ class ConfigurationErrors(HashtrackTest):
         other = self.tmp / "other.db"
         self.ok("-d", other, "add", "vibecoding")
         self.assertTrue(other.exists())
-        self.assertEqual(self.list_tags(), [])
+        self.assertFalse(self.db_path.exists())
         self.assertEqual(len(self.ht_json("-d", other, "list", "--format", "json")), 1)
 
 

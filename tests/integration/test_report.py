@@ -370,6 +370,8 @@ class EveryFormatOnSmallDatabases(HashtrackTest):
                 self.ok("history", tag, "--format", fmt, now=now)
 
     def test_an_empty_database(self):
+        self.ok("add", "gone")
+        self.ok("remove", "--purge", "gone")
         self.every_format(T0)
         self.assertEqual(self.report(T0)["hashtags"], [])
         self.assertEqual(self.ht_json("export", "--format", "json"), [])

@@ -117,6 +117,7 @@ class Files(HashtrackTest):
 
     def test_a_config_holding_the_key_readable_by_others_draws_a_warning(self):
         self.write_config(raw="[api]\nkey = %s\n" % self.api_key)
+        self.ok("add", "vibecoding")
         os.chmod(self.config_path, 0o644)
         cp = self.ok("list", env_extra={"SCAVIO_API_KEY": None})
         self.assertIn("chmod 600", cp.stderr)
