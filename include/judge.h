@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alert.h"
 #include "detect.h"
 #include "pace.h"
 
@@ -36,6 +37,13 @@ int64_t judge_horizon(int64_t now, const struct detect_config *cfg);
 void judge_snapshot(const struct snapshot *hist, size_t n, const struct rules *rules,
 		    const struct detect_config *cfg, struct pace_alert_state *st,
 		    struct pace_point *scratch, struct judgement *out);
+
+/*
+ * The alert a judgement's event raises for hist[n - 1] of tag (a->tag
+ * points at tag); usual_span is [detect] usual, for "over 7d".
+ */
+void judge_alert(const struct judgement *j, const struct snapshot *cur, const char *tag,
+		 int64_t usual_span, struct alert *a);
 
 /* Whether a snapshot's counts came rounded: response shapes 2 and 6. */
 bool judge_rounded_shape(int source);

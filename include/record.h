@@ -34,6 +34,10 @@ struct recorder {
 	size_t nbatch;
 	bool has_credits;
 	int64_t credits;                /* the latest credits_remaining the API reported */
+	struct snapshot *hist;          /* a tag's history, reused from tag to tag */
+	size_t hist_cap;
+	struct pace_point *scratch;     /* judge_snapshot's room */
+	size_t scratch_cap;
 };
 
 /* Start recording answers for tags (which must outlive r). */
@@ -52,7 +56,7 @@ void record_failure(struct recorder *r, size_t index, enum tag_status status, co
  */
 int64_t record_idle(struct recorder *r);
 
-/* After the last answer: the run's credits and times, then the final commit. */
+/* After the last answer: the run's credits and times, the final commit; frees r's buffers. */
 void record_end(struct recorder *r);
 
 #endif

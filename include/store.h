@@ -12,9 +12,10 @@
 
 #include "alert.h"
 #include "detect.h"
+#include "pace.h"
 #include "tag.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_ERR_SIZE 512
 #define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
 #define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */
@@ -32,6 +33,7 @@ struct tag_info {
 	struct snapshot last;
 	enum tag_status status;
 	char last_error[256];
+	struct pace_alert_state state;  /* its alert edge, as the last run left it */
 };
 
 enum alert_status { ALERT_PENDING, ALERT_SENT, ALERT_RECORDED };
@@ -135,6 +137,16 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 /* Remember the outcome of the tag's last fetch (error may be NULL). */
 int store_set_status(struct store *st, const char *tag, enum tag_status status,
 		     const char *error);
+/* Remember the tag's alert edge after an evaluation. */
+int store_set_alert_state(struct store *st, const char *tag, const struct pace_alert_state *s);
+
+/*
+ * The tag's snapshots with ts >= since, oldest first, into the growing *buf
+ * (capacity *cap, kept for the next call; free() it).
+ */
+int store_history(struct store *st, const char *tag, int64_t since, struct snapshot **buf,
+		  size_t *n, size_t *cap);
+
 /* Record an alert; *id gets its id. */
 int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
 		    int64_t *id);

@@ -104,3 +104,51 @@ void judge_snapshot(const struct snapshot *hist, size_t n, const struct rules *r
 	out->v.viral = st->firing;
 	out->v.alert = out->event.event != PACE_NONE;
 }
+
+/* The count an alert's pace is about: the one that surged, else views when known. */
+static bool headline_is_views(const struct judgement *j)
+{
+	if (j->views.surge || j->videos.surge)
+		return j->views.surge;
+	return j->views.known || !j->videos.known;
+}
+
+void judge_alert(const struct judgement *j, const struct snapshot *cur, const char *tag,
+		 int64_t usual_span, struct alert *a)
+{
+	const struct verdict *v = &j->v;
+	bool views = headline_is_views(j);
+	const struct pace *p = views ? &j->views : &j->videos;
+	static const enum alert_event events[] = {
+		[PACE_NONE] = ALERT_VIRAL, [PACE_VIRAL] = ALERT_VIRAL,
+		[PACE_ESCALATION] = ALERT_ESCALATION, [PACE_CALMED] = ALERT_CALMED,
+	};
+
+	*a = (struct alert){
+		.tag = tag,
+		.event = events[j->event.event],
+		.detected_at = cur->ts,
+		.elapsed = v->status == VERDICT_OK ? v->elapsed : 0,
+		.video_count = cur->videos,
+		.view_count = cur->views,
+		.has_new_videos = v->status == VERDICT_OK && v->has_new_videos,
+		.has_new_views = v->status == VERDICT_OK && v->has_new_views,
+		.new_videos = v->new_videos,
+		.new_views = v->new_views,
+		.has_video_growth = v->status == VERDICT_OK && v->has_video_growth,
+		.has_view_growth = v->status == VERDICT_OK && v->has_view_growth,
+		.video_growth_pct = v->video_growth_pct,
+		.view_growth_pct = v->view_growth_pct,
+		.videos_per_hour = v->videos_per_hour,
+		.views_per_hour = v->views_per_hour,
+		.has_usual_videos = j->videos.has_usual && !j->videos.learning,
+		.has_usual_views = j->views.has_usual && !j->views.learning,
+		.usual_videos_per_hour = j->videos.usual_per_hour,
+		.usual_views_per_hour = j->views.usual_per_hour,
+		.usual_span = usual_span,
+		.pace_of_views = views,
+		.has_pace_ratio = p->has_ratio && !p->learning,
+		.pace_ratio = p->ratio,
+		.rules = j->event.rules,
+	};
+}

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
+#include "judge.h"
 #include "msg.h"
 #include "record.h"
 #include "timefmt.h"
@@ -84,100 +86,106 @@ void record_failure(struct recorder *r, size_t index, enum tag_status status, co
 	record_idle(r);
 }
 
-/* The baseline for cur and, with_cooldown, the tag's last alert; then the pure rules. */
-static int evaluate(struct store *st, const char *tag, const struct snapshot *cur,
-		    const struct rules *rules, const struct detect_config *cfg,
-		    struct verdict *out)
+/* A count, or "unknown": what a person reads for a count the API did not tell. */
+static void count_text(int64_t count, char *buf, size_t bufsz)
 {
-	struct snapshot base;
-	int64_t from, to, last_alert = -1;
-	bool found;
-
-	detect_baseline_range(cur->ts, cfg, &from, &to);
-	if (store_baseline(st, tag, from, to, &base, &found) ||
-	    store_last_alert(st, tag, &last_alert))
-		return -1;
-	detect_evaluate(cur, found ? &base : NULL, rules, cfg, last_alert, out);
-	return 0;
+	if (count_known(count))
+		fmt_thousands(count, buf, bufsz);
+	else
+		snprintf(buf, bufsz, "unknown");
 }
 
-/* The alert a verdict raises; a->tag points at tag. */
-static void alert_from_verdict(struct alert *a, const char *tag, const struct snapshot *cur,
-			       const struct verdict *v)
-{
-	*a = (struct alert){
-		.tag = tag,
-		.detected_at = cur->ts,
-		.elapsed = v->elapsed,
-		.video_count = cur->videos,
-		.view_count = cur->views,
-		.has_new_videos = v->has_new_videos,
-		.has_new_views = v->has_new_views,
-		.new_videos = v->new_videos,
-		.new_views = v->new_views,
-		.has_video_growth = v->has_video_growth,
-		.has_view_growth = v->has_view_growth,
-		.video_growth_pct = v->video_growth_pct,
-		.view_growth_pct = v->view_growth_pct,
-		.videos_per_hour = v->videos_per_hour,
-		.views_per_hour = v->views_per_hour,
-		.rules = v->rules,
-	};
-}
-
-static void print_dry_run(const char *tag, const struct snapshot *cur, const struct verdict *v)
+static void print_dry_run(const char *tag, const struct snapshot *cur,
+			  const struct judgement *j, const struct alert *a)
 {
 	char videos[32], views[32];
-	struct alert a;
 	char *sentence;
 
-	fmt_thousands(cur->videos, videos, sizeof(videos));
-	fmt_thousands(cur->views, views, sizeof(views));
+	count_text(cur->videos, videos, sizeof(videos));
+	count_text(cur->views, views, sizeof(views));
 	printf("would store #%s: %s videos, %s views (%s)\n", tag, videos, views,
-	       verdict_status_name(v->status));
-	if (!v->alert)
+	       j->learning && j->v.status == VERDICT_OK ? "learning" :
+	       verdict_status_name(j->v.status));
+	if (!a)
 		return;
-	alert_from_verdict(&a, tag, cur, v);
-	sentence = alert_sentence(&a);
+	sentence = alert_sentence(a);
 	printf("would alert: %s\n", sentence ? sentence : "(out of memory)");
 	free(sentence);
 }
 
-/* Refuse a count of 0 where the tag's last snapshot had a positive one. */
-static bool zeroed(const struct tag_info *t, const struct snapshot *cur, char *why,
-		   size_t whysz)
+/*
+ * A 0 where the tag's last snapshot had a positive count is TikTok hiding
+ * it: that count is unknown. Returns false when no count is left known.
+ */
+static bool unzero(const struct tag_info *t, struct snapshot *cur, char *why, size_t whysz)
 {
 	unsigned z = t->has_last ? detect_zeroed_counts(cur, &t->last) : 0;
 
-	if (!z)
-		return false;
-	snprintf(why, whysz, "answer has %s 0 after %" PRId64 "; treated as missing, nothing stored",
-		 z & 1 ? "video count" : "view count", z & 1 ? t->last.videos : t->last.views);
-	return true;
+	if (z & 1)
+		cur->videos = COUNT_UNKNOWN;
+	if (z & 2)
+		cur->views = COUNT_UNKNOWN;
+	if (count_known(cur->videos) || count_known(cur->views))
+		return true;
+	snprintf(why, whysz, "answer has no count left: %s 0 after %" PRId64 " is treated as "
+		 "unknown; nothing stored", z & 1 ? "video count" : "view count",
+		 z & 1 ? t->last.videos : t->last.views);
+	return false;
+}
+
+/* The tag's history up to the horizon, with cur last; then judge cur. */
+static int judge_counts(struct recorder *r, const struct tag_info *t, const struct snapshot *cur,
+			struct pace_alert_state *state, struct judgement *j)
+{
+	const struct detect_config *dc = &r->cfg->detect;
+	struct rules rules = rules_effective(&t->rules, &r->cfg->rules);
+	size_t n;
+
+	if (store_history(r->st, t->name, judge_horizon(cur->ts, dc), &r->hist, &n,
+			  &r->hist_cap))
+		return -1;
+	/* Two runs in one second: the later judges against what the earlier stored. */
+	while (n > 0 && r->hist[n - 1].ts >= cur->ts)
+		n--;
+	if (array_grow(&r->hist, &r->hist_cap, n + 1, sizeof(*r->hist), 64) ||
+	    array_grow(&r->scratch, &r->scratch_cap, n + 1, sizeof(*r->scratch), 64))
+		return -1;
+	r->hist[n++] = *cur;
+	*state = t->state;
+	judge_snapshot(r->hist, n, &rules, dc, state, r->scratch, j);
+	return 0;
+}
+
+/* Calmed notices go out only with [alert] calmed = yes; otherwise they are kept. */
+static enum alert_status status_of(const struct config *cfg, const struct alert *a)
+{
+	if (!cfg->webhook || !*cfg->webhook)
+		return ALERT_RECORDED;
+	return a->event == ALERT_CALMED && !cfg->send_calmed ? ALERT_RECORDED : ALERT_PENDING;
 }
 
 /*
- * In one transaction (a unit of the batch): the snapshot, its verdict and
- * the alert it raises. Returns 0, 1 when the counts were refused (why says
- * so), 2 when the tag was purged meanwhile, -1 on a store error.
+ * In one transaction (a unit of the batch): the snapshot, its judgement,
+ * the tag's alert edge and the alert it raises. Returns 0, 1 when the counts
+ * were refused (why says so), 2 when the tag was purged meanwhile, -1 on a
+ * store error.
  */
-static int save_counts(struct recorder *r, const struct tag_info *t, const struct snapshot *cur,
+static int save_counts(struct recorder *r, const struct tag_info *t, struct snapshot *cur,
 		       char *why, size_t whysz)
 {
-	const struct config *cfg = r->cfg;
-	struct rules rules = rules_effective(&t->rules, &cfg->rules);
-	bool has_webhook = cfg->webhook && *cfg->webhook;
-	struct verdict v;
+	struct pace_alert_state state;
+	struct judgement j;
 	struct alert a;
+	bool alert;
 	int64_t id;
 	int rc;
 
-	if (zeroed(t, cur, why, whysz))
+	if (!unzero(t, cur, why, whysz))
 		return 1;
 	if (store_begin(r->st))
 		return -1;
 	rc = -1;
-	if (evaluate(r->st, t->name, cur, &rules, &cfg->detect, &v))
+	if (judge_counts(r, t, cur, &state, &j))
 		goto done;
 	rc = store_add_snapshot(r->st, t->name, cur);
 	if (rc != 0) {
@@ -185,24 +193,24 @@ static int save_counts(struct recorder *r, const struct tag_info *t, const struc
 		goto done;
 	}
 	rc = -1;
-	if (store_set_status(r->st, t->name, TAG_OK, NULL))
+	alert = j.event.event != PACE_NONE;
+	if (alert)
+		judge_alert(&j, cur, t->name, r->cfg->detect.usual, &a);
+	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
+	    store_set_alert_state(r->st, t->name, &state) ||
+	    (alert && store_add_alert(r->st, &a, status_of(r->cfg, &a), &id)))
 		goto done;
-	if (v.alert) {
-		alert_from_verdict(&a, t->name, cur, &v);
-		if (store_add_alert(r->st, &a, has_webhook ? ALERT_PENDING : ALERT_RECORDED, &id))
-			goto done;
-	}
 	if (r->dry_run) {
 		r->stored++;
-		r->alerts += v.alert;
-		print_dry_run(t->name, cur, &v);
+		r->alerts += alert;
+		print_dry_run(t->name, cur, &j, alert ? &a : NULL);
 		store_rollback(r->st);          /* the dry run writes nothing */
 		return 0;
 	}
 	rc = store_commit(r->st);
 	if (rc == 0)
-		r->batch[r->nbatch++] = (struct record_saved){ (size_t)(t - r->tags), v.status,
-							       v.alert };
+		r->batch[r->nbatch++] = (struct record_saved){ (size_t)(t - r->tags), j.v.status,
+							       alert };
 done:
 	store_rollback(r->st);
 	return rc;
@@ -263,9 +271,13 @@ fail:
 
 void record_end(struct recorder *r)
 {
-	if (r->dry_run)
-		return;
-	remember_run(r);
-	commit_batch(r);
-	store_batch_end(r->st);
+	if (!r->dry_run) {
+		remember_run(r);
+		commit_batch(r);
+		store_batch_end(r->st);
+	}
+	free(r->hist);
+	free(r->scratch);
+	r->hist = NULL;
+	r->scratch = NULL;
 }

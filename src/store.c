@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "clock.h"
 #include "store.h"
 #include "timefmt.h"
@@ -16,7 +17,7 @@
 /* The statements `run` executes per tag, prepared once per connection. */
 enum hot_stmt {
 	HOT_BASELINE, HOT_LAST_ALERT, HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
-	HOT_SAVEPOINT, HOT_RELEASE,
+	HOT_SAVEPOINT, HOT_RELEASE, HOT_SET_STATE, HOT_HISTORY,
 	HOT_COUNT
 };
 
@@ -85,6 +86,68 @@ static const char *const migrations[] = {
 	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
 	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/*
+	 * 1 -> 2: detection by pace. A count may be unknown (NULL, never 0) and
+	 * come in shape 6; a tag has a surge rule and remembers its alert edge;
+	 * an alert is a viral, escalation or calmed event that tells its pace.
+	 */
+	"CREATE TABLE snapshot_v2 ("
+	"  hashtag_id INTEGER NOT NULL REFERENCES hashtag(id) ON DELETE CASCADE,"
+	"  ts INTEGER NOT NULL,"
+	"  video_count INTEGER CHECK (video_count >= 0),"
+	"  view_count INTEGER CHECK (view_count >= 0),"
+	"  source INTEGER CHECK (source BETWEEN 1 AND 6),"   /* NULL: imported */
+	"  CHECK (video_count IS NOT NULL OR view_count IS NOT NULL),"
+	"  PRIMARY KEY (hashtag_id, ts)"
+	") WITHOUT ROWID;"
+	"INSERT INTO snapshot_v2 SELECT hashtag_id, ts, video_count, view_count, source"
+	"  FROM snapshot;"
+	"DROP TABLE snapshot;"
+	"ALTER TABLE snapshot_v2 RENAME TO snapshot;"
+	"ALTER TABLE hashtag ADD COLUMN surge REAL;"            /* NULL: the configured default */
+	"ALTER TABLE hashtag ADD COLUMN rules_seen INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN rules_held INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN firing INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN alert_rules INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN alert_pace REAL NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN calmed_at INTEGER;"
+	"CREATE TABLE alert_v2 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hashtag_id INTEGER NOT NULL REFERENCES hashtag(id) ON DELETE CASCADE,"
+	"  event TEXT NOT NULL DEFAULT 'viral'"
+	"    CHECK (event IN ('viral', 'escalation', 'calmed')),"
+	"  detected_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'recorded')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  elapsed INTEGER NOT NULL,"
+	"  video_count INTEGER,"
+	"  view_count INTEGER,"
+	"  new_videos INTEGER,"
+	"  new_views INTEGER,"
+	"  video_growth_pct REAL,"
+	"  view_growth_pct REAL,"
+	"  videos_per_hour REAL,"
+	"  views_per_hour REAL,"
+	"  usual_videos_per_hour REAL,"
+	"  usual_views_per_hour REAL,"
+	"  usual_span INTEGER NOT NULL DEFAULT 0,"
+	"  pace_of_views INTEGER NOT NULL DEFAULT 1,"
+	"  pace_ratio REAL,"
+	"  rules INTEGER NOT NULL"
+	");"
+	"INSERT INTO alert_v2 (id, hashtag_id, detected_at, status, attempts, last_error,"
+	"  sent_at, elapsed, video_count, view_count, new_videos, new_views,"
+	"  video_growth_pct, view_growth_pct, videos_per_hour, views_per_hour, rules)"
+	" SELECT id, hashtag_id, detected_at, status, attempts, last_error, sent_at, elapsed,"
+	"  video_count, view_count, new_videos, new_views, video_growth_pct,"
+	"  view_growth_pct, videos_per_hour, views_per_hour, rules FROM alert;"
+	"DROP TABLE alert;"
+	"ALTER TABLE alert_v2 RENAME TO alert;"
+	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
+	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -646,7 +709,8 @@ int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rul
 	stmt = prepare(st, "UPDATE hashtag SET"
 		       " min_new_videos = CASE WHEN ?2 THEN ?3 ELSE min_new_videos END,"
 		       " video_growth = CASE WHEN ?4 THEN ?5 ELSE video_growth END,"
-		       " view_growth = CASE WHEN ?6 THEN ?7 ELSE view_growth END"
+		       " view_growth = CASE WHEN ?6 THEN ?7 ELSE view_growth END,"
+		       " surge = CASE WHEN ?8 THEN ?9 ELSE surge END"
 		       " WHERE name = ?1");
 	if (!stmt)
 		return -1;
@@ -657,6 +721,8 @@ int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rul
 	sqlite3_bind_double(stmt, 5, rules->video_growth);
 	sqlite3_bind_int(stmt, 6, rules->has_view_growth);
 	sqlite3_bind_double(stmt, 7, rules->view_growth);
+	sqlite3_bind_int(stmt, 8, rules->has_surge);
+	sqlite3_bind_double(stmt, 9, rules->surge);
 	return step_done(st, stmt, "set hashtag rules");
 }
 
@@ -676,11 +742,24 @@ int store_remove_tag(struct store *st, const char *tag, bool purge, bool *found)
 	return 0;
 }
 
+/* A count column: NULL is an unknown count, never 0. */
+static int64_t column_count(sqlite3_stmt *stmt, int col)
+{
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return COUNT_UNKNOWN;
+	return sqlite3_column_int64(stmt, col);
+}
+
+static void bind_count(sqlite3_stmt *stmt, int i, int64_t count)
+{
+	bind_opt_int(stmt, i, count_known(count), count);
+}
+
 static void read_snapshot(sqlite3_stmt *stmt, int col, struct snapshot *s)
 {
 	s->ts = sqlite3_column_int64(stmt, col);
-	s->videos = sqlite3_column_int64(stmt, col + 1);
-	s->views = sqlite3_column_int64(stmt, col + 2);
+	s->videos = column_count(stmt, col + 1);
+	s->views = column_count(stmt, col + 2);
 	s->source = sqlite3_column_int(stmt, col + 3);  /* NULL reads as 0: imported */
 }
 
@@ -709,6 +788,15 @@ static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
 	t->has_last = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
 	if (t->has_last)
 		read_snapshot(stmt, 8, &t->last);
+	t->rules.has_surge = sqlite3_column_type(stmt, 12) != SQLITE_NULL;
+	t->rules.surge = sqlite3_column_double(stmt, 12);
+	t->state.seen = (unsigned)sqlite3_column_int(stmt, 13);
+	t->state.held = (unsigned)sqlite3_column_int(stmt, 14);
+	t->state.firing = sqlite3_column_int(stmt, 15);
+	t->state.alert_rules = (unsigned)sqlite3_column_int(stmt, 16);
+	t->state.alert_pace = sqlite3_column_double(stmt, 17);
+	t->state.calmed_at = sqlite3_column_type(stmt, 18) == SQLITE_NULL
+			     ? -1 : sqlite3_column_int64(stmt, 18);
 }
 
 /* Append the rows of stmt to the growing array *out. */
@@ -745,7 +833,9 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 #define LIST_TAGS_SELECT \
 		"SELECT h.name, h.added_at, h.active, h.min_new_videos, h.video_growth," \
 		"       h.view_growth, h.status, h.last_error," \
-		"       s.ts, s.video_count, s.view_count, s.source" \
+		"       s.ts, s.video_count, s.view_count, s.source, h.surge," \
+		"       h.rules_seen, h.rules_held, h.firing, h.alert_rules, h.alert_pace," \
+		"       h.calmed_at" \
 		"  FROM hashtag h" \
 		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts =" \
 		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
@@ -838,8 +928,8 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 		return -1;
 	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, s->ts);
-	sqlite3_bind_int64(stmt, 3, s->videos);
-	sqlite3_bind_int64(stmt, 4, s->views);
+	bind_count(stmt, 3, s->videos);
+	bind_count(stmt, 4, s->views);
 	bind_opt_int(stmt, 5, s->source != 0, s->source);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
@@ -886,15 +976,62 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 	return hot_step_done(st, stmt, "set hashtag status");
 }
 
+int store_set_alert_state(struct store *st, const char *tag, const struct pace_alert_state *s)
+{
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_SET_STATE,
+		"UPDATE hashtag SET rules_seen = ?2, rules_held = ?3, firing = ?4,"
+		" alert_rules = ?5, alert_pace = ?6, calmed_at = ?7 WHERE name = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, (int)s->seen);
+	sqlite3_bind_int(stmt, 3, (int)s->held);
+	sqlite3_bind_int(stmt, 4, s->firing);
+	sqlite3_bind_int(stmt, 5, (int)s->alert_rules);
+	sqlite3_bind_double(stmt, 6, s->alert_pace);
+	bind_opt_int(stmt, 7, s->calmed_at >= 0, s->calmed_at);
+	return hot_step_done(st, stmt, "remember the alert state");
+}
+
+int store_history(struct store *st, const char *tag, int64_t since, struct snapshot **buf,
+		  size_t *n, size_t *cap)
+{
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_HISTORY,
+		"SELECT ts, video_count, view_count, source FROM snapshot"
+		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1) AND ts >= ?2"
+		" ORDER BY ts");
+	int rc;
+
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (array_grow(buf, cap, *n + 1, sizeof(**buf), 64)) {
+			hot_done(stmt);
+			return fail(st, "out of memory");
+		}
+		read_snapshot(stmt, 0, &(*buf)[(*n)++]);
+	}
+	if (rc != SQLITE_DONE)
+		fail_db(st, "read snapshots");
+	hot_done(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
 		    int64_t *id)
 {
 	sqlite3_stmt *stmt = prepare_hot(st, HOT_ADD_ALERT,
 		"INSERT INTO alert (hashtag_id, detected_at, status, elapsed,"
 		"  video_count, view_count, new_videos, new_views, video_growth_pct,"
-		"  view_growth_pct, videos_per_hour, views_per_hour, rules)"
+		"  view_growth_pct, videos_per_hour, views_per_hour, rules, event,"
+		"  usual_videos_per_hour, usual_views_per_hour, usual_span, pace_of_views,"
+		"  pace_ratio)"
 		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5, ?6,"
-		"  ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+		"  ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
 
 	if (!stmt)
 		return -1;
@@ -902,15 +1039,21 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 	sqlite3_bind_int64(stmt, 2, a->detected_at);
 	sqlite3_bind_text(stmt, 3, alert_status_names[status], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, a->elapsed);
-	sqlite3_bind_int64(stmt, 5, a->video_count);
-	sqlite3_bind_int64(stmt, 6, a->view_count);
-	sqlite3_bind_int64(stmt, 7, a->new_videos);
-	sqlite3_bind_int64(stmt, 8, a->new_views);
+	bind_count(stmt, 5, a->video_count);
+	bind_count(stmt, 6, a->view_count);
+	bind_opt_int(stmt, 7, a->has_new_videos, a->new_videos);
+	bind_opt_int(stmt, 8, a->has_new_views, a->new_views);
 	bind_opt_double(stmt, 9, a->has_video_growth, a->video_growth_pct);
 	bind_opt_double(stmt, 10, a->has_view_growth, a->view_growth_pct);
-	sqlite3_bind_double(stmt, 11, a->videos_per_hour);
-	sqlite3_bind_double(stmt, 12, a->views_per_hour);
+	bind_opt_double(stmt, 11, a->has_new_videos, a->videos_per_hour);
+	bind_opt_double(stmt, 12, a->has_new_views, a->views_per_hour);
 	sqlite3_bind_int(stmt, 13, (int)a->rules);
+	sqlite3_bind_text(stmt, 14, alert_event_name(a->event), -1, SQLITE_STATIC);
+	bind_opt_double(stmt, 15, a->has_usual_videos, a->usual_videos_per_hour);
+	bind_opt_double(stmt, 16, a->has_usual_views, a->usual_views_per_hour);
+	sqlite3_bind_int64(stmt, 17, a->usual_span);
+	sqlite3_bind_int(stmt, 18, a->pace_of_views);
+	bind_opt_double(stmt, 19, a->has_pace_ratio, a->pace_ratio);
 	if (hot_step_done(st, stmt, "record alert"))
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -938,10 +1081,11 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	r->has_sent_at = sqlite3_column_type(stmt, 6) != SQLITE_NULL;
 	r->sent_at = sqlite3_column_int64(stmt, 6);
 	r->a.elapsed = sqlite3_column_int64(stmt, 7);
-	r->a.video_count = sqlite3_column_int64(stmt, 8);
-	r->a.view_count = sqlite3_column_int64(stmt, 9);
-	r->a.has_new_videos = r->a.has_new_views = true;
+	r->a.video_count = column_count(stmt, 8);
+	r->a.view_count = column_count(stmt, 9);
+	r->a.has_new_videos = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
 	r->a.new_videos = sqlite3_column_int64(stmt, 10);
+	r->a.has_new_views = sqlite3_column_type(stmt, 11) != SQLITE_NULL;
 	r->a.new_views = sqlite3_column_int64(stmt, 11);
 	r->a.has_video_growth = sqlite3_column_type(stmt, 12) != SQLITE_NULL;
 	r->a.video_growth_pct = sqlite3_column_double(stmt, 12);
@@ -950,49 +1094,31 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	r->a.videos_per_hour = sqlite3_column_double(stmt, 14);
 	r->a.views_per_hour = sqlite3_column_double(stmt, 15);
 	r->a.rules = (unsigned)sqlite3_column_int(stmt, 16);
+	if (alert_event_parse((const char *)sqlite3_column_text(stmt, 17), &r->a.event))
+		r->a.event = ALERT_VIRAL;
+	r->a.has_usual_videos = sqlite3_column_type(stmt, 18) != SQLITE_NULL;
+	r->a.usual_videos_per_hour = sqlite3_column_double(stmt, 18);
+	r->a.has_usual_views = sqlite3_column_type(stmt, 19) != SQLITE_NULL;
+	r->a.usual_views_per_hour = sqlite3_column_double(stmt, 19);
+	r->a.usual_span = sqlite3_column_int64(stmt, 20);
+	r->a.pace_of_views = sqlite3_column_int(stmt, 21);
+	r->a.has_pace_ratio = sqlite3_column_type(stmt, 22) != SQLITE_NULL;
+	r->a.pace_ratio = sqlite3_column_double(stmt, 22);
 }
+
+/* The columns read_alert_row reads, in its order. */
+#define ALERT_COLUMNS \
+	"SELECT a.id, h.name, a.detected_at, a.status, a.attempts, a.last_error," \
+	"       a.sent_at, a.elapsed, a.video_count, a.view_count, a.new_videos," \
+	"       a.new_views, a.video_growth_pct, a.view_growth_pct," \
+	"       a.videos_per_hour, a.views_per_hour, a.rules, a.event," \
+	"       a.usual_videos_per_hour, a.usual_views_per_hour, a.usual_span," \
+	"       a.pace_of_views, a.pace_ratio" \
+	"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
 
 int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n)
 {
-	sqlite3_stmt *stmt = prepare(st,
-		"SELECT a.id, h.name, a.detected_at, a.status, a.attempts, a.last_error,"
-		"       a.sent_at, a.elapsed, a.video_count, a.view_count, a.new_videos,"
-		"       a.new_views, a.video_growth_pct, a.view_growth_pct,"
-		"       a.videos_per_hour, a.views_per_hour, a.rules"
-		"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
-		" WHERE a.status = 'pending' ORDER BY a.id");
-	size_t cap = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct alert_row *grown = realloc(*out, ncap * sizeof(**out));
-
-			if (!grown) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = grown;
-			cap = ncap;
-		}
-		read_alert_row(stmt, &(*out)[(*n)++]);
-	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE) {
-		/* rows point into their own tag buffers; fix after any realloc */
-		for (size_t i = 0; i < *n; i++)
-			(*out)[i].a.tag = (*out)[i].tag;
-		return 0;
-	}
-	free(*out);
-	*out = NULL;
-	*n = 0;
-	return fail(st, "database: read pending alerts: %s", sqlite3_errstr(rc));
+	return store_list_alerts(st, INT64_MIN, true, out, n);
 }
 
 int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
@@ -1322,8 +1448,8 @@ int store_import_row(struct store_import *im, const char *tag, const struct snap
 	sqlite3_reset(im->insert);
 	sqlite3_bind_int64(im->insert, 1, im->id);
 	sqlite3_bind_int64(im->insert, 2, s->ts);
-	sqlite3_bind_int64(im->insert, 3, s->videos);
-	sqlite3_bind_int64(im->insert, 4, s->views);
+	bind_count(im->insert, 3, s->videos);
+	bind_count(im->insert, 4, s->views);
 	bind_opt_int(im->insert, 5, s->source != 0, s->source);
 	if (sqlite3_step(im->insert) != SQLITE_DONE)
 		return fail_db(st, "store snapshot");
@@ -1379,14 +1505,10 @@ static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row
 int store_list_alerts(struct store *st, int64_t since, bool pending_only,
 		      struct alert_row **out, size_t *n)
 {
-	sqlite3_stmt *stmt = prepare(st,
-		"SELECT a.id, h.name, a.detected_at, a.status, a.attempts, a.last_error,"
-		"       a.sent_at, a.elapsed, a.video_count, a.view_count, a.new_videos,"
-		"       a.new_views, a.video_growth_pct, a.view_growth_pct,"
-		"       a.videos_per_hour, a.views_per_hour, a.rules"
-		"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
-		" WHERE a.detected_at >= ?1 AND (NOT ?2 OR a.status = 'pending')"
-		" ORDER BY a.id");
+	/* The pending ones through their own partial index: run asks every time. */
+	sqlite3_stmt *stmt = prepare(st, pending_only
+		? ALERT_COLUMNS " WHERE a.status = 'pending' AND a.detected_at >= ?1 ORDER BY a.id"
+		: ALERT_COLUMNS " WHERE a.detected_at >= ?1 ORDER BY a.id");
 	int rc;
 
 	*out = NULL;
@@ -1394,7 +1516,6 @@ int store_list_alerts(struct store *st, int64_t since, bool pending_only,
 	if (!stmt)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, since);
-	sqlite3_bind_int(stmt, 2, pending_only);
 	rc = collect_alerts(st, stmt, out, n);
 	sqlite3_finalize(stmt);
 	if (rc) {

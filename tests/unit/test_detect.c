@@ -157,9 +157,9 @@ struct rule_case {
 	unsigned fired;
 };
 
-#define ONLY_MIN { 200, 0, 0 }
-#define ONLY_VIDEO { 0, 50, 0 }
-#define ONLY_VIEW { 0, 0, 50 }
+#define ONLY_MIN { 200, 0, 0, 0 }
+#define ONLY_VIDEO { 0, 50, 0, 0 }
+#define ONLY_VIEW { 0, 0, 50, 0 }
 
 static const struct rule_case rule_cases[] = {
 	{ "min_new_videos fires at its threshold", ONLY_MIN,
