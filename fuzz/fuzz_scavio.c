@@ -9,9 +9,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct scavio_counts counts;
 	char err[256], msg[256];
 
+	/* Accepted counts are known (never negative) or COUNT_UNKNOWN, never both unknown. */
 	if (scavio_parse((const char *)data, size, &counts, err, sizeof(err)) == 0 &&
-	    (counts.videos < 0 || counts.views < 0 || counts.shape < 1 || counts.shape > 5))
-		__builtin_trap();       /* accepted counts are never negative */
+	    (counts.videos < COUNT_UNKNOWN || counts.views < COUNT_UNKNOWN ||
+	     (!count_known(counts.videos) && !count_known(counts.views)) ||
+	     counts.shape < 1 || counts.shape > 6))
+		__builtin_trap();
 	scavio_error_message((const char *)data, size, msg, sizeof(msg));
 	return 0;
 }

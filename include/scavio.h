@@ -6,10 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
+
 struct scavio_counts {
-	int64_t videos;
-	int64_t views;
-	int shape;              /* 1..5, the response shape the counts came from */
+	int64_t videos;         /* COUNT_UNKNOWN when the answer does not tell */
+	int64_t views;          /* COUNT_UNKNOWN when the answer does not tell */
+	int shape;              /* 1..6, the response shape the counts came from */
 	bool has_credits;
 	int64_t credits;        /* credits_remaining, top level or under "data" */
 };
@@ -19,10 +21,12 @@ char *scavio_request_body(const char *tag);
 
 /*
  * Extract the counts from a response body (len bytes, not necessarily NUL
- * terminated). The first shape, in the contract's order, whose two count
- * fields are both present (not null) is used; an invalid value there fails
- * without falling through. Returns 0, or -1 with a reason in err such as
- * "answer has no video/view counts" or "videoCount is negative".
+ * terminated). The first shape, in the contract's order, whose two counts
+ * are both known is used, else the first with one known count (the other
+ * is COUNT_UNKNOWN); an invalid value in a shape read fails without falling
+ * through. Absent, null, and a videoCount of 0 beside positive views are
+ * unknown. Returns 0, or -1 with a reason in err such as "answer has no
+ * video/view counts" or "videoCount is negative".
  */
 int scavio_parse(const char *body, size_t len, struct scavio_counts *out,
 		 char *err, size_t errsz);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array.h"
 #include "text.h"
 
 /* Above 2^52 a double cannot hold halves, above 2^53 not even every integer. */
@@ -23,7 +24,7 @@
 /* A response shape: the objects to descend into, then the two count keys. */
 struct shape {
 	int id;
-	const char *path[4];    /* NULL-terminated */
+	const char *path[5];    /* NULL-terminated */
 	const char *videos, *views;
 };
 
@@ -35,6 +36,7 @@ static const struct shape shapes[] = {
 	{ 4, { "data", NULL }, "videoCount", "viewCount" },
 	{ 4, { "data", NULL }, "video_count", "view_count" },
 	{ 5, { NULL }, "video_count", "view_count" },
+	{ 6, { "data", "challengeInfo", "challenge", "stats" }, "videoCount", "viewCount" },
 };
 
 /* A parsed answer with its text, which still holds numbers' exact digits. */
@@ -352,34 +354,67 @@ static void read_credits(const struct answer *ans, struct scavio_counts *out)
 	}
 }
 
-/* 1: counts read, 0: shape absent (try the next), -1: present but invalid. */
-static int try_shape(const struct answer *ans, const struct shape *sh,
-		     struct scavio_counts *out, char *err, size_t errsz)
+/*
+ * Read the shape's counts that are there: 1 when both are known, 0 when one
+ * is (the other COUNT_UNKNOWN), -2 when none is, -1 when a value present is
+ * invalid. A videoCount of 0 beside a positive viewCount is TikTok not
+ * telling (a hashtag with views has videos): unknown.
+ */
+static int read_shape(const struct answer *ans, const struct shape *sh, bool both_only,
+		      struct scavio_counts *out, char *err, size_t errsz)
 {
 	const cJSON *obj = descend(ans->root, sh->path);
 	const cJSON *videos = member(obj, sh->videos);
 	const cJSON *views = member(obj, sh->views);
 
-	if (!videos || !views)
-		return 0;
-	if (read_count(ans, sh->videos, videos, &out->videos, err, errsz) != 0 ||
-	    read_count(ans, sh->views, views, &out->views, err, errsz) != 0)
+	if (!videos && !views)
+		return -2;
+	if (both_only && (!videos || !views))
+		return -2;
+	out->videos = out->views = COUNT_UNKNOWN;
+	if ((videos && read_count(ans, sh->videos, videos, &out->videos, err, errsz) != 0) ||
+	    (views && read_count(ans, sh->views, views, &out->views, err, errsz) != 0))
 		return -1;
+	if (out->videos == 0 && count_known(out->views) && out->views > 0)
+		out->videos = COUNT_UNKNOWN;
 	out->shape = sh->id;
-	return 1;
+	return count_known(out->videos) && count_known(out->views) ? 1 : 0;
 }
 
+/*
+ * The first shape, in the contract's order, whose two counts are both known;
+ * else the first with one known count. A value present but invalid in the
+ * shape being read fails the tag: no falling through to a later shape.
+ */
 static int find_counts(const struct answer *ans, struct scavio_counts *out,
 		       char *err, size_t errsz)
 {
-	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-		int r = try_shape(ans, &shapes[i], out, err, errsz);
+	struct scavio_counts one = { 0 };
 
-		if (r != 0)
+	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+		int r = read_shape(ans, &shapes[i], true, out, err, errsz);
+
+		if (r == 1 || r == -1)
 			return r > 0 ? 0 : -1;
+		if (r == 0 && !one.shape)
+			one = *out;
 	}
-	set_err(err, errsz, "answer has no video/view counts");
-	return -1;
+	for (size_t i = 0; !one.shape && i < ARRAY_SIZE(shapes); i++) {
+		int r = read_shape(ans, &shapes[i], false, out, err, errsz);
+
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			one = *out;
+	}
+	if (!one.shape) {
+		set_err(err, errsz, "answer has no video/view counts");
+		return -1;
+	}
+	out->videos = one.videos;
+	out->views = one.views;
+	out->shape = one.shape;
+	return 0;
 }
 
 char *scavio_request_body(const char *tag)

@@ -83,7 +83,7 @@ static const struct accepted accepted_cases[] = {
 	{ "an integral number in exponent form is accepted",
 	  "{\"video_count\":1e3,\"view_count\":2.5E1}", 1000, 25, 5 },
 	{ "minus zero is zero",
-	  "{\"video_count\":-0,\"view_count\":1}", 0, 1, 5 },
+	  "{\"video_count\":1,\"view_count\":-0}", 1, 0, 5 },
 	{ "white space around the answer is fine",
 	  " \r\n{ \"video_count\" : 1 , \"view_count\" : 2 }\n\n", 1, 2, 5 },
 	{ "a NUL elsewhere in the answer leaves the counts alone, escaped digits are digits",
@@ -92,6 +92,26 @@ static const struct accepted accepted_cases[] = {
 	{ "numbers in other fields do not confuse exact reading",
 	  "{\"id\":-1.5e3,\"note\":\"9007199254740993 \\\" 5\",\"video_count\":9007199254740992,"
 	  "\"view_count\":3}", 9007199254740992, 3, 5 },
+	{ "shape 6 is Scavio's own measured example, its 0 videos unknown beside views",
+	  "{\"data\":{\"challengeInfo\":{\"challenge\":{\"id\":\"1\",\"title\":\"fyp\","
+	  "\"stats\":{\"videoCount\":0,\"viewCount\":119178100000000}}}}}",
+	  COUNT_UNKNOWN, 119178100000000, 6 },
+	{ "shape 6 with both counts known",
+	  "{\"data\":{\"challengeInfo\":{\"challenge\":{\"stats\":"
+	  "{\"videoCount\":52,\"viewCount\":900}}}}}", 52, 900, 6 },
+	{ "a shape with both counts known wins over an earlier one with only one",
+	  "{\"data\":{\"challengeInfo\":{\"statsV2\":{\"viewCount\":\"5\"},"
+	  "\"stats\":{\"videoCount\":6,\"viewCount\":7}}}}", 6, 7, 2 },
+	{ "an answer with only a view count keeps it, videos unknown",
+	  "{\"data\":{\"challengeInfo\":{\"stats\":{\"viewCount\":4500000}}}}",
+	  COUNT_UNKNOWN, 4500000, 2 },
+	{ "an answer with only a video count keeps it, views unknown",
+	  "{\"video_count\":8,\"view_count\":null}", 8, COUNT_UNKNOWN, 5 },
+	{ "0 videos beside 0 views is two known zeros",
+	  "{\"data\":{\"videoCount\":0,\"viewCount\":0}}", 0, 0, 4 },
+	{ "0 videos beside views falls through to a shape that tells both",
+	  "{\"data\":{\"challengeInfo\":{\"stats\":{\"videoCount\":0,\"viewCount\":900},"
+	  "\"challenge\":{\"stats\":{\"videoCount\":3,\"viewCount\":900}}}}}", 3, 900, 6 },
 };
 
 static void accepted_answers_yield_their_counts_and_shape(void **state)
@@ -196,7 +216,10 @@ static const struct rejected rejected_cases[] = {
 	{ "junk after the JSON", "{\"video_count\":1,\"view_count\":2} x", "answer is not JSON" },
 	{ "an empty object", "{}", "answer has no video/view counts" },
 	{ "an empty data object", "{\"data\":{}}", "answer has no video/view counts" },
-	{ "only one count", "{\"video_count\":1}", "answer has no video/view counts" },
+	{ "only a 0 video count beside nothing", "{\"video_count\":null,\"view_count\":null,"
+	  "\"data\":{\"stats\":{}}}", "answer has no video/view counts" },
+	{ "a bad value in the one count there is", "{\"video_count\":\"12x\"}",
+	  "video_count \"12x\" is not a decimal count" },
 	{ "both counts null", "{\"video_count\":null,\"view_count\":null}",
 	  "answer has no video/view counts" },
 	{ "counts under an unknown key", "{\"result\":{\"video_count\":1,\"view_count\":2}}",
