@@ -20,6 +20,12 @@ static inline bool count_known(int64_t count)
 	return count >= 0;
 }
 
+/*
+ * Whether two snapshots' counts may be compared: from the same response
+ * shape (rounded and exact counts differ by millions), or either imported.
+ */
+bool snapshot_comparable(const struct snapshot *a, const struct snapshot *b);
+
 /* Per-tag rules after defaults are applied; 0 turns a rule off. */
 struct rules {
 	int64_t min_new_videos;

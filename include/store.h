@@ -125,8 +125,6 @@ int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *
 /* The newest snapshot with from <= ts <= to, or *found false: one index seek. */
 int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 		   struct snapshot *out, bool *found);
-/* detected_at of the tag's newest alert, or -1 when it never had one. */
-int store_last_alert(struct store *st, const char *tag, int64_t *out);
 
 /*
  * Insert a snapshot; fails naming the tag and time when one exists there.

@@ -40,18 +40,15 @@ struct history_table {
 	struct snapshot prev;
 };
 
+/* A count (empty when unknown) or a change. */
 static void set_thousands(struct table *t, size_t col, int64_t v, bool sign)
 {
 	char buf[32];
 
+	if (!sign && !count_known(v))
+		return;
 	fmt_thousands(v, buf, sizeof(buf));
 	table_set(t, col, "%s%s", sign && v > 0 ? "+" : "", buf);
-}
-
-/* Rounded and exact counts differ by millions: no change across shapes. */
-static bool comparable(const struct snapshot *a, const struct snapshot *b)
-{
-	return a->source == 0 || b->source == 0 || a->source == b->source;
 }
 
 static int add_table_row(void *arg, const char *tag, const struct snapshot *s)
@@ -65,9 +62,12 @@ static int add_table_row(void *arg, const char *tag, const struct snapshot *s)
 	table_set(&h->t, 0, "%s", when);
 	set_thousands(&h->t, 1, s->videos, false);
 	set_thousands(&h->t, 2, s->views, false);
-	if (h->has_prev && comparable(&h->prev, s)) {
-		set_thousands(&h->t, 3, s->videos - h->prev.videos, true);
-		set_thousands(&h->t, 4, s->views - h->prev.views, true);
+	/* Rounded and exact counts differ by millions: no change across shapes. */
+	if (h->has_prev && snapshot_comparable(&h->prev, s)) {
+		if (count_known(s->videos) && count_known(h->prev.videos))
+			set_thousands(&h->t, 3, s->videos - h->prev.videos, true);
+		if (count_known(s->views) && count_known(h->prev.views))
+			set_thousands(&h->t, 4, s->views - h->prev.views, true);
 	}
 	if (s->source)
 		table_set(&h->t, 5, "%d", s->source);

@@ -138,12 +138,14 @@ int snap_header_parse(char *const *fields, size_t n, struct snap_header *h,
 	return 0;
 }
 
+/* A count, or empty for one the API did not tell (unknown, never 0). */
 static int parse_count(const char *name, char *text, int64_t *out, char *err, size_t errsz)
 {
 	const char *s = trim(text);
 	char shown[TEXT_QUOTE_SIZE];
 
-	if (parse_uint63(s, out) == 0)
+	*out = COUNT_UNKNOWN;
+	if (*s == '\0' || parse_uint63(s, out) == 0)
 		return 0;
 	snprintf(err, errsz, "%s '%s' is not a whole number from 0 to %lld", name,
 		 text_quote(s, strlen(s), shown), (long long)INT64_MAX);
@@ -158,11 +160,11 @@ static int parse_source(char *text, int *out, char *err, size_t errsz)
 	*out = 0;       /* empty: imported, compares with any shape */
 	if (*s == '\0')
 		return 0;
-	if (s[0] >= '1' && s[0] <= '5' && s[1] == '\0') {
+	if (s[0] >= '1' && s[0] <= '6' && s[1] == '\0') {
 		*out = s[0] - '0';
 		return 0;
 	}
-	snprintf(err, errsz, "source '%s' is not a response shape 1 to 5, or empty",
+	snprintf(err, errsz, "source '%s' is not a response shape 1 to 6, or empty",
 		 text_quote(s, strlen(s), shown));
 	return -1;
 }
@@ -188,6 +190,10 @@ int snap_row_parse(char *const *fields, size_t n, const struct snap_header *h,
 	if (parse_count("video_count", fields[h->at[SNAPCOL_VIDEOS]], &out->s.videos, err, errsz) ||
 	    parse_count("view_count", fields[h->at[SNAPCOL_VIEWS]], &out->s.views, err, errsz))
 		return -1;
+	if (!count_known(out->s.videos) && !count_known(out->s.views)) {
+		snprintf(err, errsz, "video_count and view_count are both empty; a snapshot needs one");
+		return -1;
+	}
 	if (h->at[SNAPCOL_SOURCE] < 0) {
 		out->s.source = 0;
 		return 0;

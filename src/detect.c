@@ -11,12 +11,6 @@ void detect_baseline_range(int64_t now, const struct detect_config *cfg,
 	*to = now - cfg->window + cfg->tolerance;
 }
 
-/* Imported snapshots (source 0) carry no shape and compare with any. */
-static bool comparable(const struct snapshot *a, const struct snapshot *b)
-{
-	return a->source == 0 || b->source == 0 || a->source == b->source;
-}
-
 static double per_hour(int64_t delta, int64_t elapsed)
 {
 	return elapsed > 0 ? (double)delta / ((double)elapsed / 3600.0) : 0.0;
@@ -79,7 +73,7 @@ void detect_evaluate(const struct snapshot *cur, const struct snapshot *base,
 	}
 	out->base = *base;
 	/* Rounded and exact counts differ by millions: no deltas, no alert. */
-	if (!comparable(cur, base)) {
+	if (!snapshot_comparable(cur, base)) {
 		out->status = VERDICT_INCOMPARABLE;
 		return;
 	}
@@ -130,4 +124,9 @@ struct rules rules_effective(const struct tag_rules *own, const struct rules *de
 	if (own->has_view_growth)
 		r.view_growth = own->view_growth;
 	return r;
+}
+
+bool snapshot_comparable(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->source == 0 || b->source == 0 || a->source == b->source;
 }

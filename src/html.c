@@ -114,6 +114,10 @@ static void count_text(int64_t v, bool sign, char *buf, size_t sz)
 {
 	char digits[32];
 
+	if (!sign && !count_known(v)) {
+		snprintf(buf, sz, "unknown");
+		return;
+	}
 	fmt_thousands(v, digits, sizeof(digits));
 	snprintf(buf, sz, "%s%s", sign && v > 0 ? "+" : "", digits);
 }
@@ -241,10 +245,10 @@ static void table_row(FILE *f, const struct html_row *r)
 	fputs(r->charted ? "</a></td><td>" : "</td><td>", f);
 	chart_sparkline_svg(f, r->recent, r->nrecent, viral(r));
 	fputs("</td>", f);
-	td_count(f, r->has_last, r->last.videos, false);
-	td_count(f, r->has_last, r->last.views, false);
-	td_count(f, ok, ok ? v->new_videos : 0, true);
-	td_count(f, ok, ok ? v->new_views : 0, true);
+	td_count(f, r->has_last && count_known(r->last.videos), r->last.videos, false);
+	td_count(f, r->has_last && count_known(r->last.views), r->last.views, false);
+	td_count(f, ok && v->has_new_videos, ok ? v->new_videos : 0, true);
+	td_count(f, ok && v->has_new_views, ok ? v->new_views : 0, true);
 	td_pct(f, ok && v->has_video_growth, ok ? v->video_growth_pct : 0);
 	td_pct(f, ok && v->has_view_growth, ok ? v->view_growth_pct : 0);
 	td_rate(f, ok && v->elapsed > 0, ok ? v->views_per_hour : 0);
@@ -284,7 +288,7 @@ static void card_figures(FILE *f, const struct html_row *r)
 	count_text(r->last.views, false, b, sizeof(b));
 	human_time(r->last.ts, when);
 	fprintf(f, "<b>%s</b> videos &middot; <b>%s</b> views &middot; %s", a, b, when);
-	if (compared(r)) {
+	if (compared(r) && v->has_new_videos) {
 		count_text(v->new_videos, true, a, sizeof(a));
 		duration_format(v->elapsed, win, sizeof(win));
 		fprintf(f, " &middot; <b>%s</b> videos in %s", a, win);

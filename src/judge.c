@@ -22,12 +22,6 @@ int64_t judge_horizon(int64_t now, const struct detect_config *cfg)
 	return now - 2 * reach(cfg);
 }
 
-/* Imported snapshots (source 0) carry no shape and compare with any. */
-static bool comparable(const struct snapshot *a, const struct snapshot *b)
-{
-	return a->source == 0 || b->source == 0 || a->source == b->source;
-}
-
 /* The newest snapshot before hist[n - 1] in the window's baseline range, or NULL. */
 static const struct snapshot *baseline(const struct snapshot *hist, size_t n,
 				       const struct detect_config *cfg)
@@ -64,7 +58,7 @@ static void count_pace(const struct snapshot *hist, size_t n, bool views, double
 		const struct snapshot *s = &hist[i];
 		int64_t v = views ? s->views : s->videos;
 
-		if (s->ts < horizon || !count_known(v) || !comparable(s, cur))
+		if (s->ts < horizon || !count_known(v) || !snapshot_comparable(s, cur))
 			continue;
 		pts[m++] = (struct pace_point){ .ts = s->ts, .value = v,
 						.rounded = judge_rounded_shape(s->source) };

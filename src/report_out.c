@@ -41,13 +41,15 @@ static cJSON *row_json(const struct report_row *r)
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "hashtag", r->tag->name) ||
-	    !json_add_int(o, "video_count", has, r->tag->last.videos) ||
-	    !json_add_int(o, "view_count", has, r->tag->last.views) ||
+	    !json_add_int(o, "video_count", has && count_known(r->tag->last.videos),
+			  r->tag->last.videos) ||
+	    !json_add_int(o, "view_count", has && count_known(r->tag->last.views),
+			  r->tag->last.views) ||
 	    !json_add_time(o, "last_snapshot", has, r->tag->last.ts) ||
 	    !json_add_time(o, "baseline_snapshot", has && v->status != VERDICT_NO_BASELINE,
 			   v->base.ts) ||
-	    !json_add_int(o, "new_videos", ok, v->new_videos) ||
-	    !json_add_int(o, "new_views", ok, v->new_views) ||
+	    !json_add_int(o, "new_videos", ok && v->has_new_videos, v->new_videos) ||
+	    !json_add_int(o, "new_views", ok && v->has_new_views, v->new_views) ||
 	    !json_add_round2(o, "video_growth_pct", ok && v->has_video_growth,
 			     v->video_growth_pct) ||
 	    !json_add_round2(o, "view_growth_pct", ok && v->has_view_growth,
@@ -198,12 +200,14 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 		table_style(t, COL_TAG, STYLE_TAG_VIRAL);
 	if (human)
 		set_trend(t, r);
-	set_count(t, COL_VIDEOS, has, r->tag->last.videos, human, false);
-	set_count(t, COL_VIEWS, has, r->tag->last.views, human, false);
+	set_count(t, COL_VIDEOS, has && count_known(r->tag->last.videos), r->tag->last.videos,
+		  human, false);
+	set_count(t, COL_VIEWS, has && count_known(r->tag->last.views), r->tag->last.views,
+		  human, false);
 	set_time(t, COL_LAST, has, r->tag->last.ts);
 	set_time(t, COL_BASE, has && v->status != VERDICT_NO_BASELINE, v->base.ts);
-	set_count(t, COL_NEW_VIDEOS, ok, v->new_videos, human, true);
-	set_count(t, COL_NEW_VIEWS, ok, v->new_views, human, true);
+	set_count(t, COL_NEW_VIDEOS, ok && v->has_new_videos, v->new_videos, human, true);
+	set_count(t, COL_NEW_VIEWS, ok && v->has_new_views, v->new_views, human, true);
 	set_pct(t, COL_VIDEO_PCT, ok && v->has_video_growth, v->video_growth_pct, human);
 	set_pct(t, COL_VIEW_PCT, ok && v->has_view_growth, v->view_growth_pct, human);
 	set_rate(t, COL_VPH, ok && v->elapsed > 0, v->views_per_hour, human);

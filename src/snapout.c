@@ -31,6 +31,15 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A count's digits, or what stands for an unknown one. */
+static void count_out(FILE *f, int64_t count, const char *unknown)
+{
+	if (count_known(count))
+		fprintf(f, "%" PRId64, count);
+	else
+		fputs(unknown, f);
+}
+
 static void json_row(struct snapout *o, const char *tag, const struct snapshot *s,
 		     const char *when)
 {
@@ -38,8 +47,10 @@ static void json_row(struct snapout *o, const char *tag, const struct snapshot *
 
 	fputs(o->rows ? ",\n  {\"hashtag\": " : "\n  {\"hashtag\": ", f);
 	json_string(f, tag);
-	fprintf(f, ", \"ts\": \"%s\", \"video_count\": %" PRId64 ", \"view_count\": %" PRId64,
-		when, s->videos, s->views);
+	fprintf(f, ", \"ts\": \"%s\", \"video_count\": ", when);
+	count_out(f, s->videos, "null");
+	fputs(", \"view_count\": ", f);
+	count_out(f, s->views, "null");
 	if (s->source)
 		fprintf(f, ", \"source\": %d}", s->source);
 	else
@@ -55,7 +66,11 @@ void snapout_row(struct snapout *o, const char *tag, const struct snapshot *s)
 		json_row(o, tag, s, when);
 	} else {
 		csv_field(o->f, tag, false);
-		fprintf(o->f, "%s,%" PRId64 ",%" PRId64 ",", when, s->videos, s->views);
+		fprintf(o->f, "%s,", when);
+		count_out(o->f, s->videos, "");
+		fputc(',', o->f);
+		count_out(o->f, s->views, "");
+		fputc(',', o->f);
 		if (s->source)
 			fprintf(o->f, "%d", s->source);
 		fputc('\n', o->f);

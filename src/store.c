@@ -16,7 +16,7 @@
 
 /* The statements `run` executes per tag, prepared once per connection. */
 enum hot_stmt {
-	HOT_BASELINE, HOT_LAST_ALERT, HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
+	HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
 	HOT_SAVEPOINT, HOT_RELEASE, HOT_SET_STATE, HOT_HISTORY,
 	HOT_COUNT
 };
@@ -869,51 +869,19 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
 		   struct snapshot *out, bool *found)
 {
-	sqlite3_stmt *stmt = prepare_hot(st, HOT_BASELINE,
-		"SELECT ts, video_count, view_count, source FROM snapshot"
-		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"
-		"   AND ts BETWEEN ?2 AND ?3 ORDER BY ts DESC LIMIT 1");
-	int rc;
+	struct store_seek seek = { .tag = tag, .from = from, .to = to };
 
-	if (!stmt)
+	if (store_seek_many(st, &seek, 1))
 		return -1;
-	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, from);
-	sqlite3_bind_int64(stmt, 3, to);
-	rc = sqlite3_step(stmt);
-	*found = rc == SQLITE_ROW;
-	if (*found)
-		read_snapshot(stmt, 0, out);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		fail_db(st, "read snapshot");
-	hot_done(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
+	*found = seek.found;
+	if (seek.found)
+		*out = seek.snap;
 	return 0;
 }
 
 int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *found)
 {
 	return store_baseline(st, tag, INT64_MIN, INT64_MAX, out, found);
-}
-
-int store_last_alert(struct store *st, const char *tag, int64_t *out)
-{
-	sqlite3_stmt *stmt = prepare_hot(st, HOT_LAST_ALERT,
-		"SELECT max(detected_at) FROM alert"
-		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)");
-	int rc;
-
-	if (!stmt)
-		return -1;
-	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	*out = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL
-	       ? sqlite3_column_int64(stmt, 0) : -1;
-	if (rc != SQLITE_ROW)
-		fail_db(st, "read last alert");
-	hot_done(stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s)
@@ -1251,7 +1219,7 @@ static int seek_one(struct store *st, sqlite3_stmt *stmt, struct store_seek *s)
 
 int store_seek_many(struct store *st, struct store_seek *seeks, size_t n)
 {
-	/* store_baseline's query, prepared once for all the tags of a report */
+	/* The newest snapshot in a range: one index seek on the primary key. */
 	sqlite3_stmt *stmt = prepare(st,
 		"SELECT ts, video_count, view_count, source FROM snapshot"
 		" WHERE hashtag_id = (SELECT id FROM hashtag WHERE name = ?1)"

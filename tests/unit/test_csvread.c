@@ -141,13 +141,31 @@ static void a_good_row_is_normalised_and_exact(void **state)
 	assert_int_equal(row.s.source, 0);
 }
 
+static void an_empty_count_is_unknown_never_0(void **state)
+{
+	struct snap_row row;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_row("vibecoding,2026-05-22T06:00:00Z,,1200,6", &row, err,
+				   sizeof(err)), 0);
+	assert_int_equal(row.s.videos, COUNT_UNKNOWN);
+	assert_int_equal(row.s.views, 1200);
+	assert_int_equal(row.s.source, 6);
+	assert_int_equal(parse_row("vibecoding,2026-05-22T06:00:00Z,7, ,", &row, err,
+				   sizeof(err)), 0);
+	assert_int_equal(row.s.videos, 7);
+	assert_int_equal(row.s.views, COUNT_UNKNOWN);
+}
+
 static void each_bad_value_names_its_column(void **state)
 {
 	static const struct { const char *line, *starts; } cases[] = {
 		{ "vibecoding,2026-05-22T06:00:00Z,lots,1,", "video_count 'lots' is not a whole number" },
 		{ "vibecoding,2026-05-22T06:00:00Z,1,-5,", "view_count '-5' is not a whole number" },
 		{ "vibecoding,2026-05-22T06:00:00Z,1,9223372036854775808,", "view_count '9223" },
-		{ "vibecoding,2026-05-22T06:00:00Z,1,2,6", "source '6' is not a response shape" },
+		{ "vibecoding,2026-05-22T06:00:00Z,1,2,7", "source '7' is not a response shape" },
+		{ "vibecoding,2026-05-22T06:00:00Z,,,", "video_count and view_count are both empty" },
 		{ "vibecoding,yesterday,1,2,", "ts: invalid time 'yesterday'" },
 		{ "vibecoding,2026-05-22T06:00:00+02:00,1,2,", "ts: time '2026-05-22T06:00:00+02:00' is not UTC" },
 		{ "vibe coding,2026-05-22T06:00:00Z,1,2,", "hashtag: " },
@@ -186,6 +204,7 @@ int main(void)
 		cmocka_unit_test(the_header_finds_columns_by_name_in_any_order),
 		cmocka_unit_test(a_bad_header_names_the_column),
 		cmocka_unit_test(a_good_row_is_normalised_and_exact),
+		cmocka_unit_test(an_empty_count_is_unknown_never_0),
 		cmocka_unit_test(each_bad_value_names_its_column),
 		cmocka_unit_test(control_bytes_never_reach_a_message),
 	};

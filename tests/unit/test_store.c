@@ -174,15 +174,16 @@ static void alerts_stay_pending_until_sent(void **state)
 {
 	struct store *st = *state;
 	struct alert a = { .tag = "a", .detected_at = 500, .elapsed = 21600, .video_count = 9,
-			   .new_videos = 300, .has_video_growth = true, .video_growth_pct = 45.5,
+			   .has_new_videos = true, .new_videos = 300, .has_video_growth = true, .video_growth_pct = 45.5,
 			   .rules = 1 };
 	struct alert_row *rows;
-	int64_t id, last;
+	int64_t id, *times;
 	size_t n;
 
 	add(st, "a");
-	assert_int_equal(store_last_alert(st, "a", &last), 0);
-	assert_int_equal(last, -1);
+	assert_int_equal(store_alert_times(st, "a", &times, &n), 0);
+	assert_int_equal(n, 0);
+	free(times);
 	assert_int_equal(store_add_alert(st, &a, ALERT_PENDING, &id), 0);
 	assert_int_equal(store_alert_attempt(st, id, false, 600, "webhook answered 500"), 0);
 	assert_int_equal(store_pending_alerts(st, &rows, &n), 0);
@@ -198,8 +199,10 @@ static void alerts_stay_pending_until_sent(void **state)
 	assert_int_equal(store_pending_alerts(st, &rows, &n), 0);
 	assert_int_equal(n, 0);
 	free(rows);
-	assert_int_equal(store_last_alert(st, "a", &last), 0);
-	assert_int_equal(last, 500);
+	assert_int_equal(store_alert_times(st, "a", &times, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(times[0], 500);
+	free(times);
 }
 
 static void meta_values_round_trip(void **state)
