@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 enum alert_format { ALERT_SLACK, ALERT_DISCORD, ALERT_JSON };
 
 /* A take-off, its pace doubling while it lasts, and its end. */
@@ -47,6 +49,9 @@ int alert_format_parse(const char *s, enum alert_format *out);
  * NULL on allocation failure.
  */
 char *alert_sentence(const struct alert *a);
+
+/* Append the config keys of rules ("surge", "min_new_videos", ...) to a JSON array. */
+bool alert_rules_json(cJSON *arr, unsigned rules);
 
 /* The webhook body in the given format; malloc'd, NULL on allocation failure. */
 char *alert_payload(enum alert_format fmt, const struct alert *a);

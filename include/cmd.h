@@ -36,6 +36,7 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_backtest(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* Global options every command also takes after its name, e.g. `run -v`. */
 #define COMMON_OPTIONS \
@@ -82,6 +83,13 @@ int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
  * yet" and how to start, when there is no database).
  */
 int open_store_readonly(struct cmd_ctx *ctx);
+
+/*
+ * A rule flag of add and backtest: c is 'm' (--min-videos), 'g'
+ * (--video-growth), 'w' (--view-growth) or 'S' (--surge). Returns 0, or -1
+ * after saying what is wrong (naming cmd).
+ */
+int parse_rule_option(const char *cmd, int c, const char *arg, struct tag_rules *rules);
 
 /* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
 int usage_error(const char *cmd, const char *usage);

@@ -399,17 +399,20 @@ static bool add_pct(cJSON *obj, const char *key, bool has, double pct)
 	return cJSON_AddNumberToObject(obj, key, round2(pct)) != NULL;
 }
 
-static bool add_rules(cJSON *obj, unsigned rules)
+bool alert_rules_json(cJSON *arr, unsigned rules)
 {
-	cJSON *arr = cJSON_AddArrayToObject(obj, "rules");
-
-	if (!arr)
-		return false;
 	for (size_t i = 0; i < N_RULES; i++)
 		if ((rules & rule_keys[i].bit) &&
 		    !cJSON_AddItemToArray(arr, cJSON_CreateString(rule_keys[i].key)))
 			return false;
 	return true;
+}
+
+static bool add_rules(cJSON *obj, unsigned rules)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, "rules");
+
+	return arr && alert_rules_json(arr, rules);
 }
 
 static bool add_json(cJSON *obj, const struct alert *a)

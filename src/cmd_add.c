@@ -8,7 +8,8 @@
 #include "timefmt.h"
 
 static const char add_usage[] =
-	"usage: hashtrack add [--min-videos N] [--video-growth PCT] [--view-growth PCT] TAG...\n";
+	"usage: hashtrack add [--min-videos N] [--video-growth PCT] [--view-growth PCT]\n"
+	"                     [--surge X] TAG...\n";
 
 static void add_help(void)
 {
@@ -16,7 +17,9 @@ static void add_help(void)
 	       "rule flags it updates that tag's own rules. A rule set to 0 is off.\n\n"
 	       "  --min-videos N       viral at N new videos in the window (default [detect] min_new_videos)\n"
 	       "  --video-growth PCT   viral at PCT%% more videos (default [detect] video_growth)\n"
-	       "  --view-growth PCT    viral at PCT%% more views (default [detect] view_growth)\n\n"
+	       "  --view-growth PCT    viral at PCT%% more views (default [detect] view_growth)\n"
+	       "  --surge X            viral when a count's pace reaches X times its usual\n"
+	       "                       pace (default [detect] surge; 0 turns it off)\n\n"
 	       "example:\n  hashtrack add '#VibeCoding' aitools --min-videos 500\n", add_usage);
 }
 
@@ -27,6 +30,7 @@ static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct 
 		{ "min-videos", required_argument, NULL, 'm' },
 		{ "video-growth", required_argument, NULL, 'g' },
 		{ "view-growth", required_argument, NULL, 'w' },
+		{ "surge", required_argument, NULL, 'S' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -36,21 +40,11 @@ static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		switch (c) {
 		case 'm':
-			rules->has_min_new_videos = true;
-			if (parse_uint63(optarg, &rules->min_new_videos) != 0) {
-				error("add: --min-videos '%s' is not a whole number >= 0", optarg);
-				return -1;
-			}
-			break;
 		case 'g':
 		case 'w':
-			if (config_parse_percent(optarg, c == 'g' ? &rules->video_growth
-							     : &rules->view_growth) != 0) {
-				error("add: --%s '%s' is not a percentage >= 0",
-				      c == 'g' ? "video-growth" : "view-growth", optarg);
+		case 'S':
+			if (parse_rule_option("add", c, optarg, rules))
 				return -1;
-			}
-			*(c == 'g' ? &rules->has_video_growth : &rules->has_view_growth) = true;
 			break;
 		case 'h':
 			add_help();

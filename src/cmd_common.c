@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "msg.h"
+#include "timefmt.h"
 
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const struct option *longopts)
 {
@@ -111,6 +112,33 @@ cleanup:
 	free(list);
 	free(names);
 	return rc;
+}
+
+int parse_rule_option(const char *cmd, int c, const char *arg, struct tag_rules *rules)
+{
+	switch (c) {
+	case 'm':
+		rules->has_min_new_videos = true;
+		if (parse_uint63(arg, &rules->min_new_videos) == 0)
+			return 0;
+		return error("%s: --min-videos '%s' is not a whole number >= 0", cmd, arg);
+	case 'g':
+		rules->has_video_growth = true;
+		if (config_parse_percent(arg, &rules->video_growth) == 0)
+			return 0;
+		return error("%s: --video-growth '%s' is not a percentage >= 0", cmd, arg);
+	case 'w':
+		rules->has_view_growth = true;
+		if (config_parse_percent(arg, &rules->view_growth) == 0)
+			return 0;
+		return error("%s: --view-growth '%s' is not a percentage >= 0", cmd, arg);
+	default:
+		rules->has_surge = true;
+		if (config_parse_surge(arg, &rules->surge) == 0)
+			return 0;
+		return error("%s: --surge '%s' is not a pace ratio (a number >= 1, or 0 for off)",
+			     cmd, arg);
+	}
 }
 
 int usage_error(const char *cmd, const char *usage)

@@ -36,6 +36,7 @@ static const struct command {
 	{ "history", cmd_history, 0, "the snapshots of one hashtag" },
 	{ "alerts", cmd_alerts, 0, "alerts sent and still pending" },
 	{ "export", cmd_export, 0, "all snapshots as CSV or JSON on stdout" },
+	{ "backtest", cmd_backtest, 0, "replay stored history through the rules: the alerts they would send" },
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from CSV (same columns as export)" },
 	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
 };

@@ -146,18 +146,21 @@ static double residual(const struct pace_point *p, const struct pace_point *now,
 	return (double)(p->value - now->value) - (l->at_now + l->slope * h);
 }
 
-/* The top of the band the residuals of pts[first..end-1] span; end > first. */
+/* The band the residuals of pts[first..end-1] span, top and width; end > first. */
 static double band_top(const struct pace_point *pts, size_t first, size_t end,
-		       const struct pace_point *now, const struct line *l)
+		       const struct pace_point *now, const struct line *l, double *width)
 {
-	double hi = residual(&pts[first], now, l);
+	double hi = residual(&pts[first], now, l), lo = hi;
 
 	for (size_t i = first + 1; i < end; i++) {
 		double r = residual(&pts[i], now, l);
 
 		if (r > hi)
 			hi = r;
+		if (r < lo)
+			lo = r;
 	}
+	*width = hi - lo;
 	return hi;
 }
 
@@ -226,18 +229,36 @@ static double hysteresis_level(double surge)
  * band and the counting noise; see pace.h for the reasoning. extra is the
  * window's growth beyond the usual pace, rounding taken off.
  */
-static bool holds(const struct pace *p, int64_t now, double level)
+/* The window's growth beyond the usual pace, rounding taken off. */
+static double extra_growth(const struct pace *p, int64_t now)
 {
 	double dt_h = (double)(now - p->base_ts) / HOUR;
-	double usual_growth = p->usual_per_hour * dt_h;
-	double extra = p->low_per_hour * dt_h - usual_growth;
+
+	return (p->low_per_hour - p->usual_per_hour) * dt_h;
+}
+
+/*
+ * The band test: the count is above the band's top, by at least half of the
+ * window's extra growth (a "jump" that starts in a dip, on the lower source
+ * or on a flapped-down run is mostly a move inside the band).
+ */
+static bool out_of_band(const struct pace *p, int64_t now)
+{
+	return p->excess > 0 && p->excess >= extra_growth(p, now) / 2;
+}
+
+static bool holds(const struct pace *p, int64_t now, double level)
+{
+	double usual_growth = p->usual_per_hour * (double)(now - p->base_ts) / HOUR;
 
 	if (!p->known || !p->has_usual || p->low_per_hour <= 0 ||
 	    p->low_per_hour < level * p->usual_per_hour)
 		return false;
-	if (p->excess <= 0 || p->excess < extra / 2)
+	if (!out_of_band(p, now))
 		return false;
-	return extra >= 3.0 * sqrt(usual_growth + 1.0);
+	/* Beyond counting noise, and beyond half of what the history's own noise spans. */
+	return extra_growth(p, now) >= 3.0 * sqrt(usual_growth + 1.0) &&
+	       extra_growth(p, now) >= p->band / 2;
 }
 
 static void measure_window(const struct pace_point *base, const struct pace_point *now,
@@ -297,32 +318,19 @@ static void assess(const struct pace_point *pts, size_t n, size_t base,
 	if (out->has_ratio)
 		out->ratio = out->per_hour / out->usual_per_hour;
 	if (sloped)
-		out->excess = -l.at_now - band_top(pts, first, end, now, &l) -
+		out->excess = -l.at_now - band_top(pts, first, end, now, &l, &out->band) -
 			      (double)out->step;
 }
 
 void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 		   const struct pace_config *cfg, struct pace *out)
 {
-	double level;
-	struct pace prev;
-
 	assess(pts, n, base, cfg, out);
 	if (!out->known || out->learning || cfg->surge <= 0)
 		return;
-	level = hysteresis_level(cfg->surge);
-	out->elevated = out->low_per_hour > 0 &&
-			out->low_per_hour >= level * out->usual_per_hour;
-	if (!holds(out, pts[n - 1].ts, cfg->surge))
-		return;
-	/*
-	 * A level shift (a first switch to the other source, a first spike)
-	 * lives in one window; a take-off goes on. So the previous point, as
-	 * its own evaluation saw it, must have held at the hysteresis level.
-	 */
-	assess(pts, base + 1, pace_base(pts, base + 1, cfg), cfg, &prev);
-	out->surge = holds(&prev, pts[base].ts, level);
-	out->elevated = out->elevated || out->surge;
+	out->surge = holds(out, pts[n - 1].ts, cfg->surge);
+	out->elevated = out->surge || (out->low_per_hour > 0 &&
+		out->low_per_hour >= hysteresis_level(cfg->surge) * out->usual_per_hour);
 }
 
 /* ---- rule levels ---- */
@@ -388,10 +396,24 @@ static void level_min_new_videos(int64_t need, int64_t got, struct pace_rule_eva
 		out->hyst |= RULE_MIN_NEW_VIDEOS;
 }
 
+/*
+ * Whether a count's growth left the band its own history moves in. A count
+ * that has learnt its band and stays inside it (a switch to the other
+ * source, a flap back up, a display step) is not news, however many videos
+ * the window shows: a fixed rule that turns on there turns on quietly, no
+ * alert. A count whose history gives no line yet has no band to judge by:
+ * its fixed rules rise as they are.
+ */
+static bool left_band(const struct pace *p, int64_t now)
+{
+	return !(p && p->known && p->has_usual) || out_of_band(p, now);
+}
+
 void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *lim,
 		      struct pace_rule_eval *out)
 {
 	bool videos = m->compared && m->videos_known, views = m->compared && m->views_known;
+	unsigned inside = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->now = m->now;
@@ -405,6 +427,11 @@ void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *li
 	if (views || lim->view_growth <= 0)
 		level_growth(RULE_VIEW_GROWTH, lim->view_growth, m->new_views,
 			     m->base_views, lim->growth_floor, out);
+	if (!left_band(m->videos, m->now))
+		inside |= RULE_MIN_NEW_VIDEOS | RULE_VIDEO_GROWTH;
+	if (!left_band(m->views, m->now))
+		inside |= RULE_VIEW_GROWTH;
+	out->quiet = inside;
 	headline_pace(m, out);
 }
 
@@ -432,8 +459,13 @@ static unsigned update_rules(struct pace_alert_state *st, const struct pace_rule
 
 		if (!(ev->evaluable & r))
 			continue;
-		on = was ? (ev->hyst | ev->strict) & r : ev->strict & r;
-		if (on && !was && (st->seen & r) && !st->firing) {
+		/*
+		 * A rule first seen between half its threshold and its threshold
+		 * counts as on: that is where it stays on, so a tag that hovers
+		 * around a threshold never "rises" across it.
+		 */
+		on = was || !(st->seen & r) ? (ev->hyst | ev->strict) & r : ev->strict & r;
+		if (on && !was && (st->seen & r) && !st->firing && !(ev->quiet & r)) {
 			/* Held back, not remembered: it rises when the cooldown ends. */
 			if (cooling(st, ev->now, cooldown))
 				on = false;

@@ -68,6 +68,7 @@ static void tags_get_rows_cards_and_marks(void **state)
 	};
 	const int64_t alerts[] = { 1779408000 };
 	struct verdict v = { .status = VERDICT_OK, .base = snaps[1], .elapsed = 21600,
+			     .has_new_videos = true, .has_new_views = true,
 			     .new_videos = 1000, .new_views = 49993, .has_video_growth = true,
 			     .video_growth_pct = 66.666, .has_view_growth = true,
 			     .view_growth_pct = 124.96, .views_per_hour = 8332.17, .viral = true };
