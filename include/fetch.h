@@ -12,21 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "retry.h"
+
 #define FETCH_MAX_BODY (1024 * 1024)    /* a larger answer is cut off as an error */
 #define FETCH_MAX_HEADER (64 * 1024)    /* and so are larger headers, all together */
-
-enum fetch_kind {
-	FETCH_OK,               /* 2xx: body holds the answer */
-	FETCH_NOT_FOUND,        /* 404 */
-	FETCH_BAD_REQUEST,      /* 400 */
-	FETCH_RATE_LIMITED,     /* 429, retries exhausted */
-	FETCH_AUTH,             /* 401: stops the run */
-	FETCH_CREDITS,          /* 402: stops the run */
-	FETCH_FORBIDDEN,        /* 403: stops the run */
-	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
-	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY or
-				   FETCH_MAX_HEADER */
-};
 
 /*
  * Optional, called with fetch_all's ctx whenever the loop is about to wait
