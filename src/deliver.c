@@ -14,11 +14,14 @@ struct poster {
 	uint32_t rand_state;
 };
 
-static int poster_init(struct poster *p, const char *url, int64_t timeout)
+static int poster_init(struct poster *p, const char *url, int64_t post_timeout_s)
 {
 	static const char *const headers[] = { "Content-Type: application/json", NULL };
 	/* Webhook replies are read and dropped, but never buffered without bound. */
-	const struct http_options opt = { .url = url, .headers = headers, .timeout_s = timeout };
+	const struct http_options opt = {
+		.url = url, .headers = headers, .user_agent = HTTP_USER_AGENT,
+		.timeout_s = post_timeout_s,
+	};
 
 	p->rand_state = (uint32_t)time(NULL) | 1;
 	p->http = http_new(&opt, p);
@@ -89,14 +92,14 @@ static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
 	return act;
 }
 
-int deliver_all(const char *url, const char *const *payloads, size_t n, int64_t timeout,
-		deliver_done_fn done, void *ctx)
+int deliver_all(const char *url, const char *const *payloads, size_t n,
+		int64_t post_timeout_s, deliver_done_fn done, void *ctx)
 {
 	struct poster p;
 	char unavailable[256] = "";
 	int rc = -1;
 
-	if (poster_init(&p, url, timeout))
+	if (poster_init(&p, url, post_timeout_s))
 		goto cleanup;
 	rc = 0;
 	for (size_t i = 0; i < n; i++) {
