@@ -27,14 +27,15 @@ struct delivery {
 typedef int (*deliver_done_fn)(void *ctx, size_t i, const struct delivery *d);
 
 /*
- * POST payloads[0..n) to url in order. A 429 is waited out and the same
+ * POST payloads[0..n) to url in order, each with hashtrack's User-Agent and
+ * post_timeout_s seconds to complete. A 429 is waited out and the same
  * payload sent again; a payload the webhook refuses (400, 413, 422) fails
  * alone; anything else (5xx, no answer, a 429 too many) makes the webhook
  * unavailable for the rest of the round: the remaining payloads are reported
  * untried, with the same reason. A NULL payload is reported as out of memory.
  * Returns 0, or -1 when libcurl could not be set up (nothing reported).
  */
-int deliver_all(const char *url, const char *const *payloads, size_t n, int64_t timeout,
-		deliver_done_fn done, void *ctx);
+int deliver_all(const char *url, const char *const *payloads, size_t n,
+		int64_t post_timeout_s, deliver_done_fn done, void *ctx);
 
 #endif

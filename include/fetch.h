@@ -2,8 +2,7 @@
  * fetch: the Scavio API over libcurl's multi interface. Keeps `concurrency`
  * transfers in flight, starts them one rate interval apart on average
  * (retry_next_start), reuses connections and retries transient failures.
- * Nothing else includes curl.h for the API; results come back as our own
- * codes.
+ * Its handles come from http.h; results come back as our own codes.
  */
 #ifndef HASHTRACK_FETCH_H
 #define HASHTRACK_FETCH_H
@@ -12,21 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "retry.h"
+
 #define FETCH_MAX_BODY (1024 * 1024)    /* a larger answer is cut off as an error */
 #define FETCH_MAX_HEADER (64 * 1024)    /* and so are larger headers, all together */
-
-enum fetch_kind {
-	FETCH_OK,               /* 2xx: body holds the answer */
-	FETCH_NOT_FOUND,        /* 404 */
-	FETCH_BAD_REQUEST,      /* 400 */
-	FETCH_RATE_LIMITED,     /* 429, retries exhausted */
-	FETCH_AUTH,             /* 401: stops the run */
-	FETCH_CREDITS,          /* 402: stops the run */
-	FETCH_FORBIDDEN,        /* 403: stops the run */
-	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
-	FETCH_BAD_ANSWER,       /* another status, or an answer over FETCH_MAX_BODY or
-				   FETCH_MAX_HEADER */
-};
 
 /*
  * Optional, called with fetch_all's ctx whenever the loop is about to wait
@@ -86,27 +74,6 @@ int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n
 
 /* Whether a kind ends the whole run at once (401, 402, 403). */
 int fetch_kind_is_fatal(enum fetch_kind kind);
-
-/* A URL as libcurl reads it: the parts that say where a request goes. */
-struct fetch_url {
-	char scheme[16];        /* lower case: "https" */
-	char host[256];         /* without userinfo or port; IPv6 in brackets: "[::1]" */
-};
-
-/*
- * Parse url with libcurl's own URL parser, the code that connects, so that
- * the host is the one a request would really go to (userinfo such as
- * "http://localhost@remote/" names "remote"). Returns 0, or -1 when libcurl
- * cannot parse it (no scheme, a bad host or port) or a part is too long.
- */
-int fetch_url_parse(const char *url, struct fetch_url *out);
-
-/*
- * Whether url is https://. Anything else (plain http://, which the config
- * allows to loopback only) goes out with proxies off: a proxy from
- * http_proxy or ALL_PROXY would see the key and the webhook's path in clear.
- */
-bool fetch_url_is_https(const char *url);
 
 /* libcurl's version, for --version. */
 const char *fetch_curl_version(void);

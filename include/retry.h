@@ -1,6 +1,7 @@
 /*
  * retry: the one place that decides whether, when and how fast requests are
- * tried again, for the API and for the webhook. Pure: the caller passes the
+ * tried again, for the API and for the webhook, and the kinds of result it
+ * decides on. Pure: the caller passes the
  * wall clock (`now`, epoch seconds) and a random number, and applies the
  * decisions; nothing here sleeps or reads a clock.
  */
@@ -11,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fetch.h"
-
 #define RETRY_BASE_MS 500               /* first backoff ceiling; doubles per attempt */
 #define RETRY_CAP_MS (120 * 1000)       /* no wait, hinted or not, is longer */
 #define RETRY_SLOW_MIN_US 1000000       /* slowed down with no limit reported: >= 1 s apart */
@@ -22,6 +21,23 @@
 #define RETRY_RESET_DELTA_MAX 1000000000 /* X-RateLimit-Reset above this is an epoch time */
 #define RETRY_HOOK_MAX_WAITS 3          /* webhook 429s honoured per alert and run */
 #define RETRY_RATE_BUDGET_MS (10 * 60 * 1000) /* a run waits on 429s this long in all */
+
+/*
+ * How one API request ended, as fetch.h reports it and retry_decide() reads
+ * it: the policy's input, so it is defined here, below the transport.
+ */
+enum fetch_kind {
+	FETCH_OK,               /* 2xx: body holds the answer */
+	FETCH_NOT_FOUND,        /* 404 */
+	FETCH_BAD_REQUEST,      /* 400 */
+	FETCH_RATE_LIMITED,     /* 429, retries exhausted */
+	FETCH_AUTH,             /* 401: stops the run */
+	FETCH_CREDITS,          /* 402: stops the run */
+	FETCH_FORBIDDEN,        /* 403: stops the run */
+	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
+	FETCH_BAD_ANSWER,       /* another status, or an answer over fetch.h's
+				   FETCH_MAX_BODY or FETCH_MAX_HEADER */
+};
 
 /*
  * What an answer's headers say about waiting. Every field is -1 when the

@@ -1,4 +1,7 @@
-/* timefmt: RFC 3339 UTC timestamps and human number formatting. Pure. */
+/*
+ * timefmt: RFC 3339 UTC timestamps, month names, digit runs and human
+ * number formatting. Pure.
+ */
 #ifndef HASHTRACK_TIMEFMT_H
 #define HASHTRACK_TIMEFMT_H
 
@@ -24,5 +27,19 @@ void fmt_thousands(int64_t n, char *buf, size_t bufsz);
 
 /* Parse a decimal string of digits only into a non-negative int64; -1 on overflow/junk. */
 int parse_uint63(const char *s, int64_t *out);
+
+/*
+ * Read the run of ASCII digits at s, at most max of them (SIZE_MAX: the
+ * whole run), into *value, which is -1 when the number exceeds INT64_MAX:
+ * each caller decides whether that saturates or is an error. Returns how
+ * many digits were read; 0, with *value 0, when s starts with none.
+ */
+size_t parse_digits(const char *s, size_t max, int64_t *value);
+
+/* The month (1 to 12) of its English three-letter name as written: "Jan"; 0 for any other text. */
+int time_month_from_name(const char *name);
+
+/* The English three-letter name of month m (1 to 12): "Jan"; "" for any other m. */
+const char *time_month_name(int m);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "api.h"
 #include "fetch.h"
-#include "version.h"
+#include "http.h"
 
 struct api_fetch_ctx {
 	api_answer_fn fn;
@@ -148,7 +148,7 @@ int api_fetch(const struct config *cfg, const struct api_call *call,
 	struct api_fetch_ctx c = { .fn = fn, .idle = call->idle, .ctx = ctx };
 	struct fetch_options opt = {
 		.url = cfg->api_url, .api_key = cfg->api_key,
-		.user_agent = "hashtrack/" HASHTRACK_VERSION, .timeout = cfg->timeout,
+		.user_agent = HTTP_USER_AGENT, .timeout = cfg->timeout,
 		.concurrency = call->probe ? 1 : cfg->concurrency,
 		.interval_us = call->probe ? 0 : rate_interval_us(&cfg->rate),
 		.retries = call->probe ? 0 : cfg->retries,

@@ -164,18 +164,13 @@ static void y_axis(FILE *f, const struct scale *sc)
 }
 
 /* The number in the n digits at s, as in the fixed layout of time_format. */
-static int field(const char *s, int n)
+static int field(const char *s, size_t n)
 {
-	int v = 0;
+	int64_t v;
 
-	for (; n > 0 && *s >= '0' && *s <= '9'; n--, s++)
-		v = v * 10 + (*s - '0');
-	return v;
+	parse_digits(s, n, &v);
+	return (int)v;
 }
-
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
 
 /* The epoch of the first of a month (m may run past 12). */
 static int64_t month_start(int64_t y, int m)
@@ -249,14 +244,14 @@ static void tick_text(int64_t t, enum chart_unit unit, char *top, char *bottom, 
 	switch (unit) {
 	case CHART_HOURS:
 		snprintf(top, sz, "%.5s", iso + 11);
-		snprintf(bottom, sz, "%s %d", months[month - 1], field(iso + 8, 2));
+		snprintf(bottom, sz, "%s %d", time_month_name(month), field(iso + 8, 2));
 		break;
 	case CHART_DAYS:
-		snprintf(top, sz, "%s %d", months[month - 1], field(iso + 8, 2));
+		snprintf(top, sz, "%s %d", time_month_name(month), field(iso + 8, 2));
 		snprintf(bottom, sz, "%.4s", iso);
 		break;
 	case CHART_MONTHS:
-		snprintf(top, sz, "%s", months[month - 1]);
+		snprintf(top, sz, "%s", time_month_name(month));
 		snprintf(bottom, sz, "%.4s", iso);
 		break;
 	case CHART_YEARS:

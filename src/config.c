@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "fetch.h"
+#include "http.h"
 #include "timefmt.h"
 
 #define DEFAULT_API_URL "https://api.scavio.dev/api/v1/tiktok/hashtag"
@@ -551,9 +551,9 @@ static bool loopback_host(const char *host)
  */
 int config_url_origin(const char *url, char *buf, size_t bufsz)
 {
-	struct fetch_url u;
+	struct http_url u;
 
-	if (fetch_url_parse(url, &u) != 0)
+	if (http_url_parse(url, &u) != 0)
 		return -1;
 	snprintf(buf, bufsz, "%s://%s", u.scheme, u.host);
 	return 0;
@@ -561,9 +561,9 @@ int config_url_origin(const char *url, char *buf, size_t bufsz)
 
 int config_check_url(const char *what, const char *url, char *err, size_t errsz)
 {
-	struct fetch_url u;
+	struct http_url u;
 
-	if (fetch_url_parse(url, &u) != 0) {
+	if (http_url_parse(url, &u) != 0) {
 		snprintf(err, errsz, "%s is not a URL libcurl can read; use https://HOST/PATH", what);
 		return -1;
 	}

@@ -1,65 +1,36 @@
-/* deliver: webhook POSTs over one reused libcurl easy handle, with 429 waits. */
-#include <curl/curl.h>
+/* deliver: webhook POSTs over one reused http.c handle, with 429 waits. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "deliver.h"
-#include "fetch.h"
+#include "http.h"
 #include "msg.h"
 #include "retry.h"
 
 struct poster {
-	CURL *easy;
-	struct curl_slist *headers;
-	struct retry_hints hints;
+	struct http *http;
 	uint32_t rand_state;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* Webhook replies are read and dropped, but never buffered without bound. */
-static size_t discard(char *data, size_t size, size_t nmemb, void *user)
+static int poster_init(struct poster *p, const char *url, int64_t post_timeout_s)
 {
-	(void)data; (void)user;
-	return size * nmemb;
-}
+	static const char *const headers[] = { "Content-Type: application/json", NULL };
+	/* Webhook replies are read and dropped, but never buffered without bound. */
+	const struct http_options opt = {
+		.url = url, .headers = headers, .user_agent = HTTP_USER_AGENT,
+		.timeout_s = post_timeout_s,
+	};
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
-{
-	struct poster *p = user;
-	size_t n = size * nmemb;
-
-	retry_hints_header(&p->hints, line, n, (int64_t)time(NULL));
-	return n;
-}
-
-static int poster_init(struct poster *p, const char *url, int64_t timeout)
-{
-	memset(p, 0, sizeof(*p));
 	p->rand_state = (uint32_t)time(NULL) | 1;
-	p->easy = curl_easy_init();
-	p->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	if (!p->easy || !p->headers)
-		return -1;
-	curl_easy_setopt(p->easy, CURLOPT_URL, url);
-	curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, p->headers);
-	curl_easy_setopt(p->easy, CURLOPT_TIMEOUT, (long)timeout);
-	curl_easy_setopt(p->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(p->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (!fetch_url_is_https(url))
-		curl_easy_setopt(p->easy, CURLOPT_PROXY, "");
-	curl_easy_setopt(p->easy, CURLOPT_ERRORBUFFER, p->errbuf);
-	curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(p->easy, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(p->easy, CURLOPT_HEADERDATA, p);
-	return 0;
+	p->http = http_new(&opt, p);
+	return p->http ? 0 : -1;
 }
 
 static void poster_release(struct poster *p)
 {
-	curl_slist_free_all(p->headers);
-	curl_easy_cleanup(p->easy);
+	http_free(p->http);
 }
 
 /*
@@ -68,27 +39,20 @@ static void poster_release(struct poster *p)
  * changes nothing (a 2xx is a delivery, and sending it again would post the
  * alert twice). libcurl keeps the status of a transfer that then failed.
  */
-static void post_once(struct poster *p, const char *payload, struct delivery *d)
+static void post_once(struct poster *p, const char *payload, struct delivery *d,
+		      struct http_result *res)
 {
-	CURLcode rc;
-	long status = 0;
-
-	p->errbuf[0] = '\0';
-	retry_hints_init(&p->hints);
-	curl_easy_setopt(p->easy, CURLOPT_POSTFIELDS, payload);
-	rc = curl_easy_perform(p->easy);
+	http_post(p->http, payload);
+	http_perform(p->http, res);
 	d->posts++;
-	if (curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-		status = 0;
 	/* 1xx is no answer: "100 Continue" followed by silence is a timeout. */
-	d->status = rc == CURLE_OK || status >= 200 ? status : 0;
+	d->status = res->end == HTTP_DONE || res->status >= 200 ? res->status : 0;
 	if (d->status)
 		snprintf(d->error, sizeof(d->error), "webhook answered %ld", d->status);
-	else if (rc == CURLE_OPERATION_TIMEDOUT)
+	else if (res->end == HTTP_TIMEOUT)
 		snprintf(d->error, sizeof(d->error), "webhook gave no answer within the timeout");
 	else
-		snprintf(d->error, sizeof(d->error), "cannot reach the webhook: %s",
-			 p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
+		snprintf(d->error, sizeof(d->error), "cannot reach the webhook: %s", res->error);
 }
 
 static void sleep_ms(int64_t ms)
@@ -103,14 +67,16 @@ static void sleep_ms(int64_t ms)
 static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
 					  struct delivery *d)
 {
+	struct http_result res;
 	enum retry_hook_action act;
 	int64_t delay_ms;
 	int waits = 0;
 
 	d->tried = true;
 	for (;;) {
-		post_once(p, payload, d);
-		act = retry_hook_decide(d->status, &p->hints, waits, retry_random(&p->rand_state), &delay_ms);
+		post_once(p, payload, d, &res);
+		act = retry_hook_decide(d->status, &res.hints, waits, retry_random(&p->rand_state),
+					&delay_ms);
 		if (act != RETRY_HOOK_RESEND)
 			break;
 		note("webhook answered 429; sending again in %.1fs", (double)delay_ms / 1000);
@@ -126,14 +92,14 @@ static enum retry_hook_action deliver_one(struct poster *p, const char *payload,
 	return act;
 }
 
-int deliver_all(const char *url, const char *const *payloads, size_t n, int64_t timeout,
-		deliver_done_fn done, void *ctx)
+int deliver_all(const char *url, const char *const *payloads, size_t n,
+		int64_t post_timeout_s, deliver_done_fn done, void *ctx)
 {
 	struct poster p;
 	char unavailable[256] = "";
 	int rc = -1;
 
-	if (poster_init(&p, url, timeout))
+	if (poster_init(&p, url, post_timeout_s))
 		goto cleanup;
 	rc = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -1,6 +1,7 @@
 /*
- * fetch: libcurl multi loop with pacing, connection reuse and retries. Every
- * wait is decided in retry.c; this file only applies the decisions.
+ * fetch: libcurl multi loop with pacing, connection reuse and retries over
+ * http.c's handles. Every wait is decided in retry.c; this file only applies
+ * the decisions.
  */
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -8,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
 #include "fetch.h"
+#include "http.h"
 #include "msg.h"
 #include "retry.h"
 #include "scavio.h"
@@ -26,19 +27,11 @@ struct job {
 
 /* One transfer in flight; slots are reused, and so are their easy handles. */
 struct slot {
-	CURL *easy;
+	struct http *http;
 	bool busy;
 	struct job job;
 	char *request;
-	char *body;
-	size_t len, cap;
-	bool too_big;
-	size_t header_bytes;    /* of the answer so far */
-	bool headers_done;      /* its blank line came */
-	bool header_too_big;
 	bool started_slow;      /* started after the run slowed down */
-	struct retry_hints hints;
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* A final answer taken off its slot, waiting for the done callback. */
@@ -53,7 +46,6 @@ struct fetcher {
 	const struct fetch_options *opt;
 	const char *const *tags;
 	CURLM *multi;
-	struct curl_slist *headers;
 	struct slot *slots;
 	struct answer *answers;         /* taken this round, one per slot at most */
 	size_t nanswers;
@@ -82,74 +74,6 @@ const char *fetch_curl_version(void)
 	return curl_version_info(CURLVERSION_NOW)->version;
 }
 
-int fetch_url_parse(const char *url, struct fetch_url *out)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL;
-	int rc = -1;
-
-	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    strlen(scheme) < sizeof(out->scheme) && strlen(host) < sizeof(out->host)) {
-		snprintf(out->scheme, sizeof(out->scheme), "%s", scheme);
-		snprintf(out->host, sizeof(out->host), "%s", host);
-		rc = 0;
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return rc;
-}
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
-{
-	struct slot *s = user;
-	size_t n = size * nmemb;
-
-	if (s->len + n > FETCH_MAX_BODY) {
-		s->too_big = true;
-		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
-	}
-	if (s->len + n + 1 > s->cap) {
-		size_t ncap = s->cap ? s->cap : 4096;
-		char *grown;
-
-		while (ncap < s->len + n + 1)
-			ncap *= 2;
-		grown = realloc(s->body, ncap);
-		if (!grown)
-			return 0;
-		s->body = grown;
-		s->cap = ncap;
-	}
-	memcpy(s->body + s->len, data, n);
-	s->len += n;
-	s->body[s->len] = '\0';
-	return n;
-}
-
-static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
-{
-	struct slot *s = user;
-	size_t n = size * nmemb;
-
-	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
-		s->header_bytes = 0;
-		s->headers_done = false;
-	}
-	s->header_bytes += n;
-	if (s->header_bytes > FETCH_MAX_HEADER) {
-		s->header_too_big = true;
-		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
-	}
-	if (n <= 2 && (n == 0 || line[0] == '\r' || line[0] == '\n'))
-		s->headers_done = true;
-	/* Header dates are wall-clock times; HASHTRACK_NOW never applies to waits. */
-	retry_hints_header(&s->hints, line, n, (int64_t)time(NULL));
-	return n;
-}
-
 static enum fetch_kind kind_of_status(long status)
 {
 	if (status >= 200 && status < 300)
@@ -165,40 +89,6 @@ static enum fetch_kind kind_of_status(long status)
 	}
 }
 
-bool fetch_url_is_https(const char *url)
-{
-	struct fetch_url u;
-
-	return fetch_url_parse(url, &u) == 0 && strcmp(u.scheme, "https") == 0;
-}
-
-/*
- * The one place a transfer is configured from the options, once per slot:
- * every request of the slot's handle uses them (only the body changes).
- */
-static void configure_easy(struct fetcher *f, struct slot *s)
-{
-	const struct fetch_options *opt = f->opt;
-	CURL *e = s->easy;
-
-	curl_easy_setopt(e, CURLOPT_URL, opt->url);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, opt->user_agent);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)opt->timeout);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (!fetch_url_is_https(opt->url))
-		curl_easy_setopt(e, CURLOPT_PROXY, "");
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
-}
-
 /* The slot's next request: the tag's body, and a clean slate for the answer. */
 static int setup_request(struct fetcher *f, struct slot *s)
 {
@@ -206,14 +96,7 @@ static int setup_request(struct fetcher *f, struct slot *s)
 	s->request = scavio_request_body(f->tags[s->job.index]);
 	if (!s->request)
 		return -1;
-	s->len = 0;
-	s->too_big = false;
-	s->header_bytes = 0;
-	s->headers_done = false;
-	s->header_too_big = false;
-	retry_hints_init(&s->hints);
-	s->errbuf[0] = '\0';
-	curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, s->request);
+	http_post(s->http, s->request);
 	return 0;
 }
 
@@ -282,7 +165,8 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 
 		if (!next_job(f, now, &s->job, &wait_us))
 			return now + wait_us;
-		if (setup_request(f, s) || curl_multi_add_handle(f->multi, s->easy) != CURLM_OK) {
+		if (setup_request(f, s) ||
+		    curl_multi_add_handle(f->multi, http_easy(s->http)) != CURLM_OK) {
 			snprintf(err, errsz, "cannot start a request: out of memory");
 			return -2;
 		}
@@ -297,78 +181,58 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 }
 
 /* No usable answer: our own words for the cause, then libcurl's. */
-static void describe_failure(const struct fetcher *f, const struct slot *s, CURLcode rc,
+static void describe_failure(const struct fetcher *f, const struct http_result *res,
 			     struct fetch_result *r)
 {
 	const char *cause;
 
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
+	switch (res->end) {
+	case HTTP_TIMEOUT:
 		snprintf(r->error, sizeof(r->error), "no answer within %" PRId64 "s",
 			 f->opt->timeout);
 		return;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
+	case HTTP_NO_CONNECTION:
 		cause = "cannot connect to the API";
 		break;
-	case CURLE_PARTIAL_FILE:
+	case HTTP_CUT_SHORT:
 		cause = "answer cut short";
 		break;
-	case CURLE_GOT_NOTHING:
+	case HTTP_GOT_NOTHING:
 		cause = "the API closed the connection without answering";
 		break;
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
+	case HTTP_LOST:
 		cause = "connection to the API lost";
 		break;
 	default:
 		cause = "request failed";
 	}
-	snprintf(r->error, sizeof(r->error), "%s", s->too_big ? "answer larger than 1 MiB" : cause);
-	if (!s->too_big) {
-		const char *words = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
-
-		/* libcurl's words may quote what the server sent */
-		text_sanitize_utf8(r->detail, sizeof(r->detail), words, strlen(words));
-	}
+	snprintf(r->error, sizeof(r->error), "%s", cause);
+	/* libcurl's words may quote what the server sent */
+	text_sanitize_utf8(r->detail, sizeof(r->detail), res->error, strlen(res->error));
 }
 
-/*
- * Headers too large: past FETCH_MAX_HEADER in all, or one line past
- * libcurl's own limit (100 KiB), which it reports as running out of memory
- * (CURLE_TOO_LARGE since 8.6) before the line reaches on_header.
- */
-static bool header_too_large(const struct slot *s, CURLcode rc)
-{
-	if (s->header_too_big)
-		return true;
-#if LIBCURL_VERSION_NUM >= 0x080600
-	if (rc == CURLE_TOO_LARGE)
-		return !s->headers_done;
-#endif
-	return rc == CURLE_OUT_OF_MEMORY && !s->headers_done;
-}
-
-static void classify(const struct fetcher *f, const struct slot *s, CURLcode rc,
+static void classify(const struct fetcher *f, const struct http_result *res,
 		     struct fetch_result *r)
 {
-	char *type = NULL;
-
-	curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &type);
-	r->content_type = type ? type : "";
-	if (rc == CURLE_OK) {
-		curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &r->http_status);
+	r->content_type = res->content_type;
+	switch (res->end) {
+	case HTTP_DONE:
+		r->http_status = res->status;
 		r->kind = kind_of_status(r->http_status);
 		return;
-	}
-	if (header_too_large(s, rc)) {
+	case HTTP_HEADER_TOO_BIG:
 		r->kind = FETCH_BAD_ANSWER;
 		snprintf(r->error, sizeof(r->error), "API answered with headers larger than %d KiB",
 			 FETCH_MAX_HEADER / 1024);
 		return;
+	case HTTP_BODY_TOO_BIG:
+		r->kind = FETCH_BAD_ANSWER;
+		snprintf(r->error, sizeof(r->error), "answer larger than 1 MiB");
+		return;
+	default:
+		r->kind = FETCH_TRANSIENT;
+		describe_failure(f, res, r);
 	}
-	r->kind = s->too_big ? FETCH_BAD_ANSWER : FETCH_TRANSIENT;
-	describe_failure(f, s, rc, r);
 }
 
 /*
@@ -459,8 +323,6 @@ static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx)
 static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_result *r)
 {
 	struct answer *a = &f->answers[f->nanswers++];
-	char *spare = a->body;
-	size_t spare_cap = a->cap;
 
 	a->r = *r;
 	/*
@@ -470,28 +332,27 @@ static void keep_answer(struct fetcher *f, struct slot *s, const struct fetch_re
 	text_sanitize_utf8(a->content_type, sizeof(a->content_type), r->content_type,
 			   strlen(r->content_type));
 	a->r.content_type = a->content_type;
-	a->body = s->body;
-	a->cap = s->cap;
+	http_swap_body(s->http, &a->body, &a->cap);
 	a->r.body = a->body ? a->body : "";
 	mask_key(f, a);
-	s->body = spare;
-	s->cap = spare_cap;
-	s->len = 0;
 }
 
 /* Finish one transfer: requeue it for a retry, or keep its answer; free the slot. */
 static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 {
-	struct fetch_result r = {
-		.index = s->job.index, .tag = f->tags[s->job.index],
-		.body = s->body ? s->body : "", .len = s->len, .attempts = s->job.attempts,
-	};
+	struct http_result res;
+	struct fetch_result r;
 	struct retry_answer a;
 	struct retry_plan plan;
 
-	classify(f, s, rc, &r);
+	http_result(s->http, rc, &res);
+	r = (struct fetch_result){
+		.index = s->job.index, .tag = f->tags[s->job.index],
+		.body = res.body, .len = res.len, .attempts = s->job.attempts,
+	};
+	classify(f, &res, &r);
 	a = (struct retry_answer){
-		.kind = r.kind, .hints = s->hints, .attempts = s->job.attempts,
+		.kind = r.kind, .hints = res.hints, .attempts = s->job.attempts,
 		.retries = f->opt->retries, .started_slow = s->started_slow,
 		.rate_waited_ms = f->rate_waited_us / 1000, .random = retry_random(&f->rand_state),
 	};
@@ -503,7 +364,7 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 		requeue(f, s, &r, &plan);
 	else
 		keep_answer(f, s, &r);
-	curl_multi_remove_handle(f->multi, s->easy);
+	curl_multi_remove_handle(f->multi, http_easy(s->http));
 	s->busy = false;
 	f->in_flight--;
 }
@@ -515,12 +376,9 @@ static int collect(struct fetcher *f)
 	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(f->multi, &left))) {
-		struct slot *s;
-
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-		finish(f, s, msg->data.result);
+		finish(f, http_owner(msg->easy_handle), msg->data.result);
 		n++;
 	}
 	return n;
@@ -605,56 +463,36 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 	return 0;
 }
 
-static struct curl_slist *make_headers(const char *key)
-{
-	static const char *const fixed[] = {
-		"Content-Type: application/json", "Accept: application/json", "Expect:",
-	};
-	struct curl_slist *list = NULL, *grown;
-	size_t len = strlen(key) + sizeof("Authorization: Bearer ");
-	char *auth = malloc(len);
-
-	if (!auth)
-		return NULL;
-	snprintf(auth, len, "Authorization: Bearer %s", key);
-	list = curl_slist_append(NULL, auth);
-	/* the key is not left lying around in freed memory */
-	memset(auth, 0, len);
-	free(auth);
-	for (size_t i = 0; list && i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		grown = curl_slist_append(list, fixed[i]);
-		if (!grown) {
-			curl_slist_free_all(list);
-			return NULL;
-		}
-		list = grown;
-	}
-	return list;
-}
-
 static void fetcher_release(struct fetcher *f)
 {
 	for (int i = 0; f->slots && i < f->opt->concurrency; i++) {
 		struct slot *s = &f->slots[i];
 
 		if (s->busy)
-			curl_multi_remove_handle(f->multi, s->easy);
-		curl_easy_cleanup(s->easy);
+			curl_multi_remove_handle(f->multi, http_easy(s->http));
+		http_free(s->http);
 		free(s->request);
-		free(s->body);
 	}
 	for (int i = 0; f->answers && i < f->opt->concurrency; i++)
 		free(f->answers[i].body);
 	free(f->slots);
 	free(f->answers);
 	free(f->retry);
-	curl_slist_free_all(f->headers);
 	curl_multi_cleanup(f->multi);
 }
 
 static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 			const char *const *tags, size_t n)
 {
+	static const char *const headers[] = {
+		"Content-Type: application/json", "Accept: application/json", "Expect:", NULL,
+	};
+	const struct http_options http = {
+		.url = opt->url, .bearer = opt->api_key ? opt->api_key : "", .headers = headers,
+		.user_agent = opt->user_agent, .timeout_s = opt->timeout,
+		.max_body = FETCH_MAX_BODY, .max_header = FETCH_MAX_HEADER,
+	};
+
 	memset(f, 0, sizeof(*f));
 	f->opt = opt;
 	f->tags = tags;
@@ -662,18 +500,15 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	f->pace = (struct retry_pace){ .interval_us = opt->interval_us };
 	f->rand_state = (uint32_t)clock_monotonic_us() | 1;
 	f->multi = curl_multi_init();
-	f->headers = make_headers(opt->api_key ? opt->api_key : "");
 	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));
 	f->answers = calloc((size_t)opt->concurrency, sizeof(*f->answers));
 	f->retry = calloc(n ? n : 1, sizeof(*f->retry));
 	f->ntags = n;
-	if (!f->multi || !f->headers || !f->slots || !f->answers || !f->retry)
+	if (!f->multi || !f->slots || !f->answers || !f->retry)
 		return -1;
-	for (int i = 0; i < opt->concurrency; i++) {
-		if (!(f->slots[i].easy = curl_easy_init()))
+	for (int i = 0; i < opt->concurrency; i++)
+		if (!(f->slots[i].http = http_new(&http, &f->slots[i])))
 			return -1;
-		configure_easy(f, &f->slots[i]);
-	}
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)opt->concurrency);
 	return 0;
 }

@@ -65,6 +65,7 @@ static size_t send_rows(struct store *st, const struct config *cfg,
 	}
 	for (size_t i = 0; i < n; i++)
 		payloads[i] = alert_payload(cfg->alert_format, &rows[i].a);
+	/* [api] timeout bounds each webhook POST too: the webhook has no setting of its own. */
 	if (deliver_all(cfg->webhook, (const char *const *)payloads, n, cfg->timeout,
 			on_delivered, &o)) {
 		o.pending = n;

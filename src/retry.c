@@ -1,5 +1,4 @@
 /* retry: header hints, backoff and the retry and pacing decisions, kept apart from I/O. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,16 +44,15 @@ static bool only_blanks(const char *s)
  */
 static int64_t parse_count(const char *s, const char **rest)
 {
-	int64_t v = 0;
+	int64_t v;
+	size_t n;
 
 	s = skip_blanks(s);
-	if (!isdigit((unsigned char)*s))
+	if ((n = parse_digits(s, SIZE_MAX, &v)) == 0)
 		return -1;
-	for (; isdigit((unsigned char)*s); s++) {
-		int d = *s - '0';
-
-		v = v > (INT64_MAX - d) / 10 ? INT64_MAX : v * 10 + d;
-	}
+	if (v < 0)
+		v = INT64_MAX;
+	s += n;
 	if (rest)
 		*rest = s;
 	else if (!only_blanks(s))
@@ -78,21 +76,9 @@ static int64_t capped_seconds(int64_t secs)
 	return secs > RETRY_CAP_MS / 1000 ? RETRY_CAP_MS : secs * 1000;
 }
 
-static int month_of(const char *name)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	if (strlen(name) != 3)
-		return 0;
-	for (int i = 0; i < 12; i++)
-		if (strncmp(months + 3 * i, name, 3) == 0)
-			return i + 1;
-	return 0;
-}
-
 static int64_t date_epoch(int y, const char *mon, int d, int hh, int mm, int ss)
 {
-	int m = month_of(mon);
+	int m = time_month_from_name(mon);
 
 	if (!m || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
 		return -1;

@@ -1,5 +1,6 @@
 /*
- * timefmt: RFC 3339 UTC timestamps and number formatting. The calendar is
+ * timefmt: RFC 3339 UTC timestamps, month names, digit runs and number
+ * formatting. The calendar is
  * pure arithmetic, so neither TZ nor the C library's time zone code can
  * shift a snapshot's time. Pure, no I/O.
  */
@@ -67,14 +68,47 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-/* The number in s[at .. at+n), known to be digits. */
+static const char *const month_names[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+#define N_MONTHS (sizeof(month_names) / sizeof(month_names[0]))
+
+int time_month_from_name(const char *name)
+{
+	for (size_t i = 0; i < N_MONTHS; i++)
+		if (strcmp(month_names[i], name) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+const char *time_month_name(int m)
+{
+	return m >= 1 && m <= (int)N_MONTHS ? month_names[m - 1] : "";
+}
+
+size_t parse_digits(const char *s, size_t max, int64_t *value)
+{
+	size_t n;
+	int64_t v = 0;
+
+	for (n = 0; n < max && is_digit(s[n]); n++) {
+		int digit = s[n] - '0';
+
+		if (v >= 0)
+			v = v > (INT64_MAX - digit) / 10 ? -1 : v * 10 + digit;
+	}
+	*value = v;
+	return n;
+}
+
+/* The number in s[at .. at+n), known to be digits (at most 4: it fits an int). */
 static int field(const char *s, size_t at, size_t n)
 {
-	int v = 0;
+	int64_t v;
 
-	for (; n > 0; n--, at++)
-		v = v * 10 + (s[at] - '0');
-	return v;
+	parse_digits(s + at, n, &v);
+	return (int)v;
 }
 
 static bool matches_layout(const char *s, size_t len)
@@ -221,19 +255,11 @@ void fmt_thousands(int64_t n, char *buf, size_t bufsz)
 
 int parse_uint63(const char *s, int64_t *out)
 {
-	int64_t v = 0;
+	int64_t v;
+	size_t n;
 
-	if (!s || !*s)
+	if (!s || (n = parse_digits(s, SIZE_MAX, &v)) == 0 || s[n] != '\0' || v < 0)
 		return -1;
-	for (; *s; s++) {
-		int digit = *s - '0';
-
-		if (!is_digit(*s))
-			return -1;
-		if (v > (INT64_MAX - digit) / 10)
-			return -1;
-		v = v * 10 + digit;
-	}
 	*out = v;
 	return 0;
 }

@@ -43,6 +43,11 @@ class RunAlertsOnAViralJump(HashtrackTest):
         self.assertIn("https://www.tiktok.com/tag/vibecoding", text)
         self.assertNotIn("aitools", text)
 
+    def test_webhook_posts_carry_hashtracks_user_agent(self):
+        self.three_runs()
+        (hook,) = self.webhooks()
+        self.assertRegex(hook["user_agent"] or "", r"^hashtrack/\S")
+
     def test_the_sent_alert_is_listed_as_sent(self):
         self.three_runs()
         (alert,) = self.alert_rows()

@@ -393,7 +393,7 @@ class Handler(BaseHTTPRequestHandler):
         status, headers, delay, fault = st.next_hook_answer()
         record = {"t": time.time(), "path": path,
                   "content_type": self.headers.get("Content-Type"), "body": text,
-                  "status": status}
+                  "user_agent": self.headers.get("User-Agent"), "status": status}
         if leak or leak2:
             record["key_leak"] = True
         if fault:

@@ -1,4 +1,4 @@
-/* Unit tests for src/timefmt.c: RFC 3339 times, thousands separators, digits. */
+/* Unit tests for src/timefmt.c: RFC 3339 times, month names, thousands separators, digits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -249,6 +249,54 @@ static void parse_uint63_rejects_signs_spaces_junk_and_overflow(void **state)
 	}
 }
 
+static void parse_digits_reads_a_run_and_says_how_long_it_was(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t max, len;
+		int64_t value;
+	} cases[] = {
+		{ "", SIZE_MAX, 0, 0 },
+		{ "x1", SIZE_MAX, 0, 0 },
+		{ " 1", SIZE_MAX, 0, 0 },
+		{ "42", SIZE_MAX, 2, 42 },
+		{ "42s", SIZE_MAX, 2, 42 },
+		{ "2026-05", 4, 4, 2026 },
+		{ "2026", 2, 2, 20 },
+		{ "5x", 2, 1, 5 },
+		{ "123", 0, 0, 0 },
+		{ "9223372036854775807;", SIZE_MAX, 19, INT64_MAX },
+		{ "9223372036854775808", SIZE_MAX, 19, -1 },
+		{ "99999999999999999999999 ", SIZE_MAX, 23, -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = 42;
+		size_t len = parse_digits(cases[i].text, cases[i].max, &got);
+
+		if (len != cases[i].len || got != cases[i].value)
+			fail_msg("'%s' (max %zu): got %zu digits, %lld", cases[i].text, cases[i].max,
+				 len, (long long)got);
+	}
+}
+
+static void month_names_and_numbers_map_both_ways(void **state)
+{
+	static const char *const others[] = { "", "jan", "JAN", "Ja", "Janu", "Sept", "May " };
+
+	(void)state;
+	for (int m = 1; m <= 12; m++)
+		assert_int_equal(time_month_from_name(time_month_name(m)), m);
+	assert_string_equal(time_month_name(1), "Jan");
+	assert_string_equal(time_month_name(12), "Dec");
+	assert_string_equal(time_month_name(0), "");
+	assert_string_equal(time_month_name(13), "");
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (time_month_from_name(others[i]) != 0)
+			fail_msg("'%s' was read as a month", others[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +310,8 @@ int main(void)
 		cmocka_unit_test(fmt_thousands_truncates_to_the_buffer),
 		cmocka_unit_test(parse_uint63_reads_digits_up_to_int64_max),
 		cmocka_unit_test(parse_uint63_rejects_signs_spaces_junk_and_overflow),
+		cmocka_unit_test(parse_digits_reads_a_run_and_says_how_long_it_was),
+		cmocka_unit_test(month_names_and_numbers_map_both_ways),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
