@@ -13,14 +13,15 @@
 #include <stdint.h>
 
 #include "detect.h"
+#include "judge.h"
 #include "store.h"
 
 /* Snapshots in a sparkline, and hashtags that get a chart on the HTML page. */
 #define REPORT_RECENT 12
 #define REPORT_CHART_LIMIT 100
 
-enum report_sort { REPORT_SORT_GIVEN, REPORT_SORT_GROWTH, REPORT_SORT_VIDEOS,
-		   REPORT_SORT_VIEWS, REPORT_SORT_NAME };
+enum report_sort { REPORT_SORT_GIVEN, REPORT_SORT_GROWTH, REPORT_SORT_PACE,
+		   REPORT_SORT_VIDEOS, REPORT_SORT_VIEWS, REPORT_SORT_NAME };
 
 struct report_query {
 	struct detect_config dc;        /* window and tolerance of the comparison */
@@ -32,8 +33,9 @@ struct report_query {
 
 struct report_row {
 	const struct tag_info *tag;
-	const char *status;             /* ok, no-baseline, incomparable, not-found, no-data */
-	struct verdict v;
+	const char *status;             /* ok, learning, no-baseline, incomparable, not-found, no-data */
+	struct judgement j;             /* the latest snapshot judged as run judged it */
+	struct verdict v;               /* j.v: the window's figures */
 	const struct snapshot *recent;  /* report_load_recent: the sparkline, oldest first */
 	size_t nrecent;
 	struct snapshot *snaps;         /* report_load_charts: the whole history */
@@ -63,5 +65,8 @@ void report_release(struct report *r);
 
 /* Whether the row's latest snapshot was compared with a baseline. */
 bool report_row_compared(const struct report_row *r);
+
+/* The headline pace over its usual pace (views, or the count that surged); false: none. */
+bool report_row_pace(const struct report_row *r, double *ratio);
 
 #endif

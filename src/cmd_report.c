@@ -12,25 +12,28 @@
 #include "report_out.h"
 
 static const char report_usage[] =
-	"usage: hashtrack report [--window DUR] [--sort growth|videos|views|name]\n"
+	"usage: hashtrack report [--window DUR] [--sort growth|pace|videos|views|name]\n"
 	"                        [--min-growth PCT] [--format table|csv|json|html] [TAG...]\n";
 
 static void report_help(void)
 {
 	printf("%s\nEach tracked hashtag's latest snapshot compared with the baseline `run`\n"
 	       "would pick for it (the newest snapshot about one window older), with the\n"
-	       "growth in videos and views and the views per hour between the two.\n\n"
+	       "growth in videos and views and the views per hour between the two, its\n"
+	       "pace against its usual pace, and whether an alert is firing.\n\n"
 	       "  --window DUR      compare over DUR instead of [detect] window (e.g. 1d)\n"
-	       "  --sort KEY        growth (highest video growth first), videos (most\n"
-	       "                    videos first), views (most views first) or name;\n"
+	       "  --sort KEY        growth (highest video growth first), pace (furthest\n"
+	       "                    above its usual pace first), videos (most videos\n"
+	       "                    first), views (most views first) or name;\n"
 	       "                    default: by name, or the TAGs in the order given\n"
 	       "  --min-growth PCT  only hashtags whose video count grew by at least PCT\n"
 	       "                    percent in the window (the trending ones)\n"
 	       "  --format FMT      table (default), csv, json, or html: one self-contained\n"
 	       "                    page with the table and a chart per hashtag (the first\n"
 	       "                    %d in the table's order)\n\n"
-	       "The table shows a sparkline of the last %d video counts and marks viral\n"
-	       "tags; it uses colour only on a terminal, never with NO_COLOR or --no-color.\n\n"
+	       "The table shows a sparkline of the pace between the last %d snapshots and\n"
+	       "marks firing tags; colour only on a terminal, never with NO_COLOR or\n"
+	       "--no-color.\n\n"
 	       "examples:\n  hashtrack report --sort growth --min-growth 20\n"
 	       "  hashtrack report --format html > report.html\n",
 	       report_usage, REPORT_CHART_LIMIT, REPORT_RECENT);
@@ -44,7 +47,8 @@ struct report_opts {
 static int parse_sort(const char *s, enum report_sort *out)
 {
 	static const char *const names[] = {
-		[REPORT_SORT_GROWTH] = "growth", [REPORT_SORT_VIDEOS] = "videos", [REPORT_SORT_VIEWS] = "views",
+		[REPORT_SORT_GROWTH] = "growth", [REPORT_SORT_PACE] = "pace",
+		[REPORT_SORT_VIDEOS] = "videos", [REPORT_SORT_VIEWS] = "views",
 		[REPORT_SORT_NAME] = "name",
 	};
 
@@ -54,7 +58,7 @@ static int parse_sort(const char *s, enum report_sort *out)
 			return 0;
 		}
 	}
-	return error("report: unknown sort key '%s'; use growth, videos, views or name", s);
+	return error("report: unknown sort key '%s'; use growth, pace, videos, views or name", s);
 }
 
 /* One option; returns 0 to go on, or an exit status. */

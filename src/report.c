@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "judge.h"
 #include "jsonout.h"
 #include "msg.h"
 #include "report.h"
@@ -16,56 +17,84 @@ bool report_row_compared(const struct report_row *r)
 	return r->tag->has_last && r->v.status == VERDICT_OK;
 }
 
+/* The headline count's pace: the one that surged, else views when known. */
+static const struct pace *headline(const struct report_row *r)
+{
+	const struct judgement *j = &r->j;
+
+	if (j->views.surge || j->videos.surge)
+		return j->views.surge ? &j->views : &j->videos;
+	return j->views.known ? &j->views : &j->videos;
+}
+
+bool report_row_pace(const struct report_row *r, double *ratio)
+{
+	const struct pace *p = headline(r);
+
+	*ratio = p->ratio;
+	return p->known && p->has_ratio && !p->learning;
+}
+
 /* ---- figures ------------------------------------------------------------ */
 
-static void finish_row(const struct report_query *q, const struct store_seek *seek,
-		       struct report_row *row)
+static const char *row_status(const struct tag_info *t, const struct judgement *j)
+{
+	if (t->status == TAG_NOT_FOUND)
+		return "not-found";
+	if (!t->has_last)
+		return "no-data";
+	if (j->v.status == VERDICT_INCOMPARABLE)
+		return "incomparable";
+	if (j->learning)
+		return "learning";
+	return verdict_status_name(j->v.status);
+}
+
+/*
+ * One tag's latest snapshot judged as run judged it: its history back to
+ * the horizon, the pace of each count, the window's figures. The edge is
+ * the one run keeps (row->tag->state); judging here only reads it.
+ */
+static int judge_row(struct store *st, const struct report_query *q, struct report_row *row,
+		     struct snapshot **hist, size_t *cap, struct pace_point **scratch,
+		     size_t *scratch_cap)
 {
 	const struct tag_info *t = row->tag;
 	struct rules rules = rules_effective(&t->rules, &q->defaults);
+	struct pace_alert_state state = t->state;
+	size_t n = 0;
 
-	/* As run evaluates a snapshot, with the baseline already looked up. */
-	if (t->has_last)
-		detect_evaluate(&t->last, seek->found ? &seek->snap : NULL, &rules, &q->dc, -1,
-				&row->v);
-	else
-		row->v.status = VERDICT_NO_BASELINE;
-	if (t->status == TAG_NOT_FOUND)
-		row->status = "not-found";
-	else if (!t->has_last)
-		row->status = "no-data";
-	else
-		row->status = verdict_status_name(row->v.status);
+	memset(&row->j, 0, sizeof(row->j));
+	row->j.v.status = VERDICT_NO_BASELINE;
+	row->j.learning = true;
+	if (t->has_last) {
+		if (store_history(st, t->name, judge_horizon(t->last.ts, &q->dc), hist, &n, cap))
+			return error("report: %s", store_error(st));
+		if (array_grow(scratch, scratch_cap, n, sizeof(**scratch), 64))
+			return error("out of memory");
+	}
+	if (n > 0)
+		judge_snapshot(*hist, n, &rules, &q->dc, &state, *scratch, &row->j);
+	row->v = row->j.v;
+	row->status = row_status(t, &row->j);
+	return 0;
 }
 
-/* Every tag's verdict, its baseline found with one seek each. */
+/* Every tag's latest snapshot, judged; one history read each. */
 static int evaluate_all(struct store *st, const struct report_query *q,
 			const struct tag_info *tags, size_t n, struct report_row *rows)
 {
-	struct store_seek *seeks = calloc(n ? n : 1, sizeof(*seeks));
-	int rc = -1;
+	struct snapshot *hist = NULL;
+	struct pace_point *scratch = NULL;
+	size_t cap = 0, scratch_cap = 0;
+	int rc = 0;
 
-	if (!seeks)
-		return error("out of memory");
-	for (size_t i = 0; i < n; i++) {
-		seeks[i].tag = tags[i].name;
-		/* A tag without snapshots asks for an empty range. */
-		seeks[i].from = 1;
-		seeks[i].to = 0;
-		if (tags[i].has_last)
-			detect_baseline_range(tags[i].last.ts, &q->dc, &seeks[i].from, &seeks[i].to);
-	}
-	if (store_seek_many(st, seeks, n)) {
-		error("report: %s", store_error(st));
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		rows[i].tag = &tags[i];
-		finish_row(q, &seeks[i], &rows[i]);
+		rc = judge_row(st, q, &rows[i], &hist, &cap, &scratch, &scratch_cap);
 	}
-	rc = 0;
-cleanup:
-	free(seeks);
+	free(hist);
+	free(scratch);
 	return rc;
 }
 
@@ -133,10 +162,20 @@ static int by_views(const void *a, const void *b)
 		      ORDER(x->tag->last.views, y->tag->last.views));
 }
 
+static int by_pace(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+	double px, py;
+	bool hx = report_row_pace(x, &px), hy = report_row_pace(y, &py);
+
+	return ranked(a, b, hx, hy, ORDER(px, py));
+}
+
 static void sort_rows(struct report_row *rows, size_t n, enum report_sort sort)
 {
 	static int (*const cmp[])(const void *, const void *) = {
-		[REPORT_SORT_GROWTH] = by_growth, [REPORT_SORT_VIDEOS] = by_videos,
+		[REPORT_SORT_GROWTH] = by_growth, [REPORT_SORT_PACE] = by_pace,
+		[REPORT_SORT_VIDEOS] = by_videos,
 		[REPORT_SORT_VIEWS] = by_views, [REPORT_SORT_NAME] = by_name,
 	};
 

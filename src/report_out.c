@@ -34,13 +34,31 @@ static void window_text(int64_t seconds, char *buf, size_t bufsz)
 	}
 }
 
+/* "firing" while the tag's alert lasts (as run left it), else "quiet". */
+static const char *row_state(const struct report_row *r)
+{
+	return r->tag->state.firing ? "firing" : "quiet";
+}
+
+/* The usual pace of a count, when it has learnt one. */
+static bool usual_of(const struct pace *p, double *out)
+{
+	*out = p->usual_per_hour;
+	return p->has_usual && !p->learning;
+}
+
 static cJSON *row_json(const struct report_row *r)
 {
 	const struct verdict *v = &r->v;
 	bool has = r->tag->has_last, ok = report_row_compared(r);
+	double usual_videos, usual_views, ratio;
+	bool has_usual_videos = usual_of(&r->j.videos, &usual_videos);
+	bool has_usual_views = usual_of(&r->j.views, &usual_views);
+	bool has_ratio = report_row_pace(r, &ratio);
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "hashtag", r->tag->name) ||
+	    !cJSON_AddNullToObject(o, "campaign") ||
 	    !json_add_int(o, "video_count", has && count_known(r->tag->last.videos),
 			  r->tag->last.videos) ||
 	    !json_add_int(o, "view_count", has && count_known(r->tag->last.views),
@@ -54,8 +72,15 @@ static cJSON *row_json(const struct report_row *r)
 			     v->video_growth_pct) ||
 	    !json_add_round2(o, "view_growth_pct", ok && v->has_view_growth,
 			     v->view_growth_pct) ||
-	    !json_add_round2(o, "views_per_hour", ok && v->elapsed > 0, v->views_per_hour) ||
-	    !cJSON_AddBoolToObject(o, "viral", ok && v->viral) ||
+	    !json_add_round2(o, "videos_per_hour", ok && v->has_new_videos && v->elapsed > 0,
+			     v->videos_per_hour) ||
+	    !json_add_round2(o, "views_per_hour", ok && v->has_new_views && v->elapsed > 0,
+			     v->views_per_hour) ||
+	    !json_add_round2(o, "usual_videos_per_hour", has_usual_videos, usual_videos) ||
+	    !json_add_round2(o, "usual_views_per_hour", has_usual_views, usual_views) ||
+	    !json_add_round2(o, "pace_ratio", has_ratio, ratio) ||
+	    !cJSON_AddBoolToObject(o, "viral", r->tag->state.firing) ||
+	    !cJSON_AddStringToObject(o, "state", row_state(r)) ||
 	    !cJSON_AddStringToObject(o, "status", r->status)) {
 		cJSON_Delete(o);
 		return NULL;
@@ -90,13 +115,16 @@ static int write_json(FILE *f, const struct report_row *rows, size_t n, int64_t 
 /* ---- table and CSV ------------------------------------------------------ */
 
 enum {
-	COL_TAG, COL_TREND, COL_VIDEOS, COL_VIEWS, COL_LAST, COL_BASE, COL_NEW_VIDEOS,
-	COL_NEW_VIEWS, COL_VIDEO_PCT, COL_VIEW_PCT, COL_VPH, COL_VIRAL, COL_STATUS, COL_WINDOW,
+	COL_TAG, COL_CAMPAIGN, COL_TREND, COL_VIDEOS, COL_VIEWS, COL_LAST, COL_BASE,
+	COL_NEW_VIDEOS, COL_NEW_VIEWS, COL_VIDEO_PCT, COL_VIEW_PCT, COL_VIDEOS_PH, COL_VPH,
+	COL_USUAL_VIDEOS, COL_USUAL_VIEWS, COL_PACE, COL_VIRAL, COL_STATE, COL_STATUS, COL_WINDOW,
 };
 
+/* The CSV header is the JSON keys, in their order; the table shows the same, readably. */
 static const struct column report_cols[] = {
 	[COL_TAG] = { "HASHTAG", "hashtag", false },
-	[COL_TREND] = { "TREND", NULL, false },
+	[COL_CAMPAIGN] = { NULL, "campaign", false },
+	[COL_TREND] = { "PACE TREND", NULL, false },
 	[COL_VIDEOS] = { "VIDEOS", "video_count", true },
 	[COL_VIEWS] = { "VIEWS", "view_count", true },
 	[COL_LAST] = { NULL, "last_snapshot", false },
@@ -105,8 +133,13 @@ static const struct column report_cols[] = {
 	[COL_NEW_VIEWS] = { "NEW VIEWS", "new_views", true },
 	[COL_VIDEO_PCT] = { "VIDEOS %", "video_growth_pct", true },
 	[COL_VIEW_PCT] = { "VIEWS %", "view_growth_pct", true },
+	[COL_VIDEOS_PH] = { NULL, "videos_per_hour", true },
 	[COL_VPH] = { "VIEWS/H", "views_per_hour", true },
+	[COL_USUAL_VIDEOS] = { NULL, "usual_videos_per_hour", true },
+	[COL_USUAL_VIEWS] = { "USUAL/H", "usual_views_per_hour", true },
+	[COL_PACE] = { "PACE", "pace_ratio", true },
 	[COL_VIRAL] = { "VIRAL", "viral", false },
+	[COL_STATE] = { NULL, "state", false },
 	[COL_STATUS] = { "STATUS", "status", false },
 	[COL_WINDOW] = { "WINDOW", NULL, true },
 };
@@ -176,23 +209,35 @@ static void set_rate(struct table *t, size_t col, bool has, double v, bool human
 	}
 }
 
+/*
+ * The recent pace: views (else videos) per hour between consecutive
+ * comparable snapshots, oldest first. A pace that jumps stands out where
+ * the cumulative counts would look like a straight line.
+ */
 static void set_trend(struct table *t, const struct report_row *r)
 {
-	int64_t videos[REPORT_RECENT];
+	int64_t pace[REPORT_RECENT];
 	char line[REPORT_RECENT * SPARKLINE_CHAR_BYTES + 1];
-	size_t n = r->nrecent < REPORT_RECENT ? r->nrecent : REPORT_RECENT;
+	size_t n = 0;
+	bool views = r->j.views.known || !r->j.videos.known;
 
-	for (size_t i = 0; i < n; i++)
-		videos[i] = r->recent[i].videos;
-	sparkline(videos, n, line, sizeof(line));
+	for (size_t i = 1; i < r->nrecent && i < REPORT_RECENT; i++) {
+		const struct snapshot *a = &r->recent[i - 1], *b = &r->recent[i];
+		int64_t x = views ? a->views : a->videos, y = views ? b->views : b->videos;
+
+		if (b->ts > a->ts && count_known(x) && count_known(y) && snapshot_comparable(a, b))
+			pace[n++] = (y - x) * 3600 / (b->ts - a->ts);
+	}
+	sparkline(pace, n, line, sizeof(line));
 	table_set(t, COL_TREND, "%s", line);
-	table_style(t, COL_TREND, report_row_compared(r) && r->v.viral ? STYLE_VIRAL : STYLE_TREND);
+	table_style(t, COL_TREND, r->tag->state.firing ? STYLE_VIRAL : STYLE_TREND);
 }
 
 static void add_report_row(struct table *t, const struct report_row *r, bool human)
 {
 	const struct verdict *v = &r->v;
-	bool has = r->tag->has_last, ok = report_row_compared(r), viral = ok && v->viral;
+	bool has = r->tag->has_last, ok = report_row_compared(r), viral = r->tag->state.firing;
+	double usual, ratio;
 
 	table_add_row(t);
 	table_set(t, COL_TAG, human ? "#%s" : "%s", r->tag->name);
@@ -210,7 +255,16 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 	set_count(t, COL_NEW_VIEWS, ok && v->has_new_views, v->new_views, human, true);
 	set_pct(t, COL_VIDEO_PCT, ok && v->has_video_growth, v->video_growth_pct, human);
 	set_pct(t, COL_VIEW_PCT, ok && v->has_view_growth, v->view_growth_pct, human);
-	set_rate(t, COL_VPH, ok && v->elapsed > 0, v->views_per_hour, human);
+	set_rate(t, COL_VIDEOS_PH, ok && v->has_new_videos && v->elapsed > 0, v->videos_per_hour,
+		 human);
+	set_rate(t, COL_VPH, ok && v->has_new_views && v->elapsed > 0, v->views_per_hour, human);
+	if (usual_of(&r->j.videos, &usual))
+		set_rate(t, COL_USUAL_VIDEOS, true, usual, human);
+	if (usual_of(&r->j.views, &usual))
+		set_rate(t, COL_USUAL_VIEWS, true, usual, human);
+	if (report_row_pace(r, &ratio))
+		table_set(t, COL_PACE, human ? "%.1fx" : "%.2f", human ? ratio : round2(ratio));
+	table_set(t, COL_STATE, "%s", row_state(r));
 	table_set(t, COL_VIRAL, "%s", viral ? (human ? "VIRAL" : "true") : (human ? "" : "false"));
 	table_style(t, COL_VIRAL, STYLE_VIRAL);
 	table_set(t, COL_STATUS, "%s", r->status);
