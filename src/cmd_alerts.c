@@ -33,18 +33,24 @@ struct alerts_opts {
 
 static cJSON *alert_json(const struct alert_row *r)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *rules;
 
 	if (!o || !json_add_int(o, "id", true, r->id) ||
 	    !cJSON_AddStringToObject(o, "hashtag", r->tag) ||
+	    !cJSON_AddNullToObject(o, "campaign") ||
+	    !cJSON_AddStringToObject(o, "event", alert_event_name(r->a.event)) ||
 	    !json_add_time(o, "detected_at", true, r->a.detected_at) ||
 	    !cJSON_AddStringToObject(o, "status", alert_status_name(r->status)) ||
 	    !json_add_int(o, "attempts", true, r->attempts) ||
 	    !json_add_str(o, "last_error", r->last_error) ||
 	    !json_add_time(o, "sent_at", r->has_sent_at, r->sent_at) ||
-	    !json_add_int(o, "new_videos", true, r->a.new_videos) ||
+	    !json_add_int(o, "new_videos", r->a.has_new_videos, r->a.new_videos) ||
 	    !json_add_round2(o, "video_growth_pct", r->a.has_video_growth, r->a.video_growth_pct) ||
-	    !json_add_round2(o, "views_per_hour", true, r->a.views_per_hour)) {
+	    !json_add_round2(o, "views_per_hour", r->a.has_new_views && r->a.elapsed > 0,
+			     r->a.views_per_hour) ||
+	    !json_add_round2(o, "pace_ratio", r->a.has_pace_ratio, r->a.pace_ratio) ||
+	    !(rules = cJSON_AddArrayToObject(o, "rules")) ||
+	    !alert_rules_json(rules, r->a.rules)) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -67,6 +73,7 @@ static int print_json(const struct alert_row *rows, size_t n)
 static const struct column alert_cols[] = {
 	{ "ID", "id", true },
 	{ "HASHTAG", "hashtag", false },
+	{ "EVENT", "event", false },
 	{ "DETECTED", "detected_at", false },
 	{ "STATUS", "status", false },
 	{ "ATTEMPTS", "attempts", true },
@@ -75,34 +82,39 @@ static const struct column alert_cols[] = {
 	{ "NEW VIDEOS", "new_videos", true },
 	{ "VIDEO %", "video_growth_pct", true },
 	{ "VIEWS/H", "views_per_hour", true },
+	{ "PACE", "pace_ratio", true },
 };
 
 static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
 {
-	char detected[TIME_BUF_SIZE], sent[TIME_BUF_SIZE] = "", videos[32], views[32];
+	char detected[TIME_BUF_SIZE], sent[TIME_BUF_SIZE] = "", videos[32] = "", views[32] = "";
 
 	time_format(r->a.detected_at, detected);
 	if (r->has_sent_at)
 		time_format(r->sent_at, sent);
-	if (csv) {
+	if (csv && r->a.has_new_videos)
 		snprintf(videos, sizeof(videos), "%" PRId64, r->a.new_videos);
-		snprintf(views, sizeof(views), "%.2f", round2(r->a.views_per_hour));
-	} else {
+	else if (r->a.has_new_videos)
 		fmt_thousands(r->a.new_videos, videos, sizeof(videos));
+	if (csv && r->a.has_new_views)
+		snprintf(views, sizeof(views), "%.2f", round2(r->a.views_per_hour));
+	else if (r->a.has_new_views)
 		fmt_thousands((int64_t)(r->a.views_per_hour + 0.5), views, sizeof(views));
-	}
 	table_add_row(t);
 	table_set(t, 0, "%" PRId64, r->id);
 	table_set(t, 1, "%s", r->tag);
-	table_set(t, 2, "%s", detected);
-	table_set(t, 3, "%s", alert_status_name(r->status));
-	table_set(t, 4, "%d", r->attempts);
-	table_set(t, 5, "%s", r->last_error);
-	table_set(t, 6, "%s", sent);
-	table_set(t, 7, "%s", videos);
+	table_set(t, 2, "%s", alert_event_name(r->a.event));
+	table_set(t, 3, "%s", detected);
+	table_set(t, 4, "%s", alert_status_name(r->status));
+	table_set(t, 5, "%d", r->attempts);
+	table_set(t, 6, "%s", r->last_error);
+	table_set(t, 7, "%s", sent);
+	table_set(t, 8, "%s", videos);
 	if (r->a.has_video_growth)
-		table_set(t, 8, "%.2f", round2(r->a.video_growth_pct));
-	table_set(t, 9, "%s", views);
+		table_set(t, 9, "%.2f", round2(r->a.video_growth_pct));
+	table_set(t, 10, "%s", views);
+	if (r->a.has_pace_ratio)
+		table_set(t, 11, "%.2f", round2(r->a.pace_ratio));
 }
 
 static int print_rows(const struct alert_row *rows, size_t n, enum out_format fmt)
