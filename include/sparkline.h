@@ -15,6 +15,9 @@
  */
 void sparkline(const int64_t *values, size_t n, char *buf, size_t bufsz);
 
+/* The same with ▁ at floor or the minimum, whichever is lower: paces from 0. */
+void sparkline_from(const int64_t *values, size_t n, int64_t floor, char *buf, size_t bufsz);
+
 /* The level 0..7 of v between lo and hi (lo <= v <= hi); 0 when lo == hi. */
 int sparkline_level(int64_t v, int64_t lo, int64_t hi);
 

@@ -457,8 +457,8 @@ int config_read_env(struct config *cfg, char *err, size_t errsz)
 		return -1;
 	}
 	if (now && *now && time_parse(now, &cfg->now, why, sizeof(why))) {
-		snprintf(err, errsz, "HASHTRACK_NOW: %s; use RFC 3339 UTC such as "
-			 "2026-05-22T06:00:00Z, or @EPOCH", why);
+		/* time_parse's reason already says which forms are accepted. */
+		snprintf(err, errsz, "HASHTRACK_NOW: %s", why);
 		return -1;
 	}
 	return 0;

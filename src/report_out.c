@@ -195,7 +195,8 @@ static void set_pct(struct table *t, size_t col, bool has, double v, bool human)
 		style_sign(t, col, true, round2(v));
 }
 
-static void set_rate(struct table *t, size_t col, bool has, double v, bool human)
+/* A rate per hour; a change (signed) shows its sign in the table. */
+static void set_rate(struct table *t, size_t col, bool has, double v, bool human, bool sign)
 {
 	char buf[32];
 
@@ -203,7 +204,7 @@ static void set_rate(struct table *t, size_t col, bool has, double v, bool human
 		return;
 	if (human && fabs(v) < 9.2e18) {
 		fmt_thousands((int64_t)llround(v), buf, sizeof(buf));
-		table_set(t, col, "%s%s", v > 0 ? "+" : "", buf);
+		table_set(t, col, "%s%s", sign && v > 0 ? "+" : "", buf);
 	} else {
 		table_set(t, col, human ? "%+.1f" : "%.2f", round2(v));
 	}
@@ -228,7 +229,7 @@ static void set_trend(struct table *t, const struct report_row *r)
 		if (b->ts > a->ts && count_known(x) && count_known(y) && snapshot_comparable(a, b))
 			pace[n++] = (y - x) * 3600 / (b->ts - a->ts);
 	}
-	sparkline(pace, n, line, sizeof(line));
+	sparkline_from(pace, n, 0, line, sizeof(line));
 	table_set(t, COL_TREND, "%s", line);
 	table_style(t, COL_TREND, r->tag->state.firing ? STYLE_VIRAL : STYLE_TREND);
 }
@@ -256,12 +257,13 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 	set_pct(t, COL_VIDEO_PCT, ok && v->has_video_growth, v->video_growth_pct, human);
 	set_pct(t, COL_VIEW_PCT, ok && v->has_view_growth, v->view_growth_pct, human);
 	set_rate(t, COL_VIDEOS_PH, ok && v->has_new_videos && v->elapsed > 0, v->videos_per_hour,
-		 human);
-	set_rate(t, COL_VPH, ok && v->has_new_views && v->elapsed > 0, v->views_per_hour, human);
+		 human, true);
+	set_rate(t, COL_VPH, ok && v->has_new_views && v->elapsed > 0, v->views_per_hour, human,
+		 true);
 	if (usual_of(&r->j.videos, &usual))
-		set_rate(t, COL_USUAL_VIDEOS, true, usual, human);
+		set_rate(t, COL_USUAL_VIDEOS, true, usual, human, false);
 	if (usual_of(&r->j.views, &usual))
-		set_rate(t, COL_USUAL_VIEWS, true, usual, human);
+		set_rate(t, COL_USUAL_VIEWS, true, usual, human, false);
 	if (report_row_pace(r, &ratio))
 		table_set(t, COL_PACE, human ? "%.1fx" : "%.2f", human ? ratio : round2(ratio));
 	table_set(t, COL_STATE, "%s", row_state(r));

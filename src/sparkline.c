@@ -23,7 +23,7 @@ int sparkline_level(int64_t v, int64_t lo, int64_t hi)
 	return level < 0 ? 0 : level > 7 ? 7 : (int)level;
 }
 
-void sparkline(const int64_t *values, size_t n, char *buf, size_t bufsz)
+void sparkline_from(const int64_t *values, size_t n, int64_t floor, char *buf, size_t bufsz)
 {
 	size_t room = bufsz ? (bufsz - 1) / SPARKLINE_CHAR_BYTES : 0, first, len = 0;
 	int64_t lo, hi;
@@ -39,9 +39,15 @@ void sparkline(const int64_t *values, size_t n, char *buf, size_t bufsz)
 		lo = values[i] < lo ? values[i] : lo;
 		hi = values[i] > hi ? values[i] : hi;
 	}
+	lo = floor < lo ? floor : lo;
 	for (size_t i = first; i < n; i++) {
 		memcpy(buf + len, blocks[sparkline_level(values[i], lo, hi)], SPARKLINE_CHAR_BYTES);
 		len += SPARKLINE_CHAR_BYTES;
 	}
 	buf[len] = '\0';
+}
+
+void sparkline(const int64_t *values, size_t n, char *buf, size_t bufsz)
+{
+	sparkline_from(values, n, INT64_MAX, buf, bufsz);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: the whole job against the bundled simulated API, no key needed.
-# Two runs six hours apart (replayed through HASHTRACK_NOW), then the report
-# and the alert the simulated Slack webhook received.
+# Three days of runs six hours apart (replayed through HASHTRACK_NOW) in which
+# one tag takes off, then the report, the backtest of the same history and
+# the alert the simulated Slack webhook received.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,16 +17,16 @@ trap cleanup EXIT INT TERM
 # The key exists only in the environment of the two processes that need it.
 SIM_API_KEY=demo-key
 export SIM_API_KEY
-world() { # vibecoding videos, views
+world() { # vibecoding videos, views; the run's number
 	cat > "$dir/world.json" <<JSON
 {"tags": {
   "vibecoding": {"videos": "$1", "views": "$2", "shape": 1, "credits": 950},
-  "aitools": {"videos": 81250, "views": 310200000, "shape": 2},
-  "marketingtips": {"videos": "2410330", "views": "9120004411", "shape": 1}
+  "aitools": {"videos": $((81200 + 100 * $3)), "views": $((310200000 + 1800000 * $3)), "shape": 2},
+  "marketingtips": {"videos": "$((2410330 + 5120 * $3))", "views": "$((9120004411 + 41000000 * $3))", "shape": 1}
 }}
 JSON
 }
-world 18000 41000000
+world 18000 41000000 0
 
 python3 "$top/tests/sim/scavio_sim.py" --port 0 --ready-file "$dir/port" \
 	--state-dir "$dir" &
@@ -54,13 +55,30 @@ export SCAVIO_API_KEY
 
 echo '$ hashtrack add "#VibeCoding" aitools marketingtips'
 ht add "#VibeCoding" aitools marketingtips
-echo '$ HASHTRACK_NOW=2026-05-22T00:00:00Z hashtrack run     # first snapshot'
-HASHTRACK_NOW=2026-05-22T00:00:00Z ht run
-world 18412 46900000
-echo '$ HASHTRACK_NOW=2026-05-22T06:02:00Z hashtrack run     # six hours later'
-HASHTRACK_NOW=2026-05-22T06:02:00Z ht run
-echo '$ hashtrack report'
-HASHTRACK_NOW=2026-05-22T06:02:00Z ht report
+# Three days of runs every six hours, replayed through HASHTRACK_NOW. All
+# three tags grow steadily (marketingtips by 5,120 videos a run: far above
+# min_new_videos, and still no news); on the third evening #vibecoding's
+# views take off at about ten times their usual pace.
+echo '$ hashtrack run    # every six hours for three days (HASHTRACK_NOW=2026-05-20T00:00Z ...)'
+videos=18000 views=41000000 run=0
+for day in 20 21 22; do
+	for hour in 00 06 12 18; do
+		world "$videos" "$views" "$run"
+		HASHTRACK_NOW=2026-05-${day}T$hour:0$((run % 3)):00Z ht run
+		run=$((run + 1))
+		if [ "$run" -ge 11 ]; then
+			videos=$((videos + 1400)) views=$((views + 19000000))
+		else
+			videos=$((videos + 120)) views=$((views + 1900000))
+		fi
+	done
+done
+now=2026-05-22T18:02:00Z
+echo "\$ HASHTRACK_NOW=$now hashtrack report"
+HASHTRACK_NOW=$now ht report
+echo
+echo '$ hashtrack backtest    # the same history replayed: exactly what run raised'
+HASHTRACK_NOW=$now ht backtest
 echo
 echo 'the simulated Slack webhook received:'
 python3 -c '

@@ -71,9 +71,25 @@ static void the_whole_int64_range_does_not_overflow(void **state)
 	assert_int_equal(sparkline_level(1, 0, INT64_MAX), 0);
 }
 
+static void a_steady_pace_from_zero_is_a_full_row_and_a_jump_stands_out(void **state)
+{
+	const int64_t steady[] = { 300, 299, 301, 300 };
+	const int64_t jump[] = { 300, 300, 300, 3000 };
+	char buf[64];
+
+	(void)state;
+	sparkline_from(steady, 4, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "\u2588\u2588\u2588\u2588");
+	sparkline(steady, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "\u2585\u2581\u2588\u2585");
+	sparkline_from(jump, 4, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "\u2582\u2582\u2582\u2588");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_steady_pace_from_zero_is_a_full_row_and_a_jump_stands_out),
 		cmocka_unit_test(a_rising_series_climbs_from_lowest_to_full_block),
 		cmocka_unit_test(values_scale_to_their_own_range_not_to_zero),
 		cmocka_unit_test(a_flat_series_lies_at_the_bottom),
