@@ -6,7 +6,7 @@ files in --state-dir and read back what it saw:
 
   world.json     {"tags": {"<tag>": RESPONSE | [RESPONSE, ...]}, "default": RESPONSE}
                  re-read on every request. RESPONSE is one of
-                   {"videos": N, "views": N, "shape": 1..5}   counts (int or str)
+                   {"videos": N, "views": N, "shape": 1..6}   counts (int or str)
                        optional "credits": N  -> top-level "credits_remaining"
                        optional "snake": true -> shape 4 as video_count/view_count
                    {"status": N, "body": <JSON>}              any JSON answer
@@ -310,6 +310,9 @@ def render_counts(resp):
             body = {"data": {"videoCount": videos, "viewCount": views}}
         elif shape == 5:
             body = {"video_count": videos, "view_count": views}
+        elif shape == 6:
+            challenge = {"id": "1", "title": "t", "stats": {"videoCount": videos, "viewCount": views}}
+            body = {"data": {"challengeInfo": {"challenge": challenge}}}
         else:
             raise ValueError("unknown shape %r" % shape)
     if "credits" in resp:
