@@ -79,17 +79,17 @@ int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
 	/* All or nothing: a failure half-way adds none of them. */
 	code = EXIT_FAILURE;
 	if (store_begin(ctx->st))
-		goto fail;
+		goto cleanup;
 	for (int i = 0; i < n; i++) {
 		if (store_add_tag(ctx->st, tags[i], &rules, ctx->cfg.now, &created))
-			goto fail;
+			goto cleanup;
 		note("%s #%s", created ? "tracking" : "updated", tags[i]);
 	}
 	if (store_commit(ctx->st))
-		goto fail;
+		goto cleanup;
 	free(tags);
 	return EXIT_SUCCESS;
-fail:
+cleanup:
 	error("add: %s", store_error(ctx->st));
 	store_rollback(ctx->st);
 	free(tags);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "duration.h"
 #include "jsonout.h"
@@ -122,7 +123,7 @@ static int print_rows(const struct alert_row *rows, size_t n, enum out_format fm
 	struct table t;
 	int rc;
 
-	table_init(&t, alert_cols, sizeof(alert_cols) / sizeof(alert_cols[0]));
+	table_init(&t, alert_cols, ARRAY_SIZE(alert_cols));
 	for (size_t i = 0; i < n; i++)
 		add_alert_row(&t, &rows[i], fmt == OUT_CSV);
 	rc = fmt == OUT_CSV ? table_print_csv(&t, stdout) : table_print(&t, stdout);

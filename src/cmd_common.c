@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "msg.h"
 #include "timefmt.h"
@@ -31,7 +32,7 @@ int parse_out_format(const char *cmd, const char *value, enum out_format *out)
 		[OUT_TABLE] = "table", [OUT_CSV] = "csv", [OUT_JSON] = "json",
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strcmp(value, names[i]) == 0) {
 			*out = (enum out_format)i;
 			return 0;

@@ -215,29 +215,29 @@ static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
 		im->line++;
 		if (len == -2) {
 			line_error(im, "line longer than " IMPORT_MAX_LINE_TEXT " bytes");
-			goto done;
+			goto cleanup;
 		}
 		n = csv_chomp(text, (size_t)len);
 		if (strlen(text) != n) {
 			line_error(im, "a NUL byte; this is not a CSV text file");
-			goto done;
+			goto cleanup;
 		}
 		if (im->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 			p += 3;         /* a byte order mark, as spreadsheets write */
 		if (import_line(im, si, p, ctx))
-			goto done;
+			goto cleanup;
 	}
 	if (ferror(in)) {
 		error("import: cannot read '%s': %s", im->name, strerror(errno));
-		goto done;
+		goto cleanup;
 	}
 	if (!im->has_header) {
 		im->line = 1;
 		line_error(im, "no header; expected hashtag,ts,video_count,view_count[,source]");
-		goto done;
+		goto cleanup;
 	}
 	rc = 0;
-done:
+cleanup:
 	if (store_import_end(si, rc == 0) && rc == 0)
 		rc = error("import: %s", store_error(ctx->st));
 	return rc;

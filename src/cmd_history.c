@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "msg.h"
 #include "snapout.h"
@@ -97,7 +98,7 @@ static int print_history(struct cmd_ctx *ctx, const char *tag, int64_t since,
 		snapout_end(&o);
 		return rc ? error("history: %s", store_error(ctx->st)) : 0;
 	}
-	table_init(&h.t, history_cols, sizeof(history_cols) / sizeof(history_cols[0]));
+	table_init(&h.t, history_cols, ARRAY_SIZE(history_cols));
 	rc = store_each_snapshot(ctx->st, tag, since, add_table_row, &h);
 	if (rc)
 		error("history: %s", store_error(ctx->st));

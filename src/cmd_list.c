@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "jsonout.h"
 #include "msg.h"
@@ -96,7 +97,7 @@ static int print_rows(const struct tag_info *tags, size_t n, const struct rules 
 	struct table t;
 	int rc;
 
-	table_init(&t, list_cols, sizeof(list_cols) / sizeof(list_cols[0]));
+	table_init(&t, list_cols, ARRAY_SIZE(list_cols));
 	for (size_t i = 0; i < n; i++) {
 		struct rules r = rules_effective(&tags[i].rules, defaults);
 

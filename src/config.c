@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "config.h"
 #include "http.h"
 #include "timefmt.h"
@@ -286,7 +287,7 @@ static const struct {
 
 static bool known_section(const char *section)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (strcmp(keys[i].section, section) == 0)
 			return true;
 	return false;
@@ -310,7 +311,7 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 			 section);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].key, key) != 0)
 			continue;
 		why[0] = '\0';

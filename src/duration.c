@@ -3,6 +3,7 @@
  * line and the config file, parsed with messages that say how to fix them.
  * Pure, no I/O.
  */
+#include "array.h"
 #include "duration.h"
 #include "text.h"
 
@@ -31,7 +32,7 @@ static const struct unit {
 	{ 'w', WEEK }, { 'd', DAY }, { 'h', HOUR }, { 'm', MINUTE }, { 's', 1 },
 };
 
-#define N_UNITS (sizeof(units) / sizeof(units[0]))
+#define N_UNITS (ARRAY_SIZE(units))
 
 static bool is_digit(char c)
 {
@@ -230,7 +231,7 @@ void duration_format(int64_t seconds, char *buf, size_t bufsz)
 		return;
 	if (seconds < 0)
 		text[pos++] = '-';
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
 		uint64_t n = left / (uint64_t)parts[i].seconds;
 
 		if (n == 0)

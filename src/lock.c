@@ -65,7 +65,7 @@ int lock_take(const char *db_path, int *fd, char *err, size_t errsz)
 	if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		snprintf(err, errsz, "cannot lock '%s': not a regular file; point --db or [storage] "
 			 "db at the database file", db_path);
-		goto fail;
+		goto cleanup;
 	}
 	if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
@@ -74,7 +74,7 @@ int lock_take(const char *db_path, int *fd, char *err, size_t errsz)
 		return -2;
 	}
 	snprintf(err, errsz, "cannot lock '%s': %s", db_path, strerror(errno));
-fail:
+cleanup:
 	close(*fd);
 	*fd = -1;
 	return -1;

@@ -9,6 +9,7 @@
 #endif
 #include <unistd.h>
 
+#include "array.h"
 #include "cmd.h"
 #include "fetch.h"
 #include "msg.h"
@@ -47,7 +48,7 @@ static const char usage_text[] =
 static void print_help(void)
 {
 	printf("%s\ncommands:\n", usage_text);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
 	printf("\noptions:\n"
 	       "  -c, --config FILE  config file (default $XDG_CONFIG_HOME/hashtrack/config.ini)\n"
@@ -68,7 +69,7 @@ static void print_version(void)
 
 static const struct command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;

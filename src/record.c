@@ -186,11 +186,11 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 		return -1;
 	rc = -1;
 	if (judge_counts(r, t, cur, &state, &j))
-		goto done;
+		goto cleanup;
 	rc = store_add_snapshot(r->st, t->name, cur);
 	if (rc != 0) {
 		rc = rc == 1 ? 2 : -1;  /* 1: purged since the tags were read */
-		goto done;
+		goto cleanup;
 	}
 	rc = -1;
 	alert = j.event.event != PACE_NONE;
@@ -199,7 +199,7 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
 	    store_set_alert_state(r->st, t->name, &state) ||
 	    (alert && store_add_alert(r->st, &a, status_of(r->cfg, &a), &id)))
-		goto done;
+		goto cleanup;
 	if (r->dry_run) {
 		r->stored++;
 		r->alerts += alert;
@@ -211,7 +211,7 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	if (rc == 0)
 		r->batch[r->nbatch++] = (struct record_saved){ (size_t)(t - r->tags), j.v.status,
 							       alert };
-done:
+cleanup:
 	store_rollback(r->st);
 	return rc;
 }
@@ -257,14 +257,14 @@ static void remember_run(struct recorder *r)
 	if (r->has_credits)
 		note("credits remaining: %" PRId64, r->credits);
 	if (store_begin(st))
-		goto fail;
+		goto cleanup;
 	if ((r->has_credits && store_set_meta(st, "credits_remaining", r->credits)) ||
 	    store_set_meta(st, "last_run", r->cfg->now) ||
 	    (!r->failed && store_set_meta(st, "last_success", r->cfg->now)) ||
 	    store_commit(st))
-		goto fail;
+		goto cleanup;
 	return;
-fail:
+cleanup:
 	error("%s", store_error(st));
 	store_rollback(st);
 }

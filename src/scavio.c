@@ -343,7 +343,7 @@ static void read_credits(const struct answer *ans, struct scavio_counts *out)
 	const cJSON *where[2] = { ans->root, member(ans->root, "data") };
 	char ignored[8];
 
-	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
 		const cJSON *item = member(where[i], "credits_remaining");
 
 		if (item && read_count(ans, "credits_remaining", item, &out->credits,

@@ -150,7 +150,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';",
 };
 
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+_Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
 static const char *const tag_status_names[] = {
@@ -378,20 +378,20 @@ static int migrate(struct store *st, int version)
 		return 0;       /* nothing to write: opening never takes the write lock */
 	/* Again inside the transaction: another process may have migrated meanwhile. */
 	if (store_begin(st) || classify(st, &kind, &version))
-		goto fail;
+		goto cleanup;
 	if (kind == KIND_FOREIGN || version > STORE_SCHEMA_VERSION) {
 		fail(st, "the database changed while it was being opened; try again");
-		goto fail;
+		goto cleanup;
 	}
 	for (; version < STORE_SCHEMA_VERSION; version++)
 		if (exec(st, migrations[version], "migrate schema"))
-			goto fail;
+			goto cleanup;
 	/* PRAGMA takes no parameters; the version is our own constant. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (exec(st, sql, "set schema version") || store_commit(st))
-		goto fail;
+		goto cleanup;
 	return 0;
-fail:
+cleanup:
 	store_rollback(st);
 	return -1;
 }
@@ -427,16 +427,16 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz)
 	if (!st)
 		return -1;
 	if (check_schema(st, path, &kind, &version, err, errsz))
-		goto fail;
+		goto cleanup;
 	/* WAL + NORMAL survives a killed process; only a power cut may drop the last commits. */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 		 " PRAGMA foreign_keys = ON;", "configure") || migrate(st, version)) {
 		snprintf(err, errsz, "'%s': %s", path, st->err);
-		goto fail;
+		goto cleanup;
 	}
 	*out = st;
 	return 0;
-fail:
+cleanup:
 	store_close(st);
 	return -1;
 }
@@ -512,21 +512,21 @@ int store_open_readonly(const char *path, struct store **out, char *err, size_t 
 	if (classify(st, &kind, &version))
 		reopen_immutable(&st, path);    /* when it applies; else check_schema says why */
 	if (check_schema(st, path, &kind, &version, err, errsz))
-		goto fail;
+		goto cleanup;
 	if (kind == KIND_FRESH) {
 		snprintf(err, errsz, "'%s' is empty", path);
 		rc = STORE_NO_DATA;
-		goto fail;
+		goto cleanup;
 	}
 	if (version < STORE_SCHEMA_VERSION) {
 		snprintf(err, errsz, "'%s' has schema version %d, older than this hashtrack's "
 			 "(%d); run 'hashtrack run' (or any command that writes) once to upgrade it",
 			 path, version, STORE_SCHEMA_VERSION);
-		goto fail;
+		goto cleanup;
 	}
 	*out = st;
 	return 0;
-fail:
+cleanup:
 	store_close(st);
 	return rc;
 }
@@ -765,7 +765,7 @@ static void read_snapshot(sqlite3_stmt *stmt, int col, struct snapshot *s)
 
 static enum tag_status tag_status_from(const unsigned char *name)
 {
-	for (size_t i = 0; i < sizeof(tag_status_names) / sizeof(tag_status_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(tag_status_names); i++)
 		if (name && strcmp((const char *)name, tag_status_names[i]) == 0)
 			return (enum tag_status)i;
 	return TAG_NO_DATA;
@@ -1030,7 +1030,7 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 
 static enum alert_status alert_status_from(const unsigned char *name)
 {
-	for (size_t i = 0; i < sizeof(alert_status_names) / sizeof(alert_status_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(alert_status_names); i++)
 		if (name && strcmp((const char *)name, alert_status_names[i]) == 0)
 			return (enum alert_status)i;
 	return ALERT_PENDING;
@@ -1160,20 +1160,12 @@ const char *store_sqlite_version(void)
 	return sqlite3_libversion();
 }
 
-static int64_t monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* SQLite's busy handler after store_wait_writable: wait on, saying so once. */
 static int wait_for_writer(void *user, int count)
 {
 	struct store *st = user;
 	struct timespec pause = { .tv_nsec = 20 * 1000000 };
-	int64_t now = monotonic_us();
+	int64_t now = clock_monotonic_us();
 
 	if (count == 0)
 		st->busy_since_us = now;
@@ -1361,17 +1353,17 @@ int store_import_begin(struct store *st, int64_t now, struct store_import **out)
 	im->st = st;
 	im->now = now;
 	if (store_begin(st))
-		goto fail;
+		goto cleanup;
 	im->find = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
 	im->create = prepare(st, "INSERT INTO hashtag (name, added_at, active) VALUES (?1, ?2, 0)");
 	im->insert = prepare(st,
 		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
 		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (hashtag_id, ts) DO NOTHING");
 	if (!im->find || !im->create || !im->insert)
-		goto fail;
+		goto cleanup;
 	*out = im;
 	return 0;
-fail:
+cleanup:
 	store_import_end(im, false);
 	return -1;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "array.h"
 #include "text.h"
 
 /* Error messages show at most this much of the input, so they stay one line. */
@@ -67,7 +68,7 @@ static bool fallback_is_letter(uint32_t cp)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(fallback_non_letters) / sizeof(fallback_non_letters[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fallback_non_letters); i++)
 		if (cp >= fallback_non_letters[i].lo && cp <= fallback_non_letters[i].hi)
 			return false;
 	return true;

@@ -4,6 +4,7 @@
  * pure arithmetic, so neither TZ nor the C library's time zone code can
  * shift a snapshot's time. Pure, no I/O.
  */
+#include "array.h"
 #include "text.h"
 #include "timefmt.h"
 
@@ -72,7 +73,7 @@ static const char *const month_names[] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-#define N_MONTHS (sizeof(month_names) / sizeof(month_names[0]))
+#define N_MONTHS (ARRAY_SIZE(month_names))
 
 int time_month_from_name(const char *name)
 {
