@@ -7,6 +7,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "tag.h"
+
 enum alert_format { ALERT_SLACK, ALERT_DISCORD, ALERT_JSON };
 
 /* A take-off, its pace doubling while it lasts, and its end. */
@@ -39,6 +41,25 @@ struct alert {
 /* "viral", "escalation", "calmed"; and back, -1 when unknown. */
 const char *alert_event_name(enum alert_event e);
 int alert_event_parse(const char *s, enum alert_event *out);
+
+/* Where an alert is in the outbox. */
+enum alert_status { ALERT_PENDING, ALERT_SENT, ALERT_RECORDED };
+
+/* "pending", "sent", "recorded"; and back (ALERT_PENDING when unknown). */
+const char *alert_status_name(enum alert_status s);
+enum alert_status alert_status_parse(const char *name);
+
+/* A stored alert and its delivery. */
+struct alert_row {
+	int64_t id;
+	char tag[TAG_BUF_SIZE];
+	struct alert a;                 /* a.tag points at tag above */
+	enum alert_status status;
+	int attempts;
+	char last_error[256];
+	bool has_sent_at;
+	int64_t sent_at;
+};
 
 /* Parse "slack", "discord" or "json"; -1 when unknown. */
 int alert_format_parse(const char *s, enum alert_format *out);

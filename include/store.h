@@ -22,36 +22,7 @@
 
 struct store;
 
-enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
-
-struct tag_info {
-	char name[TAG_BUF_SIZE];
-	int64_t added_at;
-	bool active;
-	struct tag_rules rules;
-	bool has_last;
-	struct snapshot last;
-	enum tag_status status;
-	char last_error[256];
-	struct pace_alert_state state;  /* its alert edge, as the last run left it */
-};
-
-enum alert_status { ALERT_PENDING, ALERT_SENT, ALERT_RECORDED };
-
-/* "no-data", "ok", "not-found", "error"; and "pending", "sent", "recorded". */
-const char *tag_status_name(enum tag_status s);
-const char *alert_status_name(enum alert_status s);
-
-struct alert_row {
-	int64_t id;
-	char tag[TAG_BUF_SIZE];
-	struct alert a;                 /* a.tag points at tag above */
-	enum alert_status status;
-	int attempts;
-	char last_error[256];
-	bool has_sent_at;
-	int64_t sent_at;
-};
+/* ---- opening and closing ---- */
 
 /*
  * For commands that write: open (creating it and its directory, private,
@@ -76,6 +47,24 @@ void store_close(struct store *st);
 const char *store_error(const struct store *st);
 /* Whether the last failure was for want of space (SQLite's "database or disk is full"). */
 bool store_disk_full(const struct store *st);
+
+/*
+ * From now on every commit reaches the disk before it returns
+ * (synchronous = FULL): what `run` confirms survives a power cut or reboot,
+ * not only a killed process.
+ */
+int store_set_durable(struct store *st);
+
+/*
+ * From now on a write waits for other writers however long they take,
+ * instead of failing after 10 s, and waiting(ctx) is called once when a
+ * wait has lasted a second; then wait until no other writer is left. For
+ * `run`, which a long `import` must delay, not fail (nor make it send an
+ * alert it cannot then mark sent).
+ */
+int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx);
+
+/* ---- transactions and the group commit ---- */
 
 /*
  * A write transaction (BEGIN IMMEDIATE); rollback is safe after any failure.
@@ -107,6 +96,8 @@ int64_t store_batch_due_in(const struct store *st);
 int store_batch_commit(struct store *st);
 int store_batch_end(struct store *st);
 
+/* ---- tags ---- */
+
 /* Track a tag, or re-activate it; rules given replace the tag's overrides. */
 int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rules,
 		  int64_t now, bool *created);
@@ -120,12 +111,6 @@ int store_remove_tag(struct store *st, const char *tag, bool purge, bool *found)
 int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n);
 
-/* The newest snapshot of tag, or *found false. */
-int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *found);
-/* The newest snapshot with from <= ts <= to, or *found false: one index seek. */
-int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
-		   struct snapshot *out, bool *found);
-
 /*
  * Insert a snapshot; fails naming the tag and time when one exists there.
  * Returns 1, nothing stored, when the tag is not in the database (purged
@@ -138,6 +123,8 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 /* Remember the tag's alert edge after an evaluation. */
 int store_set_alert_state(struct store *st, const char *tag, const struct pace_alert_state *s);
 
+/* ---- snapshots ---- */
+
 /*
  * The tag's snapshots with ts >= since, oldest first, into the growing *buf
  * (capacity *cap, kept for the next call; free() it).
@@ -145,36 +132,11 @@ int store_set_alert_state(struct store *st, const char *tag, const struct pace_a
 int store_history(struct store *st, const char *tag, int64_t since, struct snapshot **buf,
 		  size_t *n, size_t *cap);
 
-/* Record an alert; *id gets its id. */
-int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
-		    int64_t *id);
-
-/* Pending alerts, oldest first; *out malloc'd (free()). */
-int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n);
-/* After a delivery attempt: sent (at now) or still pending with error. */
-int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
-			const char *error);
-
-/* Small facts kept between runs: "credits_remaining", "last_run". */
-int store_set_meta(struct store *st, const char *key, int64_t value);
-int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
-
-/*
- * From now on a write waits for other writers however long they take,
- * instead of failing after 10 s, and waiting(ctx) is called once when a
- * wait has lasted a second; then wait until no other writer is left. For
- * `run`, which a long `import` must delay, not fail (nor make it send an
- * alert it cannot then mark sent).
- */
-int store_wait_writable(struct store *st, void (*waiting)(void *ctx), void *ctx);
-
-/* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
-int store_schema_version(struct store *st, int *version);
-int store_integrity(struct store *st, char *out, size_t outsz);
-/* The SQLite library version, for --version. */
-const char *store_sqlite_version(void);
-
-/* ---- reporting: bulk reads for report, history and export; import ---- */
+/* The newest snapshot of tag, or *found false. */
+int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *found);
+/* The newest snapshot with from <= ts <= to, or *found false: one index seek. */
+int store_baseline(struct store *st, const char *tag, int64_t from, int64_t to,
+		   struct snapshot *out, bool *found);
 
 /* One lookup for store_seek_many: the newest snapshot of tag with from <= ts <= to. */
 struct store_seek {
@@ -205,8 +167,29 @@ typedef int (*store_snapshot_fn)(void *ctx, const char *tag, const struct snapsh
 int store_each_snapshot(struct store *st, const char *tag, int64_t since,
 			store_snapshot_fn fn, void *ctx);
 
+/* ---- alerts ---- */
+
+/* Record an alert; *id gets its id. */
+int store_add_alert(struct store *st, const struct alert *a, enum alert_status status,
+		    int64_t *id);
+
+/*
+ * Alerts detected at or after since (INT64_MIN: all), only the pending ones
+ * when pending_only, oldest first; *out malloc'd (free()).
+ */
+int store_list_alerts(struct store *st, int64_t since, bool pending_only,
+		      struct alert_row **out, size_t *n);
+
+/* Pending alerts, oldest first; *out malloc'd (free()). */
+int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n);
+/* After a delivery attempt: sent (at now) or still pending with error. */
+int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
+			const char *error);
+
 /* detected_at of each alert of tag, oldest first; *out malloc'd (free()). */
 int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *n);
+
+/* ---- import ---- */
 
 /*
  * A bulk import in one write transaction: begin, rows, then end with commit
@@ -222,20 +205,16 @@ int store_import_row(struct store_import *im, const char *tag, const struct snap
 /* Commit or roll back, and free im. Returns -1 when the commit failed. */
 int store_import_end(struct store_import *im, bool commit);
 
-/* ---- faults: the alert outbox listing and durable commits (run, alerts) ---- */
+/* ---- facts kept between runs, and the database itself ---- */
 
-/*
- * Alerts detected at or after since (INT64_MIN: all), only the pending ones
- * when pending_only, oldest first; *out malloc'd (free()).
- */
-int store_list_alerts(struct store *st, int64_t since, bool pending_only,
-		      struct alert_row **out, size_t *n);
+/* Small facts kept between runs: "credits_remaining", "last_run". */
+int store_set_meta(struct store *st, const char *key, int64_t value);
+int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
 
-/*
- * From now on every commit reaches the disk before it returns
- * (synchronous = FULL): what `run` confirms survives a power cut or reboot,
- * not only a killed process.
- */
-int store_set_durable(struct store *st);
+/* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
+int store_schema_version(struct store *st, int *version);
+int store_integrity(struct store *st, char *out, size_t outsz);
+/* The SQLite library version, for --version. */
+const char *store_sqlite_version(void);
 
 #endif

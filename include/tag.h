@@ -2,7 +2,12 @@
 #ifndef HASHTRACK_TAG_H
 #define HASHTRACK_TAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "detect.h"
+#include "pace.h"
 
 #define TAG_MAX_CHARS 100
 /* Worst case: 100 four-byte UTF-8 characters plus the terminating NUL. */
@@ -19,5 +24,26 @@ int tag_normalize(const char *raw, char *out, char *err, size_t errsz);
 
 /* The tag's TikTok link, percent-encoded; malloc'd, NULL on allocation failure. */
 char *tag_url(const char *tag);
+
+/* ---- a tracked tag, as the database keeps it ---- */
+
+/* The outcome of the tag's last fetch. */
+enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
+
+struct tag_info {
+	char name[TAG_BUF_SIZE];
+	int64_t added_at;
+	bool active;
+	struct tag_rules rules;
+	bool has_last;
+	struct snapshot last;
+	enum tag_status status;
+	char last_error[256];
+	struct pace_alert_state state;  /* its alert edge, as the last run left it */
+};
+
+/* "no-data", "ok", "not-found", "error"; and back (TAG_NO_DATA when unknown). */
+const char *tag_status_name(enum tag_status s);
+enum tag_status tag_status_parse(const char *name);
 
 #endif

@@ -475,3 +475,20 @@ char *alert_payload(enum alert_format fmt, const struct alert *a)
 	cJSON_Delete(obj);
 	return text;
 }
+
+static const char *const alert_status_names[] = {
+	[ALERT_PENDING] = "pending", [ALERT_SENT] = "sent", [ALERT_RECORDED] = "recorded",
+};
+
+const char *alert_status_name(enum alert_status s)
+{
+	return alert_status_names[s];
+}
+
+enum alert_status alert_status_parse(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(alert_status_names); i++)
+		if (strcmp(name, alert_status_names[i]) == 0)
+			return (enum alert_status)i;
+	return ALERT_PENDING;
+}

@@ -153,25 +153,6 @@ static const char *const migrations[] = {
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-static const char *const tag_status_names[] = {
-	[TAG_NO_DATA] = "no-data", [TAG_OK] = "ok",
-	[TAG_NOT_FOUND] = "not-found", [TAG_ERROR] = "error",
-};
-
-static const char *const alert_status_names[] = {
-	[ALERT_PENDING] = "pending", [ALERT_SENT] = "sent", [ALERT_RECORDED] = "recorded",
-};
-
-const char *tag_status_name(enum tag_status s)
-{
-	return tag_status_names[s];
-}
-
-const char *alert_status_name(enum alert_status s)
-{
-	return alert_status_names[s];
-}
-
 __attribute__((format(printf, 2, 3)))
 static int fail(struct store *st, const char *fmt, ...)
 {
@@ -763,14 +744,6 @@ static void read_snapshot(sqlite3_stmt *stmt, int col, struct snapshot *s)
 	s->source = sqlite3_column_int(stmt, col + 3);  /* NULL reads as 0: imported */
 }
 
-static enum tag_status tag_status_from(const unsigned char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(tag_status_names); i++)
-		if (name && strcmp((const char *)name, tag_status_names[i]) == 0)
-			return (enum tag_status)i;
-	return TAG_NO_DATA;
-}
-
 static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -783,7 +756,7 @@ static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
 	t->rules.video_growth = sqlite3_column_double(stmt, 4);
 	t->rules.has_view_growth = sqlite3_column_type(stmt, 5) != SQLITE_NULL;
 	t->rules.view_growth = sqlite3_column_double(stmt, 5);
-	t->status = tag_status_from(sqlite3_column_text(stmt, 6));
+	t->status = tag_status_parse((const char *)sqlite3_column_text(stmt, 6));
 	copy_text(t->last_error, sizeof(t->last_error), stmt, 7);
 	t->has_last = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
 	if (t->has_last)
@@ -936,7 +909,7 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 	if (!stmt)
 		return -1;
 	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, tag_status_names[status], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, tag_status_name(status), -1, SQLITE_STATIC);
 	if (error)
 		sqlite3_bind_text(stmt, 3, error, -1, SQLITE_STATIC);
 	else
@@ -1005,7 +978,7 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 		return -1;
 	sqlite3_bind_text(stmt, 1, a->tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, a->detected_at);
-	sqlite3_bind_text(stmt, 3, alert_status_names[status], -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, alert_status_name(status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, a->elapsed);
 	bind_count(stmt, 5, a->video_count);
 	bind_count(stmt, 6, a->view_count);
@@ -1028,14 +1001,6 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 	return 0;
 }
 
-static enum alert_status alert_status_from(const unsigned char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(alert_status_names); i++)
-		if (name && strcmp((const char *)name, alert_status_names[i]) == 0)
-			return (enum alert_status)i;
-	return ALERT_PENDING;
-}
-
 static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -1043,7 +1008,7 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	copy_text(r->tag, sizeof(r->tag), stmt, 1);
 	r->a.tag = r->tag;
 	r->a.detected_at = sqlite3_column_int64(stmt, 2);
-	r->status = alert_status_from(sqlite3_column_text(stmt, 3));
+	r->status = alert_status_parse((const char *)sqlite3_column_text(stmt, 3));
 	r->attempts = sqlite3_column_int(stmt, 4);
 	copy_text(r->last_error, sizeof(r->last_error), stmt, 5);
 	r->has_sent_at = sqlite3_column_type(stmt, 6) != SQLITE_NULL;

@@ -378,3 +378,21 @@ char *tag_url(const char *tag)
 	*p = '\0';
 	return url;
 }
+
+static const char *const tag_status_names[] = {
+	[TAG_NO_DATA] = "no-data", [TAG_OK] = "ok",
+	[TAG_NOT_FOUND] = "not-found", [TAG_ERROR] = "error",
+};
+
+const char *tag_status_name(enum tag_status s)
+{
+	return tag_status_names[s];
+}
+
+enum tag_status tag_status_parse(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(tag_status_names); i++)
+		if (strcmp(name, tag_status_names[i]) == 0)
+			return (enum tag_status)i;
+	return TAG_NO_DATA;
+}
