@@ -46,10 +46,11 @@ REPORT_KEYS = ["hashtag", "video_count", "view_count", "last_snapshot",
 HISTORY_KEYS = ["hashtag", "ts", "video_count", "view_count", "source"]
 ALERT_KEYS = {"id", "hashtag", "detected_at", "status", "attempts", "last_error",
               "sent_at", "new_videos", "video_growth_pct", "views_per_hour"}
-JSON_PAYLOAD_KEYS = {"event", "hashtag", "url", "detected_at", "window_hours",
+JSON_PAYLOAD_KEYS = {"event", "hashtag", "campaign", "url", "detected_at", "window_hours",
                      "video_count", "view_count", "new_videos", "new_views",
                      "video_growth_pct", "view_growth_pct", "videos_per_hour",
-                     "views_per_hour", "rules"}
+                     "views_per_hour", "usual_videos_per_hour", "usual_views_per_hour",
+                     "pace_ratio", "rules"}
 
 
 def at(hours=0, minutes=0, seconds=0):
@@ -361,8 +362,9 @@ class HashtrackTest(unittest.TestCase):
                           % (" ".join(map(str, args)), cp.stderr.strip()))
 
     # ---- the database ----------------------------------------------------
-    # Read-only. Only snapshots() and alert_rows() know the schema (version 1
-    # of src/store.c); tests go through them or through the CLI.
+    # Read-only. Only snapshots() and alert_rows() know the schema (version 2
+    # of src/store.c: unknown counts are NULL, an alert is an event); tests go
+    # through them or through the CLI.
 
     def db(self):
         """A read-only sqlite3 connection to the test database."""
@@ -396,16 +398,19 @@ class HashtrackTest(unittest.TestCase):
             r["ts"] = self._rfc3339(r["ts"])
         return rows
 
-    def alert_rows(self):
-        """Every stored alert, oldest first: hashtag, status, attempts, detected_at..."""
+    def alert_rows(self, event=None):
+        """Every stored alert, oldest first: hashtag, event, status, attempts, detected_at...
+
+        event ("viral", "escalation" or "calmed") keeps only the alerts of that event.
+        """
         rows = self._query(
-            "SELECT a.id, h.name AS hashtag, a.status, a.attempts, a.detected_at,"
+            "SELECT a.id, h.name AS hashtag, a.event, a.status, a.attempts, a.detected_at,"
             " a.sent_at, a.new_videos, a.new_views FROM alert a"
             " JOIN hashtag h ON h.id = a.hashtag_id ORDER BY a.id")
         for r in rows:
             r["detected_at"] = self._rfc3339(r["detected_at"])
             r["sent_at"] = self._rfc3339(r["sent_at"])
-        return rows
+        return [r for r in rows if event is None or r["event"] == event]
 
     def stderr_lines_naming(self, cp, tag):
         return [line for line in cp.stderr.splitlines() if tag in line]

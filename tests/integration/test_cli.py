@@ -125,15 +125,24 @@ class RemoveKeepsHistory(HashtrackTest):
         self.assertEqual([r["hashtag"] for r in self.requests()[before:]], ["aitools"])
 
     def test_readding_a_removed_tag_compares_with_its_old_history(self):
+        """The old history gives the baseline, and its evaluations the edge.
+
+        T0 and 6h (the rules' silent first evaluation) run before the tag is
+        removed; once re-added, the jump at 12h compares with the 6h snapshot
+        and, the rules having been evaluated before, is a rising edge.
+        """
         self.ok("add", "vibecoding")
-        self.tags(vibecoding=counts(1000, 5000))
+        self.tags(vibecoding=counts(990, 5000))
         self.run_at(T0)
+        self.tags(vibecoding=counts(1000, 5000))
+        self.run_at(at(6))
         self.ok("remove", "vibecoding")
         self.ok("add", "vibecoding")
         self.tags(vibecoding=counts(1300, 5000))
-        self.run_at(at(6))
-        row = self.report_of(at(6), "vibecoding")
+        self.run_at(at(12))
+        row = self.report_of(at(12), "vibecoding")
         self.assertEqual(row["status"], "ok", row)
+        self.assertEqual(row["baseline_snapshot"], at(6), row)
         self.assertEqual(row["new_videos"], 300, row)
         self.assertEqual(len(self.webhooks()), 1)
 
@@ -269,10 +278,12 @@ class ConfigurationErrors(HashtrackTest):
                           alert_webhook="http://127.0.0.1:9/nor-here")
         env = {"HASHTRACK_API_URL": self.api_url, "HASHTRACK_WEBHOOK": self.hook_url("env")}
         self.ok("add", "vibecoding", env_extra=env)
-        self.tags(vibecoding=counts(1000, 5000))
+        self.tags(vibecoding=counts(990, 5000))
         self.assert_exit(self.ht("run", now=T0, env_extra=env), 0)
-        self.tags(vibecoding=counts(1300, 5000))
+        self.tags(vibecoding=counts(1000, 5000))        # the silent first evaluation
         self.assert_exit(self.ht("run", now=at(6), env_extra=env), 0)
+        self.tags(vibecoding=counts(1300, 5000))        # +300 videos: an alert
+        self.assert_exit(self.ht("run", now=at(12), env_extra=env), 0)
         self.assertEqual([h["path"] for h in self.webhooks()], ["/hook/env"])
 
     def test_the_db_flag_wins_over_the_environment(self):

@@ -20,7 +20,10 @@ from email.utils import formatdate
 from .harness import (ALERT_KEYS, T0, HashtrackTest, _read_jsonl, _write_atomic, at,
                       counts, fault)
 
-VIBE_T0 = counts(1200, 30000)
+# Alerts are edges: T0 is the baseline, 6h the rules' silent first evaluation
+# (steady growth under every rule), 12h the jump: +300 videos (+25.0%).
+VIBE_T0 = counts(1190, 29900)
+VIBE_STEADY = counts(1200, 30000)
 VIBE_JUMP = counts(1500, 40007)
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -61,10 +64,12 @@ class FaultTest(HashtrackTest):
         self.assertEqual(len(got), len(failing), self.describe(cp))
 
     def jump(self, *tags):
-        """Baseline at T0, a viral jump of every tag ready for the next run."""
+        """Baseline at T0, first evaluation at 6h, a viral jump ready for the run at 12h."""
         self.ok("add", *tags)
         self.tags(**{t: VIBE_T0 for t in tags})
         self.run_at(T0)
+        self.tags(**{t: VIBE_STEADY for t in tags})
+        self.run_at(at(6))
         self.tags(**{t: VIBE_JUMP for t in tags})
 
 
@@ -114,7 +119,7 @@ class ApiStatuses(FaultTest):
         self.jump("early")
         self.ok("add", "late")
         self.tags(early=VIBE_JUMP, late=fault(402))
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assertEqual(len(lines(cp)), 1, self.describe(cp))
         self.assertEqual([a["status"] for a in self.alert_rows()], ["sent"])
 
@@ -295,15 +300,15 @@ class WebhookFaults(FaultTest):
     def test_a_webhook_failing_then_recovering_delivers_exactly_once_on_the_later_run(self):
         self.jump("vibecoding")
         self.hook_answers([503])
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assert_one_line_per_tag(cp, {
             "vibecoding": "alert not delivered: webhook answered 503; it stays pending"})
         (pending,) = self.alerts("--pending")
         self.assertEqual((pending["status"], pending["attempts"], pending["last_error"]),
                          ("pending", 1, "webhook answered 503"))
         self.assertIsNone(pending["sent_at"])
-        self.run_at(at(6, 10))
-        self.run_at(at(6, 20))
+        self.run_at(at(12, 10))
+        self.run_at(at(12, 20))
         hooks = self.webhooks()
         self.assertEqual([h["status"] for h in hooks], [503, 200])
         self.assertEqual(hooks[0]["body"], hooks[1]["body"])
@@ -316,21 +321,21 @@ class WebhookFaults(FaultTest):
         self.jump("vibecoding")
         down = "http://127.0.0.1:%d/hook/slack" % closed_port()
         self.write_config(alert_webhook=down)
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assert_one_line_per_tag(cp, {"vibecoding": "cannot reach the webhook"})
         self.write_config()
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         self.assertEqual([h["status"] for h in self.webhooks()], [200])
 
     def test_while_the_webhook_is_down_the_other_alerts_wait_untried(self):
         tags = ("one", "two", "three")
         self.jump(*tags)
         self.hook_answers([500])
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assertEqual(len(self.webhooks()), 1, "kept trying a webhook that is down")
         self.assert_one_line_per_tag(cp, {t: "webhook answered 500" for t in tags})
         self.assertEqual(sorted(a["attempts"] for a in self.alerts()), [0, 0, 1])
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         sent = [h for h in self.webhook_bodies()[1:]]
         self.assertEqual(sorted(b["text"].split(":")[0] for b in sent),
                          sorted("Viral alert #%s" % t for t in tags))
@@ -338,7 +343,7 @@ class WebhookFaults(FaultTest):
     def test_a_refused_payload_does_not_block_the_other_alerts(self):
         self.jump("one", "two")
         self.hook_answers([400])
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assertEqual(len(lines(cp)), 1, self.describe(cp))
         self.assertIn("webhook answered 400", cp.stderr)
         self.assertEqual(sorted(a["status"] for a in self.alerts()), ["pending", "sent"])
@@ -346,7 +351,7 @@ class WebhookFaults(FaultTest):
     def test_slack_429_retry_after_is_respected_when_several_alerts_go_out(self):
         self.jump("one", "two", "three")
         self.hook_answers([200, {"status": 429, "headers": {"Retry-After": "1"}}, 200, 200])
-        self.run_at(at(6))
+        self.run_at(at(12))
         hooks = self.webhooks()
         self.assertEqual([h["status"] for h in hooks], [200, 429, 200, 200])
         self.assertEqual(hooks[1]["body"], hooks[2]["body"], "the refused alert is sent again")
@@ -360,7 +365,7 @@ class AlertsListing(FaultTest):
     def test_alerts_lists_status_attempts_and_last_error_in_every_format(self):
         self.jump("one", "two")
         self.hook_answers([200, 503])
-        self.run_at(at(6), code=1)
+        self.run_at(at(12), code=1)
         rows = self.alerts()
         for row in rows:
             self.assertEqual(set(row), ALERT_KEYS)
@@ -368,8 +373,8 @@ class AlertsListing(FaultTest):
                          [("pending", 1, "webhook answered 503"), ("sent", 1, None)])
         (pending,) = self.alerts("--pending")
         self.assertEqual(pending["status"], "pending")
-        self.assertEqual(self.alerts("--since", "1h", now=at(8)), [])
-        self.assertEqual(len(self.alerts("--since", "3h", now=at(8))), 2)
+        self.assertEqual(self.alerts("--since", "1h", now=at(14)), [])
+        self.assertEqual(len(self.alerts("--since", "3h", now=at(14))), 2)
         table = csv.reader(io.StringIO(self.ok("alerts", "--format", "csv").stdout))
         header = next(table)
         self.assertEqual(set(header), ALERT_KEYS)
@@ -416,16 +421,28 @@ class DryRun(FaultTest):
             conn.close()
 
     def test_a_dry_run_prints_what_it_would_do_and_writes_and_sends_nothing(self):
+        """The dry run comes when a run would send a pending alert and raise new ones.
+
+        Alerts are edges: after the alerts at 12h both tags calm at 18h (flat),
+        with the webhook down, so the pending alert and the calmed notices stay
+        pending. At 24h30, past the 6h cooldown, a new jump rises again.
+        """
         self.jump("one", "two")
         self.hook_answers([200, 503])
-        self.run_at(at(6), code=1)          # one alert sent, one left pending
+        self.run_at(at(12), code=1)         # one alert sent, one left pending
+        self.hook_answers([503] * 5)
+        self.run_at(at(18), code=1)         # flat: both calm; nothing delivered
+        self.assertEqual(sorted((a["event"], a["status"]) for a in self.alert_rows()),
+                         [("calmed", "pending"), ("calmed", "pending"),
+                          ("viral", "pending"), ("viral", "sent")])
         self.tags(one=counts(3000, 90000), two=counts(3000, 90000))
         before, hooks = self.dump(), len(self.webhooks())
-        cp = self.ok("run", "--dry-run", now=at(12, 30))
+        cp = self.ok("run", "--dry-run", now=at(24, 30))
         self.assertEqual(self.dump(), before, "the dry run changed the database")
         self.assertEqual(len(self.webhooks()), hooks, "the dry run sent something")
         out = cp.stdout
         self.assertEqual(out.count("would send pending alert: Viral alert #"), 1, out)
+        self.assertEqual(out.count("would send pending alert: "), 3, "and two calmed notices")
         self.assertIn("would store #one: 3,000 videos, 90,000 views", out)
         self.assertEqual(out.count("would alert: Viral alert #"), 2, out)
 
@@ -474,7 +491,7 @@ class CrashSafety(FaultTest):
         """The database as the killed run left it; returns the tags marked sent."""
         note = self.seed_note
         self.assertEqual(conn.execute("PRAGMA integrity_check").fetchone()[0], "ok", note)
-        t1 = int(self.at_epoch(6))
+        t1 = int(self.at_epoch(12))
         snaps = {name: (v, w) for name, v, w in conn.execute(
             "SELECT h.name, s.video_count, s.view_count FROM snapshot s"
             " JOIN hashtag h ON h.id = s.hashtag_id WHERE s.ts = ?", (t1,))}
@@ -507,10 +524,12 @@ class CrashSafety(FaultTest):
         self.tags(**{t: VIBE_T0 for t in self.TAGS})
         self.hook_answers([])
         self.run_at(T0)
+        self.tags(**{t: VIBE_STEADY for t in self.TAGS})
+        self.run_at(at(6))                     # the first evaluation: no alert
         self.tags(**{t: counts(1500, 40007, delay=0.03) for t in self.TAGS})
         self.hook_answers([], delay=0.03)
         first_hook = len(self.webhooks())
-        proc = self.ht_start("run", now=at(6))
+        proc = self.ht_start("run", now=at(12))
         time.sleep(self.rng.uniform(0, 0.4))   # the random moment, not a wait for a condition
         killed = proc.poll() is None
         if killed:
@@ -523,7 +542,7 @@ class CrashSafety(FaultTest):
             conn.close()
         hooks_before = len(self.webhooks())
         self.hook_answers([])
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         again = [self.tag_of(h) for h in self.webhooks()[hooks_before:]]
         self.assertFalse(sent & set(again), "sent twice after a 2xx (%s)" % self.seed_note)
         rows = self.alert_rows()

@@ -147,19 +147,25 @@ class ReportExactCounts(HashtrackTest):
 
     def test_a_count_beyond_2_pow_53_is_reported_exactly(self):
         self.ok("add", "huge")
-        self.tags(huge=counts("9007199254740993", "5", shape=1))
+        self.tags(huge=counts("9007199254740983", "5", shape=1))
         self.run_at(T0)
-        self.assertEqual(self.report_of(T0, "huge")["video_count"], 9007199254740993)
-        self.tags(huge=counts("9007199254741993", "5", shape=1))
+        self.assertEqual(self.report_of(T0, "huge")["video_count"], 9007199254740983)
+        self.tags(huge=counts("9007199254740993", "5", shape=1))   # first evaluation: +10
         self.run_at(at(6))
         row = self.report_of(at(6), "huge")
+        self.assertEqual((row["video_count"], row["new_videos"]), (9007199254740993, 10))
+        self.tags(huge=counts("9007199254741993", "5", shape=1))   # the rising edge
+        self.run_at(at(12))
+        row = self.report_of(at(12), "huge")
         self.assertEqual((row["video_count"], row["new_videos"]), (9007199254741993, 1000))
-        self.assertIn("+1,000 videos", self.webhook_bodies()[0]["text"])
+        (alert,) = self.webhook_bodies()
+        self.assertIn("+1,000 videos", alert["text"])
 
 
 class HistoryExportImport(HashtrackTest):
 
     CSV = "hashtag,ts,video_count,view_count\nvibecoding,%s,1200,30000\n" % T0
+    CSV_AT = "hashtag,ts,video_count,view_count\nvibecoding,%s,%d,%d\n"
 
     def test_history_json_lists_each_snapshot_with_its_shape(self):
         self.require("history", "--help")
@@ -213,13 +219,28 @@ class HistoryExportImport(HashtrackTest):
         self.assertEqual(self.snapshots("vibecoding"), [])
 
     def test_an_imported_baseline_compares_with_any_shape(self):
+        """Imported snapshots (no shape) are the baseline of both evaluations.
+
+        Alerts are edges, and import evaluates nothing: the run at 6h is the
+        tag's first evaluation (silent), against the imported T0; the jump at
+        18h rises, against a 12h snapshot imported later (the 6h run is out
+        of its window).
+        """
         self.require("import", "--help")
         self.ok("add", "vibecoding")
-        self.ok("import", "-", stdin=self.CSV)
-        self.tags(vibecoding=counts("1500", "40007", shape=1))
+        self.ok("import", "-", stdin=self.CSV_AT % (T0, 1190, 29900))
+        self.tags(vibecoding=counts("1195", "29950", shape=1))
         self.run_at(at(6))
         row = self.report_of(at(6), "vibecoding")
-        self.assertEqual((row["status"], row["new_videos"], row["viral"]), ("ok", 300, True))
+        self.assertEqual((row["status"], row["baseline_snapshot"], row["new_videos"]),
+                         ("ok", T0, 5), row)
+        self.assertEqual(self.webhooks(), [])
+        self.ok("import", "-", stdin=self.CSV_AT % (at(12), 1200, 30000))
+        self.tags(vibecoding=counts("1500", "40007", shape=1))
+        self.run_at(at(18))
+        row = self.report_of(at(18), "vibecoding")
+        self.assertEqual((row["status"], row["baseline_snapshot"], row["new_videos"],
+                          row["viral"]), ("ok", at(12), 300, True), row)
         self.assertEqual(len(self.webhooks()), 1)
 
 
@@ -228,14 +249,16 @@ class AlertsListing(HashtrackTest):
     def test_alerts_json_has_the_documented_fields(self):
         self.require("alerts", "--help")
         self.ok("add", "vibecoding")
-        self.tags(vibecoding=counts(1200, 30000))
+        self.tags(vibecoding=counts(1190, 29900))
         self.run_at(T0)
-        self.tags(vibecoding=counts(1500, 40007))
+        self.tags(vibecoding=counts(1200, 30000))   # the silent first evaluation
         self.run_at(at(6))
-        (alert,) = self.alerts(now=at(6))
+        self.tags(vibecoding=counts(1500, 40007))   # the rising edge
+        self.run_at(at(12))
+        (alert,) = self.alerts(now=at(12))
         self.assertLessEqual(ALERT_KEYS, set(alert), alert)
         self.assertEqual((alert["hashtag"], alert["status"], alert["detected_at"],
-                          alert["new_videos"]), ("vibecoding", "sent", at(6), 300))
+                          alert["new_videos"]), ("vibecoding", "sent", at(12), 300))
         self.assertAlmostEqual(alert["video_growth_pct"], 25.0, delta=0.01)
         self.assertAlmostEqual(alert["views_per_hour"], 10007 / 6, delta=0.01)
         self.assertIsInstance(alert["sent_at"], str)

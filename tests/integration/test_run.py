@@ -1,13 +1,20 @@
 """`hashtrack run`: fetch, store, compare, alert (interface.md, "run" and "The API call")."""
 
+import csv
+import io
 import json
 import time
 
 from .harness import JSON_PAYLOAD_KEYS, T0, HashtrackTest, at, counts, fault
 
-# vibecoding jumps by 300 videos (+25%) and 10,007 views (+33.36%) in 6 hours:
-# only min_new_videos (200) fires. aitools does not move.
-VIBE_T0 = counts(1200, 30000)
+# Alerts are edges (interface.md, "Detection"): the run at T0 has no baseline,
+# the run at T0+6h is the first evaluation of the rules and only records them
+# (steady growth, +10 videos and +100 views, holds no rule anyway), and the
+# jump at T0+12h is the rising edge. vibecoding then jumps by 300 videos
+# (+25%) and 10,007 views (+33.36%) in 6 hours: only min_new_videos (200)
+# fires. aitools does not move.
+VIBE_T0 = counts(1190, 29900)
+VIBE_STEADY = counts(1200, 30000)
 VIBE_JUMP = counts(1500, 40007)
 AITOOLS = counts(5000, 100000)
 
@@ -18,18 +25,38 @@ class RunAlertsOnAViralJump(HashtrackTest):
         super().setUp()
         self.ok("add", "vibecoding", "aitools")
 
-    def three_runs(self):
+    def four_runs(self):
+        """Baseline, silent first evaluation, the jump, then a flat run that calms it."""
         self.tags(vibecoding=VIBE_T0, aitools=AITOOLS)
         self.run_at(T0)
         self.assertEqual(self.webhooks(), [], "no baseline at T0, so no alert")
-        self.tags(vibecoding=VIBE_JUMP, aitools=AITOOLS)
+        self.tags(vibecoding=VIBE_STEADY, aitools=AITOOLS)
         self.run_at(at(6))
+        self.assertEqual(self.webhooks(), [], "the first evaluation only records the rules")
+        self.tags(vibecoding=VIBE_JUMP, aitools=AITOOLS)
         self.run_at(at(12))
+        self.run_at(at(18))
 
-    def test_three_runs_send_exactly_one_slack_alert_that_reads_well(self):
-        self.three_runs()
+    def test_four_runs_send_exactly_one_viral_slack_alert_that_reads_well(self):
+        """One viral alert, at the rising edge; the flat run after it calms the tag.
+
+        The calmed notice is a separate event ([alert] calmed = yes by default):
+        exactly one, after the alert, a "back to usual pace" notice on the tag.
+        """
+        self.four_runs()
+        self.assertEqual([(a["event"], a["detected_at"]) for a in self.alert_rows()],
+                         [("viral", at(12)), ("calmed", at(18))])
         hooks = self.webhooks()
-        self.assertEqual(len(hooks), 1, hooks)
+        self.assertEqual(len(hooks), 2, hooks)
+        viral, calmed = hooks
+        self.assertEqual(calmed["path"], "/hook/slack")
+        calm = json.loads(calmed["body"])["text"]
+        self.assertNotIn("Viral alert", calm)
+        self.assertIn("#vibecoding", calm)
+        self.assertIn("usual pace", calm)
+        self.assertIn("https://www.tiktok.com/tag/vibecoding", calm)
+        self.assertNotIn("aitools", calm)
+        hooks = [viral]
         self.assertEqual(hooks[0]["path"], "/hook/slack")
         self.assertTrue((hooks[0]["content_type"] or "").startswith("application/json"), hooks[0])
         payload = json.loads(hooks[0]["body"])
@@ -49,17 +76,20 @@ class RunAlertsOnAViralJump(HashtrackTest):
         self.assertRegex(hook["user_agent"] or "", r"^hashtrack/\S")
 
     def test_the_sent_alert_is_listed_as_sent(self):
-        self.three_runs()
-        (alert,) = self.alert_rows()
+        self.four_runs()
+        (alert,) = self.alert_rows("viral")
         self.assertEqual(alert["hashtag"], "vibecoding")
         self.assertEqual(alert["status"], "sent")
         self.assertEqual(alert["new_videos"], 300)
-        self.assertEqual(alert["detected_at"], at(6))
+        self.assertEqual(alert["detected_at"], at(12))
+        (calmed,) = self.alert_rows("calmed")
+        self.assertEqual((calmed["hashtag"], calmed["status"], calmed["detected_at"]),
+                         ("vibecoding", "sent", at(18)))
 
     def test_a_run_that_went_well_prints_nothing_on_a_pipe(self):
-        self.three_runs()  # run_at checks exit 0 and empty stdout
-        self.assertEqual(len(self.requests()), 6)
-        self.assertEqual(len(self.webhooks()), 1)
+        self.four_runs()  # run_at checks exit 0 and empty stdout
+        self.assertEqual(len(self.requests()), 8)
+        self.assertEqual(len(self.webhooks()), 2, "the viral alert and its calmed notice")
         for argv, out, err in self.outputs:
             if "run" in argv:
                 self.assertEqual(out, "", argv)
@@ -68,11 +98,14 @@ class RunAlertsOnAViralJump(HashtrackTest):
     def test_a_dry_run_stores_and_sends_nothing(self):
         self.tags(vibecoding=VIBE_T0, aitools=AITOOLS)
         self.run_at(T0)
+        self.tags(vibecoding=VIBE_STEADY, aitools=AITOOLS)
+        self.run_at(at(6))
         self.tags(vibecoding=VIBE_JUMP, aitools=AITOOLS)
-        cp = self.ok("run", "--dry-run", now=at(6))
+        cp = self.ok("run", "--dry-run", now=at(12))
         self.assertIn("vibecoding", cp.stdout)
+        self.assertIn("would alert: Viral alert #vibecoding", cp.stdout)
         self.assertEqual(self.webhooks(), [])
-        self.assertEqual(len(self.snapshots("vibecoding")), 1)
+        self.assertEqual(len(self.snapshots("vibecoding")), 2)
         self.assertEqual(self.alert_rows(), [])
 
     def test_run_with_tags_fetches_only_those(self):
@@ -88,10 +121,12 @@ class RunUsesTheRealElapsedTime(HashtrackTest):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=VIBE_T0)
         self.run_at(T0)
+        self.tags(vibecoding=VIBE_STEADY)
+        self.run_at(at(6))
         self.tags(vibecoding=VIBE_JUMP)
-        self.run_at(at(6, 5))
-        row = self.report_of(at(6, 5), "vibecoding")
-        self.assertEqual(row["baseline_snapshot"], T0, row)
+        self.run_at(at(12, 5))
+        row = self.report_of(at(12, 5), "vibecoding")
+        self.assertEqual(row["baseline_snapshot"], at(6), row)
         self.assertEqual(row["new_views"], 10007)
         self.assertEqual(row["views_per_hour"], round(10007 / (6 + 5 / 60), 2), row)
         self.assertEqual(len(self.webhooks()), 1)
@@ -100,19 +135,38 @@ class RunUsesTheRealElapsedTime(HashtrackTest):
 class RunCooldown(HashtrackTest):
 
     def test_a_second_jump_within_the_cooldown_raises_no_second_alert(self):
+        """Alerts are edges: no second viral alert while firing or within cooldown.
+
+        The jump at 12h rises and alerts. A second jump at 15h finds the tag
+        still firing: its rule is simply on, no new alert. Flat at 21h, none
+        of the rules that rose holds: the tag calms (a calmed notice, not an
+        alert), and the 6h cooldown starts. A third jump at 24h is inside it:
+        the rule is held back, no alert. At 27h30, past the cooldown, a new
+        jump rises again and alerts.
+        """
         self.ok("add", "vibecoding")
-        self.tags(vibecoding=counts(1200, 30000))
+        self.tags(vibecoding=counts(1190, 30000))
         self.run_at(T0)
-        self.tags(vibecoding=counts(1500, 30000))
+        self.tags(vibecoding=counts(1200, 30000))     # the silent first evaluation
         self.run_at(at(6))
-        self.tags(vibecoding=counts(2100, 30000))
-        self.run_at(at(9))
-        self.assertTrue(self.report_of(at(9), "vibecoding")["viral"])
-        self.assertEqual(len(self.webhooks()), 1, "second alert inside the 6h cooldown")
-        # Past the cooldown a new jump alerts again (baseline: the 6h snapshot).
-        self.tags(vibecoding=counts(2700, 30000))
-        self.run_at(at(12, 30))
-        self.assertEqual(len(self.webhooks()), 2)
+        self.tags(vibecoding=counts(1500, 30000))     # +300: the rising edge
+        self.run_at(at(12))
+        self.tags(vibecoding=counts(2100, 30000))     # +900 since 6h, still firing
+        self.run_at(at(15))
+        self.assertTrue(self.report_of(at(15), "vibecoding")["viral"])
+        self.assertEqual(len(self.webhooks()), 1, "second alert while still firing")
+        self.run_at(at(21))                           # +0 since 15h: calmed
+        self.assertEqual([a["event"] for a in self.alert_rows()], ["viral", "calmed"])
+        self.tags(vibecoding=counts(2700, 30000))     # +600 since 15h, 3h after calming
+        self.run_at(at(24))
+        self.assertEqual(len(self.alert_rows("viral")), 1, "second alert inside the 6h cooldown")
+        self.assertEqual(len(self.webhooks()), 2, "the alert and its calmed notice only")
+        # Past the cooldown a new jump alerts again (baseline: the 21h snapshot).
+        self.tags(vibecoding=counts(3300, 30000))
+        self.run_at(at(27, 30))
+        self.assertEqual([(a["event"], a["detected_at"]) for a in self.alert_rows()],
+                         [("viral", at(12)), ("calmed", at(21)), ("viral", at(27, 30))])
+        self.assertEqual(len(self.webhooks()), 3)
 
 
 class RunWebhookFormats(HashtrackTest):
@@ -122,8 +176,10 @@ class RunWebhookFormats(HashtrackTest):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=VIBE_T0)
         self.run_at(T0)
-        self.tags(vibecoding=VIBE_JUMP)
+        self.tags(vibecoding=VIBE_STEADY)
         self.run_at(at(6))
+        self.tags(vibecoding=VIBE_JUMP)
+        self.run_at(at(12))
         (hook,) = self.webhooks()
         return hook, json.loads(hook["body"])
 
@@ -142,7 +198,7 @@ class RunWebhookFormats(HashtrackTest):
         self.assertEqual(p["event"], "viral")
         self.assertEqual(p["hashtag"], "vibecoding")
         self.assertEqual(p["url"], "https://www.tiktok.com/tag/vibecoding")
-        self.assertEqual(p["detected_at"], at(6))
+        self.assertEqual(p["detected_at"], at(12))
         self.assertAlmostEqual(p["window_hours"], 6, delta=0.01)
         self.assertEqual((p["video_count"], p["view_count"]), (1500, 40007))
         self.assertEqual((p["new_videos"], p["new_views"]), (300, 10007))
@@ -151,6 +207,10 @@ class RunWebhookFormats(HashtrackTest):
         self.assertAlmostEqual(p["videos_per_hour"], 50.0, delta=0.01)
         self.assertAlmostEqual(p["views_per_hour"], 10007 / 6, delta=0.01)
         self.assertEqual(p["rules"], ["min_new_videos"])
+        # 12 hours of history: still learning, so no usual pace and no ratio.
+        self.assertIsNone(p["campaign"])
+        self.assertEqual((p["usual_videos_per_hour"], p["usual_views_per_hour"],
+                          p["pace_ratio"]), (None, None, None))
 
 
 class RunLinks(HashtrackTest):
@@ -158,10 +218,12 @@ class RunLinks(HashtrackTest):
     def test_a_non_ascii_tag_link_is_percent_encoded(self):
         self.write_config(alert_format="json")
         self.ok("add", "日本")
-        self.tags(**{"日本": counts(1000, 5000)})
+        self.tags(**{"日本": counts(990, 5000)})
         self.run_at(T0)
-        self.tags(**{"日本": counts(1300, 5000)})
+        self.tags(**{"日本": counts(1000, 5000)})
         self.run_at(at(6))
+        self.tags(**{"日本": counts(1300, 5000)})
+        self.run_at(at(12))
         (payload,) = self.webhook_bodies()
         self.assertEqual(payload["hashtag"], "日本")
         self.assertEqual(payload["url"], "https://www.tiktok.com/tag/%E6%97%A5%E6%9C%AC")
@@ -174,11 +236,20 @@ class RunRules(HashtrackTest):
         self.ok("add", "bynew", "bypct", "byviews", "underfloor", "falling", "alloff")
         self.ok("add", "pertag", "--min-videos", "10")
         self.ok("add", "alloff", "--min-videos", "0", "--video-growth", "0", "--view-growth", "0")
+        # T0: the baseline; 6h: steady growth under every rule, the silent
+        # first evaluation; 12h: the figures each rule is tested on. With 12
+        # hours of history every tag is still learning: surge cannot hold.
+        self.tags(bynew=counts(9990, 99900), bypct=counts(149, 999),
+                  byviews=counts(999, 9900), underfloor=counts(49, 49),
+                  falling=counts(990, 99000), pertag=counts(998, 1000),
+                  alloff=counts(99, 99))
+        self.run_at(T0)
         self.tags(bynew=counts(10000, 100000), bypct=counts(150, 1000),
                   byviews=counts(1000, 10000), underfloor=counts(50, 50),
                   falling=counts(1000, 100000), pertag=counts(1000, 1000),
                   alloff=counts(100, 100))
-        self.run_at(T0)
+        self.run_at(at(6))
+        self.assertEqual(self.webhooks(), [], "the first evaluation only records the rules")
         self.tags(bynew=counts(10250, 100000),      # +250 videos, 2.5%
                   bypct=counts(240, 1000),          # +90 videos, +60%
                   byviews=counts(1010, 16000),      # +60% views
@@ -186,11 +257,12 @@ class RunRules(HashtrackTest):
                   falling=counts(500, 1000),        # went down
                   pertag=counts(1012, 1000),        # +12 >= per-tag 10
                   alloff=counts(100000, 10000000))  # every rule off
-        self.run_at(at(6))
+        self.run_at(at(12))
         fired = {p["hashtag"]: p["rules"] for p in self.webhook_bodies()}
         self.assertEqual(fired, {"bynew": ["min_new_videos"], "bypct": ["video_growth"],
                                  "byviews": ["view_growth"], "pertag": ["min_new_videos"]})
-        falling = self.report_of(at(6), "falling")
+        self.assertEqual({p["event"] for p in self.webhook_bodies()}, {"viral"})
+        falling = self.report_of(at(12), "falling")
         self.assertEqual(falling["new_videos"], -500)
         self.assertFalse(falling["viral"])
 
@@ -211,16 +283,40 @@ class RunFailuresAreLimitedToTheirTag(HashtrackTest):
         self.assertEqual(self.report_of(T0, "badtag")["status"], "no-data")
 
     def test_a_count_that_drops_to_zero_is_treated_as_missing(self):
+        """A 0 after a known positive count is TikTok hiding it: unknown, not 0.
+
+        The snapshot is stored with the other count, the hidden one NULL in
+        the database, empty in CSV and null in JSON; the tag does not fail.
+        """
         self.ok("add", "zvideos", "zviews", "fine")
         self.tags(zvideos=counts(1000, 5000), zviews=counts(1000, 5000), fine=counts(1, 2))
         self.run_at(T0)
         self.tags(zvideos=counts(0, 6000), zviews=counts(1001, 0), fine=counts(1, 2))
-        cp = self.run_at(at(6), code=1)
-        for tag in ("zvideos", "zviews"):
-            with self.subTest(tag=tag):
-                self.assertTrue(self.stderr_lines_naming(cp, tag), self.describe(cp))
-                self.assertEqual([h["ts"] for h in self.snapshots(tag)], [T0])
+        self.run_at(at(6))
+        stored = {"zvideos": (None, 6000), "zviews": (1001, None)}
+        for tag, pair in stored.items():
+            self.assertEqual([(h["ts"], h["video_count"], h["view_count"])
+                              for h in self.snapshots(tag)],
+                             [(T0, 1000, 5000), (at(6),) + pair], tag)
         self.assertEqual(len(self.snapshots("fine")), 2)
+        rows = {r["hashtag"]: r for r in self.list_tags()}
+        self.assertEqual((rows["zvideos"]["status"], rows["zviews"]["status"]), ("ok", "ok"))
+        for tag, pair in stored.items():
+            with self.subTest(output="history json", tag=tag):
+                self.assertEqual([(h["ts"], h["video_count"], h["view_count"])
+                                  for h in self.history(tag)],
+                                 [(T0, 1000, 5000), (at(6),) + pair])
+        with self.subTest(output="export csv"):
+            exported = list(csv.reader(io.StringIO(self.ok("export", "--format", "csv").stdout)))
+            self.assertIn(["zvideos", at(6), "", "6000", "2"], exported)
+            self.assertIn(["zviews", at(6), "1001", "", "2"], exported)
+        with self.subTest(output="report json"):
+            # Figures on the unknown count cannot be computed: null, never 0 or -1.
+            zvideos, zviews = self.report_of(at(6), "zvideos"), self.report_of(at(6), "zviews")
+            self.assertEqual((zvideos["video_count"], zvideos["new_videos"],
+                              zvideos["new_views"]), (None, None, 1000), zvideos)
+            self.assertEqual((zviews["view_count"], zviews["new_views"],
+                              zviews["new_videos"]), (None, None, 1), zviews)
 
     def test_zero_counts_for_a_new_tag_are_stored(self):
         self.ok("add", "fresh")
@@ -415,11 +511,13 @@ class RunPendingAlerts(HashtrackTest):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=VIBE_T0)
         self.run_at(T0)
-        self.tags(vibecoding=VIBE_JUMP)
+        self.tags(vibecoding=VIBE_STEADY)
+        self.run_at(at(6))
+        self.tags(vibecoding=VIBE_JUMP)     # the rising edge of the run at 12h
 
     def test_a_webhook_answering_500_leaves_the_alert_pending_and_exits_1(self):
         self.hook_statuses([500] * 10)
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assertNotEqual(cp.stderr.strip(), "")
         self.assertGreaterEqual(len(self.webhooks()), 1)
         (alert,) = self.alert_rows()
@@ -428,28 +526,28 @@ class RunPendingAlerts(HashtrackTest):
 
     def test_a_pending_alert_is_sent_by_the_next_run_exactly_once(self):
         self.hook_statuses([500] * 10)
-        self.run_at(at(6), code=1)
+        self.run_at(at(12), code=1)
         failed = len(self.webhooks())
         self.hook_statuses([])
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         hooks = self.webhooks()
         self.assertEqual(len(hooks), failed + 1)
         self.assertEqual(hooks[-1]["status"], 200)
         self.assertEqual(hooks[-1]["body"], hooks[0]["body"], "the pending alert, unchanged")
         (alert,) = self.alert_rows()
         self.assertEqual(alert["status"], "sent")
-        self.run_at(at(6, 20))
+        self.run_at(at(12, 20))
         self.assertEqual(len(self.webhooks()), failed + 1, "sent twice")
 
     def test_without_a_webhook_alerts_are_recorded_and_the_run_succeeds(self):
         self.write_config(alert_webhook=None)
-        self.run_at(at(6))
+        self.run_at(at(12))
         self.assertEqual(self.webhooks(), [])
         (alert,) = self.alert_rows()
         self.assertEqual(alert["status"], "recorded")
         # Recorded, not pending: a later run with a webhook sends nothing.
         self.write_config()
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         self.assertEqual(self.webhooks(), [])
 
 

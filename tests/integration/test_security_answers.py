@@ -12,7 +12,7 @@ import json
 import subprocess
 
 from .harness import T0, HashtrackTest, at, counts, fault
-from .test_faults import VIBE_JUMP, VIBE_T0, FaultTest, lines
+from .test_faults import VIBE_JUMP, VIBE_STEADY, VIBE_T0, FaultTest, lines
 
 
 class WebhookTwoHundredCutShort(FaultTest):
@@ -24,31 +24,33 @@ class WebhookTwoHundredCutShort(FaultTest):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=VIBE_T0)
         self.run_at(T0)
-        self.tags(vibecoding=VIBE_JUMP)
+        self.tags(vibecoding=VIBE_STEADY)
+        self.run_at(at(6))                  # the first evaluation: no alert
+        self.tags(vibecoding=VIBE_JUMP)     # the rising edge of the run at 12h
 
     def assert_delivered_once(self):
         self.assertEqual(len(self.webhooks()), 1, self.webhooks())
         (alert,) = self.alerts()
         self.assertEqual((alert["status"], alert["attempts"], alert["last_error"]),
                          ("sent", 1, None))
-        self.run_at(at(6, 10))
+        self.run_at(at(12, 10))
         self.assertEqual(len(self.webhooks()), 1, "a delivered alert was sent again")
 
     def test_a_200_whose_body_is_cut_short_is_a_delivery(self):
         self.hook_answers([{"status": 200, "truncate": True}])
-        cp = self.run_at(at(6))
+        cp = self.run_at(at(12))
         self.assertEqual(cp.stderr, "")
         self.assert_delivered_once()
 
     def test_a_200_that_stalls_after_its_status_line_is_a_delivery(self):
         self.hook_answers([{"status": 200, "stall": 4}])
-        cp = self.run_at(at(6))
+        cp = self.run_at(at(12))
         self.assertEqual(cp.stderr, "")
         self.assert_delivered_once()
 
     def test_a_503_cut_short_is_still_a_failure_named_by_its_status(self):
         self.hook_answers([{"status": 503, "truncate": True}])
-        cp = self.run_at(at(6), code=1)
+        cp = self.run_at(at(12), code=1)
         self.assert_one_line_per_tag(cp, {"vibecoding": "webhook answered 503"})
         (alert,) = self.alerts()
         self.assertEqual(alert["status"], "pending")

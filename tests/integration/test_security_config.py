@@ -248,11 +248,13 @@ class PlainHttpNeverGoesThroughAProxy(HashtrackTest):
         env = {name: proxy.url for name in ("http_proxy", "HTTP_PROXY", "all_proxy",
                                             "ALL_PROXY", "https_proxy", "HTTPS_PROXY")}
         self.ok("add", "vibecoding")
-        self.tags(vibecoding=counts(1200, 30000))
+        self.tags(vibecoding=counts(1190, 29900))
         self.assert_exit(self.ht("run", now=T0, env_extra=env), 0)
-        self.tags(vibecoding=counts(1500, 40007))       # +300 videos: an alert
+        self.tags(vibecoding=counts(1200, 30000))       # the silent first evaluation
         self.assert_exit(self.ht("run", now=at(6), env_extra=env), 0)
-        self.assertEqual(len(self.requests()), 2)
+        self.tags(vibecoding=counts(1500, 40007))       # +300 videos: an alert
+        self.assert_exit(self.ht("run", now=at(12), env_extra=env), 0)
+        self.assertEqual(len(self.requests()), 3)
         self.assertEqual(len(self.webhooks()), 1)
         time.sleep(0.2)         # a connection the listener has not accepted yet
         self.assertEqual(proxy.connections, 0, "a request went through the proxy")

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from .harness import T0, HashtrackTest, at, counts
 
-VIBE_T0 = counts(1200, 30000)
+# Alerts are edges: T0 is the baseline, 6h the rules' silent first evaluation
+# (steady growth under every rule), 12h the jump: +300 videos (+25.0%).
+VIBE_T0 = counts(1190, 29900)
+VIBE_STEADY = counts(1200, 30000)
 VIBE_JUMP = counts(1500, 40007)
 
 
@@ -38,10 +41,12 @@ class StoreTest(HashtrackTest):
                       json.dumps({"statuses": list(answers), "delay": delay}))
 
     def jump(self, *tags):
-        """Baseline at T0, a viral jump of every tag ready for the next run."""
+        """Baseline at T0, first evaluation at 6h, a viral jump ready for the run at 12h."""
         self.ok("add", *tags)
         self.tags(**{t: VIBE_T0 for t in tags})
         self.run_at(T0)
+        self.tags(**{t: VIBE_STEADY for t in tags})
+        self.run_at(at(6))
         self.tags(**{t: VIBE_JUMP for t in tags})
 
     def mount_tmpfs(self, size):
@@ -144,13 +149,13 @@ class Outbox(StoreTest):
         """Viral alerts of tags, left pending by a webhook answering 503."""
         self.jump(*tags)
         self.hook_answers([503])
-        self.run_at(at(6), code=1)
+        self.run_at(at(12), code=1)
         self.assertEqual([a["status"] for a in self.alert_rows()], ["pending"] * len(tags))
 
     def test_alerts_left_pending_with_no_webhook_configured_fail_the_run(self):
         self.pending_alerts("one")
         self.write_config(alert_webhook=None)
-        cp = self.run_at(at(7), code=1)
+        cp = self.run_at(at(13), code=1)
         self.assertEqual(lines(cp), ["hashtrack: warning: 1 alert is still pending, but no webhook"
                                      " is configured; set [alert] webhook to send them"])
 
@@ -164,7 +169,7 @@ class Outbox(StoreTest):
         holder.execute("SELECT count(*) FROM alert").fetchall()
         fill(mnt / "filler")
         posts, fetches = len(self.webhooks()), len(self.requests())
-        cp = self.ht("run", now=at(7))
+        cp = self.ht("run", now=at(13))
         self.assert_exit(cp, 1)
         self.assertEqual(len(lines(cp)), 1, self.describe(cp))
         self.assertIn("'%s'" % self.db_path, cp.stderr)
@@ -184,7 +189,7 @@ class Outbox(StoreTest):
         self.assertEqual(self.db().execute("PRAGMA integrity_check").fetchall(), [("ok",)])
         self.assertEqual([a["status"] for a in self.alert_rows()],
                          ["sent"] * (k - 1) + ["pending"] * (3 - k + 1))
-        self.run_at(at(8))
+        self.run_at(at(14))
         self.assertEqual([a["status"] for a in self.alert_rows()], ["sent"] * 3)
         self.assertEqual(len(self.webhooks()), posts + 4)
 
