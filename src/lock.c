@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -18,28 +19,51 @@
 #include "lock.h"
 
 /*
- * The pid holding an flock on the file (dev, ino), from Linux's /proc/locks
- * ("1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678 0 EOF"); 0 when unknown.
+ * One line of Linux's /proc/locks, "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5678
+ * 0 EOF": its pid when it is an flock on the file (dev, ino), else 0. A
+ * waiter's line reads "1: -> FLOCK ...", never matched.
  */
+static long flock_line_pid(char *line, dev_t dev, ino_t ino)
+{
+	char *field[6], *save = NULL, *end;
+	unsigned long maj, min;
+	unsigned long long inode;
+	long pid;
+	int n = 0;
+
+	for (char *f = strtok_r(line, " \t\n", &save); f && n < 6;
+	     f = strtok_r(NULL, " \t\n", &save))
+		field[n++] = f;
+	if (n < 6 || strcmp(field[1], "FLOCK") != 0)
+		return 0;
+	pid = strtol(field[4], &end, 10);
+	if (*end)
+		return 0;
+	maj = strtoul(field[5], &end, 16);
+	if (*end != ':')
+		return 0;
+	min = strtoul(end + 1, &end, 16);
+	if (*end != ':')
+		return 0;
+	inode = strtoull(end + 1, &end, 10);
+	if (*end || maj != major(dev) || min != minor(dev) || inode != (unsigned long long)ino)
+		return 0;
+	return pid;
+}
+
+/* The pid holding an flock on the file (dev, ino); 0 when unknown. */
 static long flock_holder(dev_t dev, ino_t ino)
 {
 	FILE *f = fopen("/proc/locks", "re");
-	char line[256], kind[16];
-	unsigned maj, min;
-	unsigned long long inode;
-	long pid, found = 0;
+	char line[256];
+	long pid = 0;
 
 	if (!f)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		/* a waiter's line reads "1: -> FLOCK ...": kind is "->", never matched */
-		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &maj, &min,
-			   &inode) == 5 && strcmp(kind, "FLOCK") == 0 && maj == major(dev) &&
-		    min == minor(dev) && inode == (unsigned long long)ino)
-			found = pid;
-	}
+	while (!pid && fgets(line, sizeof(line), f))
+		pid = flock_line_pid(line, dev, ino);
 	fclose(f);
-	return found;
+	return pid;
 }
 
 static void describe_holder(const struct stat *sb, char *err, size_t errsz)
