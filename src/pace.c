@@ -164,24 +164,24 @@ static double band_top(const struct pace_point *pts, size_t first, size_t end,
 	return hi;
 }
 
+/*
+ * A count that is a whole number of display steps. A rounded shape's count
+ * that is not evidently was not rounded; an exact one can look rounded too.
+ */
 static bool is_rounded(const struct pace_point *p)
 {
-	return p->rounded || pace_looks_rounded(p->value);
+	return pace_looks_rounded(p->value);
 }
 
-/* S: the step of the largest count used, when any count used is rounded. */
-static int64_t rounding_step(const struct pace_point *pts, size_t first, size_t end,
-			     const struct pace_point *base, const struct pace_point *now)
+/*
+ * S: the display step of the window's larger end, when both ends are whole
+ * numbers of steps (a rounded series is; an exact one seldom is at both).
+ */
+static int64_t rounding_step(const struct pace_point *base, const struct pace_point *now)
 {
-	bool rounded = is_rounded(now) || is_rounded(base);
 	int64_t top = now->value > base->value ? now->value : base->value;
 
-	for (size_t i = first; i < end; i++) {
-		rounded = rounded || is_rounded(&pts[i]);
-		if (pts[i].value > top)
-			top = pts[i].value;
-	}
-	return rounded ? pace_step(top) : 0;
+	return is_rounded(now) && is_rounded(base) ? pace_step(top) : 0;
 }
 
 /* The first index in pts[0..n-1] at or after since. */
@@ -312,7 +312,7 @@ static void assess(const struct pace_point *pts, size_t n, size_t base,
 		sloped = learn(pts, first, end, now, cfg, out, &l);
 	if (!bp)
 		return;
-	out->step = rounding_step(pts, first, end, bp, now);
+	out->step = rounding_step(bp, now);
 	measure_window(bp, now, out, &dt_h);
 	out->has_ratio = out->usual_per_hour > 0;
 	if (out->has_ratio)
