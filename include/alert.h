@@ -71,6 +71,9 @@ int alert_format_parse(const char *s, enum alert_format *out);
  */
 char *alert_sentence(const struct alert *a);
 
+/* The config keys of rules, comma-separated: "min_new_videos, surge"; "" for none. */
+void alert_rules_text(unsigned rules, char *buf, size_t bufsz);
+
 /* Append the config keys of rules ("surge", "min_new_videos", ...) to a JSON array. */
 bool alert_rules_json(cJSON *arr, unsigned rules);
 

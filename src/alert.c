@@ -230,7 +230,7 @@ static char *slack_escape(const char *s)
 }
 
 /* "min_new_videos, video_growth"; empty when none fired. */
-static void rule_list(unsigned rules, char *buf, size_t bufsz)
+void alert_rules_text(unsigned rules, char *buf, size_t bufsz)
 {
 	size_t used = 0;
 
@@ -257,7 +257,7 @@ static char *slack_context(const struct alert *a)
 		snprintf(views, sizeof(views), "unknown");
 	if (a->has_view_growth)
 		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->view_growth_pct);
-	rule_list(a->rules, rules, sizeof(rules));
+	alert_rules_text(a->rules, rules, sizeof(rules));
 	time_format(a->detected_at, when);
 	raw = format_alloc("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
 			   views, growth, rules[0] ? rules : "none", when);

@@ -74,6 +74,7 @@ static int print_json(const struct alert_row *rows, size_t n)
 static const struct column alert_cols[] = {
 	{ "ID", "id", true },
 	{ "HASHTAG", "hashtag", false },
+	{ NULL, "campaign", false },
 	{ "EVENT", "event", false },
 	{ "DETECTED", "detected_at", false },
 	{ "STATUS", "status", false },
@@ -84,11 +85,13 @@ static const struct column alert_cols[] = {
 	{ "VIDEO %", "video_growth_pct", true },
 	{ "VIEWS/H", "views_per_hour", true },
 	{ "PACE", "pace_ratio", true },
+	{ "RULES", "rules", false },
 };
 
 static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
 {
 	char detected[TIME_BUF_SIZE], sent[TIME_BUF_SIZE] = "", videos[32] = "", views[32] = "";
+	char rules[96];
 
 	time_format(r->a.detected_at, detected);
 	if (r->has_sent_at)
@@ -104,18 +107,20 @@ static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
 	table_add_row(t);
 	table_set(t, 0, "%" PRId64, r->id);
 	table_set(t, 1, "%s", r->tag);
-	table_set(t, 2, "%s", alert_event_name(r->a.event));
-	table_set(t, 3, "%s", detected);
-	table_set(t, 4, "%s", alert_status_name(r->status));
-	table_set(t, 5, "%d", r->attempts);
-	table_set(t, 6, "%s", r->last_error);
-	table_set(t, 7, "%s", sent);
-	table_set(t, 8, "%s", videos);
+	table_set(t, 3, "%s", alert_event_name(r->a.event));
+	table_set(t, 4, "%s", detected);
+	table_set(t, 5, "%s", alert_status_name(r->status));
+	table_set(t, 6, "%d", r->attempts);
+	table_set(t, 7, "%s", r->last_error);
+	table_set(t, 8, "%s", sent);
+	table_set(t, 9, "%s", videos);
 	if (r->a.has_video_growth)
-		table_set(t, 9, "%.2f", round2(r->a.video_growth_pct));
-	table_set(t, 10, "%s", views);
+		table_set(t, 10, "%.2f", round2(r->a.video_growth_pct));
+	table_set(t, 11, "%s", views);
 	if (r->a.has_pace_ratio)
-		table_set(t, 11, "%.2f", round2(r->a.pace_ratio));
+		table_set(t, 12, "%.2f", round2(r->a.pace_ratio));
+	alert_rules_text(r->a.rules, rules, sizeof(rules));
+	table_set(t, 13, "%s", rules);
 }
 
 static int print_rows(const struct alert_row *rows, size_t n, enum out_format fmt)

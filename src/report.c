@@ -43,11 +43,9 @@ static const char *row_status(const struct tag_info *t, const struct judgement *
 		return "not-found";
 	if (!t->has_last)
 		return "no-data";
-	if (j->v.status == VERDICT_INCOMPARABLE)
-		return "incomparable";
-	if (j->learning)
-		return "learning";
-	return verdict_status_name(j->v.status);
+	if (j->v.status != VERDICT_OK)
+		return verdict_status_name(j->v.status);
+	return j->learning ? "learning" : "ok";
 }
 
 /*

@@ -40,12 +40,15 @@ _SCRUB_NAMES = {"HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS",
 
 LIST_KEYS = {"hashtag", "min_new_videos", "video_growth", "view_growth",
              "added_at", "last_snapshot", "status", "last_error"}
-REPORT_KEYS = ["hashtag", "video_count", "view_count", "last_snapshot",
+REPORT_KEYS = ["hashtag", "campaign", "video_count", "view_count", "last_snapshot",
                "baseline_snapshot", "new_videos", "new_views", "video_growth_pct",
-               "view_growth_pct", "views_per_hour", "viral", "status"]
+               "view_growth_pct", "videos_per_hour", "views_per_hour",
+               "usual_videos_per_hour", "usual_views_per_hour", "pace_ratio", "viral",
+               "state", "status"]
 HISTORY_KEYS = ["hashtag", "ts", "video_count", "view_count", "source"]
-ALERT_KEYS = {"id", "hashtag", "detected_at", "status", "attempts", "last_error",
-              "sent_at", "new_videos", "video_growth_pct", "views_per_hour"}
+ALERT_KEYS = {"id", "hashtag", "campaign", "event", "detected_at", "status", "attempts",
+              "last_error", "sent_at", "new_videos", "video_growth_pct", "views_per_hour",
+              "pace_ratio", "rules"}
 JSON_PAYLOAD_KEYS = {"event", "hashtag", "campaign", "url", "detected_at", "window_hours",
                      "video_count", "view_count", "new_videos", "new_views",
                      "video_growth_pct", "view_growth_pct", "videos_per_hour",

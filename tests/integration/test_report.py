@@ -34,11 +34,15 @@ class ReportFigures(HashtrackTest):
             "last_snapshot": at(6), "baseline_snapshot": T0,
             "new_videos": 300, "new_views": 10007,
             "video_growth_pct": 25.0, "view_growth_pct": 33.36,
-            "views_per_hour": 1667.83, "viral": True, "status": "ok"}))
+            "views_per_hour": 1667.83, "videos_per_hour": 50.0,
+            # The rules' first evaluation only records them: nothing fires yet,
+            # and with six hours of history both tags are still learning.
+            "viral": False, "state": "quiet", "status": "learning",
+            "usual_views_per_hour": None, "pace_ratio": None}))
         a = rows["aitools"]
         self.assertEqual((a["new_videos"], a["new_views"], a["video_growth_pct"],
                           a["views_per_hour"], a["viral"], a["status"]),
-                         (0, 0, 0, 0, False, "ok"))
+                         (0, 0, 0, 0, False, "learning"))
 
     def test_a_late_run_reports_rates_over_the_real_elapsed_time(self):
         self.two_runs(late=(6, 5))
@@ -120,7 +124,7 @@ class ReportBaselineWindow(HashtrackTest):
         self.tags(vibecoding=counts(1500, 40007))
         self.run_at(at(6))
         row = self.report_of(at(6), "vibecoding")
-        self.assertEqual((row["status"], row["baseline_snapshot"]), ("ok", at(0, 30)))
+        self.assertEqual((row["status"], row["baseline_snapshot"]), ("learning", at(0, 30)))
         self.assertEqual(row["views_per_hour"], round(10007 / 5.5, 2))
 
     def test_a_snapshot_younger_than_window_minus_tolerance_is_no_baseline(self):
@@ -233,14 +237,14 @@ class HistoryExportImport(HashtrackTest):
         self.run_at(at(6))
         row = self.report_of(at(6), "vibecoding")
         self.assertEqual((row["status"], row["baseline_snapshot"], row["new_videos"]),
-                         ("ok", T0, 5), row)
+                         ("learning", T0, 5), row)
         self.assertEqual(self.webhooks(), [])
         self.ok("import", "-", stdin=self.CSV_AT % (at(12), 1200, 30000))
         self.tags(vibecoding=counts("1500", "40007", shape=1))
         self.run_at(at(18))
         row = self.report_of(at(18), "vibecoding")
         self.assertEqual((row["status"], row["baseline_snapshot"], row["new_videos"],
-                          row["viral"]), ("ok", at(12), 300, True), row)
+                          row["viral"]), ("learning", at(12), 300, True), row)
         self.assertEqual(len(self.webhooks()), 1)
 
 
@@ -322,14 +326,20 @@ class ReportOrderAndFilter(HashtrackTest):
         self.assertEqual(self.report(at(6), "--window", "360m")["window"], "6h")
 
     def test_the_table_has_a_sparkline_and_marks_viral_tags(self):
-        out = self.ok("report", "--sort", "growth", now=at(6)).stdout
+        # A third run: fast's pace jumps again (its first evaluation at 6h was
+        # silent), so its new-videos rule rises and the tag is firing.
+        self.tags(big=counts(1080000, 9200000), fast=counts(2500, 9000),
+                  flat=counts(5000, 100000), none=counts(10, 10))
+        self.run_at(at(12), "big", "fast", "flat", "none")
+        out = self.ok("report", "--sort", "growth", now=at(12)).stdout
         lines = out.splitlines()
-        self.assertIn("TREND", lines[0])
+        self.assertIn("PACE TREND", lines[0])
         fast = [line for line in lines if line.startswith("#fast")][0]
-        self.assertIn("\u2581\u2588", fast)            # a low then a high block
+        # views' pace: +1,000 then +3,000 in six hours: a third, then full
+        self.assertIn("\u2583\u2588", fast)
         self.assertIn("VIRAL", fast)
-        self.assertIn("+50.0%", fast)
-        self.assertIn("990,000", out)
+        self.assertIn("+66.7%", fast)
+        self.assertIn("1,080,000", out)
         widths = {len(line.rstrip()) <= len(lines[0]) + 40 for line in lines}
         self.assertEqual(widths, {True})
 
@@ -342,7 +352,7 @@ class ReportColour(HashtrackTest):
         import select
         import subprocess
         primary, secondary = pty.openpty()
-        env = self.env(now=at(6), env_extra=env_extra)
+        env = self.env(now=at(12), env_extra=env_extra)
         proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
                                 stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
         os.close(secondary)
@@ -368,11 +378,13 @@ class ReportColour(HashtrackTest):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=counts(1200, 30000))
         self.run_at(T0)
-        self.tags(vibecoding=counts(1500, 40007))
+        self.tags(vibecoding=counts(1210, 30100))      # the silent first evaluation
         self.run_at(at(6))
+        self.tags(vibecoding=counts(1510, 40107))      # +300 videos: the rising edge
+        self.run_at(at(12))
         coloured = self.on_terminal("report", env_extra={"NO_COLOR": None})
         self.assertIn("\x1b[1;31mVIRAL\x1b[0m", coloured)
-        self.assertIn("1,500", coloured)
+        self.assertIn("1,510", coloured)
         self.assertNotIn("\x1b[", self.on_terminal("report", env_extra={"NO_COLOR": "1"}))
         self.assertNotIn("\x1b[", self.on_terminal("report", "--no-color",
                                                    env_extra={"NO_COLOR": None}))
