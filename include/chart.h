@@ -1,7 +1,8 @@
 /*
- * chart: inline SVG line charts of a hashtag's counts over time, with its
- * viral moments marked, and the small sparkline the HTML table shows.
- * Pure: writes SVG text to the FILE it is given, fetches nothing.
+ * chart: a hashtag's pace over time as an inline SVG chart (new views or
+ * videos per hour between runs, its usual pace as a band, its alerts
+ * marked), and the small sparkline the HTML table shows. Pure: writes SVG
+ * text to the FILE it is given, fetches nothing, computes no pace itself.
  */
 #ifndef HASHTRACK_CHART_H
 #define HASHTRACK_CHART_H
@@ -11,28 +12,46 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "detect.h"
+/* The SVG's own coordinates, near its size on a 1280 px page; it scales to its box. */
+#define CHART_WIDTH 460
+#define CHART_HEIGHT 230
 
-/* The SVG's own coordinates; it scales to its box. */
-#define CHART_WIDTH 600
-#define CHART_HEIGHT 240
+/*
+ * A count's pace, per hour, over [from, to] (from < to): between two runs.
+ * A usual pace is a moment: from == to. known false: no pace there (a gap).
+ */
+struct chart_rate {
+	int64_t from, to;
+	bool known;
+	double per_hour;
+};
+
+/* One count's pace and usual pace, oldest first. */
+struct chart_series {
+	const struct chart_rate *pace;
+	size_t npace;
+	const struct chart_rate *usual;         /* moments along the history */
+	size_t nusual;
+};
 
 struct chart {
-	const struct snapshot *snaps;   /* oldest first */
-	size_t n;
-	bool views;                     /* plot view_count; else video_count */
-	const int64_t *marks;           /* viral moments (alert times), oldest first */
+	struct chart_series s;
+	int64_t t0, t1;                 /* the time axis: the tag's whole history */
+	double surge;                   /* the band: usual to surge x usual; <= 1: the usual line */
+	bool views;                     /* coloured as views; else as videos */
+	const int64_t *marks;           /* alert times, oldest first */
 	size_t nmarks;
 	bool has_window;                /* shade [window_from, window_to]: the report's window */
 	int64_t window_from, window_to;
 	const char *label;              /* what the chart shows, for screen readers */
+	const char *empty;              /* said when there is no pace to draw */
 };
 
-/* The chart as one <svg> element. Draws "no snapshots" when n is 0. */
+/* The chart as one <svg> element; without a known pace it says c->empty. */
 void chart_svg(FILE *f, const struct chart *c);
 
-/* A small line of the snapshots' video counts for a table cell; nothing below 2 points. */
-void chart_sparkline_svg(FILE *f, const struct snapshot *snaps, size_t n, bool viral);
+/* A small line of n values (recent paces) for a table cell; nothing below 2 points. */
+void chart_sparkline_svg(FILE *f, const double *values, size_t n, bool viral);
 
 /* s with &, <, >, " and ' as character references, for SVG and HTML alike. */
 void chart_escape(FILE *f, const char *s);
@@ -57,10 +76,12 @@ size_t chart_time_ticks(int64_t t0, int64_t t1, int64_t *ticks, size_t max,
 			enum chart_unit *unit);
 
 /*
- * The points worth drawing when n snapshots meet a width of `columns`
- * pixels: the first, the last, and the newest in each column between.
- * keep gets the indexes (room for n); returns how many.
+ * The paces worth drawing when n of them meet a width of `columns` pixels:
+ * runs of adjacent known paces (each from the last one's to) merged,
+ * time-weighted, into spans of at least (t1 - t0) / columns; unknown and
+ * non-adjacent ones start a new span. out has room for n; returns how many.
  */
-size_t chart_thin(const struct snapshot *snaps, size_t n, size_t columns, size_t *keep);
+size_t chart_merge(const struct chart_rate *r, size_t n, int64_t t0, int64_t t1, size_t columns,
+		   struct chart_rate *out);
 
 #endif

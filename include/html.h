@@ -1,8 +1,10 @@
 /*
- * html: the report as one self-contained page: the summary table, then a
- * card per hashtag with its video and view counts over time and its viral
- * moments marked. Inline CSS and SVG only: no script, no fetch, no file
- * beside it. Pure: writes to the FILE it is given.
+ * html: the report as one self-contained page a person reads at a glance on
+ * a 1280 px laptop: the summary, the table (viral and failing tags marked),
+ * then a card per hashtag with its pace over time (new views and videos per
+ * hour, its usual pace as a band, its alerts marked) beside its totals.
+ * Inline CSS and SVG only: no script, no fetch, no file beside it. Pure:
+ * writes to the FILE it is given.
  */
 #ifndef HASHTRACK_HTML_H
 #define HASHTRACK_HTML_H
@@ -12,26 +14,37 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chart.h"
 #include "detect.h"
 
+/* One row and its card; the fields run largest first (no padding), the flags last. */
 struct html_row {
 	const char *tag;
-	const char *status;             /* ok, no-baseline, incomparable, not-found, no-data */
-	bool has_last;
-	struct snapshot last;
+	const char *status;             /* ok, learning, no-baseline, incomparable, not-found, no-data */
+	const char *error;              /* why its last fetch failed; NULL or "": not said */
 	const struct verdict *v;        /* the comparison with the baseline, or NULL */
-	const struct snapshot *recent;  /* the table's sparkline, oldest first */
-	size_t nrecent;
-	bool charted;                   /* gets a card with charts */
-	const struct snapshot *snaps;   /* its history for the charts, oldest first */
+	double ratio;                   /* has_ratio: the headline pace over its usual pace */
+	double usual_videos, usual_views;       /* has_usual_*: per hour, as of the latest snapshot */
+	const double *trend;            /* the table's sparkline: recent paces, oldest first */
+	size_t ntrend;
+	const struct snapshot *snaps;   /* its history (the charts' time axis), oldest first */
 	size_t nsnaps;
-	const int64_t *alerts;          /* its viral moments, oldest first */
+	double surge;                   /* its surge rule: the band's top is surge x usual */
+	const int64_t *alerts;          /* its alert times, oldest first */
 	size_t nalerts;
+	struct snapshot last;           /* has_last: its latest snapshot */
+	struct chart_series videos, views;      /* each count's pace and usual pace */
+	bool firing;                    /* its alert lasts, as run left it: marked viral */
+	bool failing;                   /* its last fetch failed (not found, or an error) */
+	bool has_last;
+	bool has_ratio;
+	bool has_usual_videos, has_usual_views;
+	bool charted;                   /* gets a card with charts */
 };
 
 struct html_page {
 	int64_t generated_at;
-	const char *window;             /* as a user would type it: "6h" */
+	int64_t window;                 /* seconds */
 	const char *version;
 	const struct html_row *rows;    /* the page says so when some have no chart */
 	size_t n;

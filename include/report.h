@@ -1,7 +1,8 @@
 /*
  * report: the report's rows. Each tag's latest snapshot against the
  * baseline `run` would pick for it, filtered and sorted, with the recent
- * snapshots the sparklines and the history and alerts the charts need. The
+ * snapshots the sparklines need and, for the charts, the history, the
+ * alerts and each count's pace and usual pace over time. The
  * store is read in bulk (one prepared statement per kind of lookup), so
  * thousands of tags cost milliseconds. Rendering is report_out's.
  */
@@ -12,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chart.h"
 #include "detect.h"
 #include "judge.h"
 #include "store.h"
@@ -19,6 +21,8 @@
 /* Snapshots in a sparkline, and hashtags that get a chart on the HTML page. */
 #define REPORT_RECENT 12
 #define REPORT_CHART_LIMIT 100
+/* Moments along a charted history at which its usual pace is estimated: bounded work. */
+#define REPORT_USUAL_POINTS 60
 
 enum report_sort { REPORT_SORT_GIVEN, REPORT_SORT_GROWTH, REPORT_SORT_PACE,
 		   REPORT_SORT_VIDEOS, REPORT_SORT_VIEWS, REPORT_SORT_NAME };
@@ -31,6 +35,19 @@ struct report_query {
 	double min_growth;              /* percent of video growth, as shown (two decimals) */
 };
 
+/*
+ * One count's pace over a charted history: per hour between each snapshot
+ * and the previous one that knows the count and compares with it (an
+ * unknown count is skipped, a change of response shape leaves a gap); and
+ * the usual pace, as run estimates it, at up to REPORT_USUAL_POINTS moments.
+ */
+struct report_pace {
+	struct chart_rate *pace;
+	size_t npace;
+	struct chart_rate *usual;       /* moments: from == to; known false while learning */
+	size_t nusual;
+};
+
 struct report_row {
 	const struct tag_info *tag;
 	const char *status;             /* ok, learning, no-baseline, incomparable, not-found, no-data */
@@ -40,9 +57,11 @@ struct report_row {
 	size_t nrecent;
 	struct snapshot *snaps;         /* report_load_charts: the whole history */
 	size_t nsnaps, cap;
-	int64_t *alerts;                /* report_load_charts: the viral moments */
+	int64_t *alerts;                /* report_load_charts: the alert times */
 	size_t nalerts;
 	bool charted;
+	struct report_pace videos_pace, views_pace;     /* report_load_charts */
+	double surge;                   /* the tag's surge rule, for the chart's band */
 };
 
 struct report {
@@ -59,8 +78,12 @@ int report_build(struct store *st, const struct report_query *q,
 		 const struct tag_info *tags, size_t n, struct report *out);
 /* The last REPORT_RECENT snapshots of every row, in one pass. */
 int report_load_recent(struct store *st, struct report *r);
-/* The whole history and the alert times of the first REPORT_CHART_LIMIT rows. */
-int report_load_charts(struct store *st, struct report *r);
+/*
+ * The whole history, the alert times and each count's pace and usual pace
+ * (as q's detection and the tag's surge rule see them) of the first
+ * REPORT_CHART_LIMIT rows.
+ */
+int report_load_charts(struct store *st, const struct report_query *q, struct report *r);
 void report_release(struct report *r);
 
 /* Whether the row's latest snapshot was compared with a baseline. */

@@ -1,4 +1,4 @@
-/* chart: counts over time as inline SVG: scales, ticks, the line, the marks. */
+/* chart: a pace over time as inline SVG: scales, ticks, the usual band, the line, the marks. */
 #include "chart.h"
 
 #include <math.h>
@@ -8,19 +8,22 @@
 #include "timefmt.h"
 
 /* The plot area inside the SVG: room for the y labels left, the x labels below. */
-#define PLOT_LEFT 64
-#define PLOT_RIGHT 18
+#define PLOT_LEFT 52
+#define PLOT_RIGHT 14
 #define PLOT_TOP 22
-#define PLOT_BOTTOM 40
+#define PLOT_BOTTOM 38
 #define PLOT_W (CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT)
 #define PLOT_H (CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM)
 
 #define HOUR INT64_C(3600)
 #define DAY (24 * HOUR)
 
-/* A mark gets its "viral" caption while there are few enough to read. */
+/* A mark gets its "alert" caption while there are few enough to read. */
 #define MAX_CAPTIONS 8
-#define CAPTION_GAP 44.0
+#define CAPTION_GAP 40.0
+
+/* Pixels per merged pace: finer steps than this are noise at a glance. */
+#define PIXELS_PER_STEP 2
 
 double chart_nice_step(double raw)
 {
@@ -91,53 +94,56 @@ static double y_of(const struct scale *sc, double v)
 	return PLOT_TOP + PLOT_H - (v - sc->lo) / (sc->hi - sc->lo) * PLOT_H;
 }
 
-static double value(const struct chart *c, size_t i)
+size_t chart_merge(const struct chart_rate *r, size_t n, int64_t t0, int64_t t1, size_t columns,
+		   struct chart_rate *out)
 {
-	return (double)(c->views ? c->snaps[i].views : c->snaps[i].videos);
-}
-
-size_t chart_thin(const struct snapshot *snaps, size_t n, size_t columns, size_t *keep)
-{
-	int64_t t0, span;
+	double min_span = columns ? (double)(t1 - t0) / (double)columns : 0;
 	size_t k = 0;
-	long last_col = -1;
 
-	if (n == 0)
-		return 0;
-	t0 = snaps[0].ts;
-	span = snaps[n - 1].ts - t0;
 	for (size_t i = 0; i < n; i++) {
-		long col = span > 0 ? (long)((double)(snaps[i].ts - t0) / (double)span *
-					     (double)columns) : 0;
+		struct chart_rate *last = k ? &out[k - 1] : NULL;
 
-		if (k > 1 && col == last_col && i + 1 < n)
-			keep[k - 1] = i;        /* the newest point of a column stands for it */
-		else
-			keep[k++] = i;
-		last_col = col;
+		if (last && last->known && r[i].known && r[i].from == last->to &&
+		    (double)(last->to - last->from) < min_span) {
+			/* Time-weighted: the pace over the merged span, as if measured across it. */
+			double a = (double)(last->to - last->from), b = (double)(r[i].to - r[i].from);
+
+			last->per_hour = a + b > 0 ? (last->per_hour * a + r[i].per_hour * b) / (a + b)
+						   : r[i].per_hour;
+			last->to = r[i].to;
+		} else {
+			out[k++] = r[i];
+		}
 	}
 	return k;
 }
 
-static void fit_scale(const struct chart *c, struct scale *sc)
+/* The band's top at a usual pace. */
+static double band_top(const struct chart *c, double usual)
 {
-	double lo = value(c, 0), hi = lo, pad;
+	return c->surge > 1 ? usual * c->surge : usual;
+}
 
-	sc->t0 = c->snaps[0].ts;
-	sc->t1 = c->snaps[c->n - 1].ts;
-	if (sc->t1 == sc->t0) {         /* one moment: put it in the middle */
+static void fit_scale(const struct chart *c, const struct chart_rate *p, size_t n,
+		      struct scale *sc)
+{
+	double lo = 0, hi = 0;
+
+	sc->t0 = c->t0;
+	sc->t1 = c->t1;
+	if (sc->t1 <= sc->t0) {         /* one moment: put it in the middle */
 		sc->t0 -= 3 * HOUR;
 		sc->t1 += 3 * HOUR;
 	}
-	for (size_t i = 1; i < c->n; i++) {
-		lo = fmin(lo, value(c, i));
-		hi = fmax(hi, value(c, i));
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].known && isfinite(p[i].per_hour)) {
+			lo = fmin(lo, p[i].per_hour);
+			hi = fmax(hi, p[i].per_hour);
+		}
 	}
-	if (hi == lo) {                 /* flat: a band around the value */
-		pad = fmax(1.0, fabs(lo) * 0.05);
-		lo = lo - pad < 0 && lo >= 0 ? 0 : lo - pad;
-		hi += pad;
-	}
+	for (size_t i = 0; i < c->s.nusual; i++)
+		if (c->s.usual[i].known && isfinite(band_top(c, c->s.usual[i].per_hour)))
+			hi = fmax(hi, band_top(c, c->s.usual[i].per_hour));
 	sc->step = chart_nice_step((hi - lo) / 4.0);
 	sc->lo = floor(lo / sc->step) * sc->step;
 	sc->hi = ceil(hi / sc->step) * sc->step;
@@ -289,70 +295,129 @@ static void x_axis(FILE *f, const struct scale *sc)
 	fputs("</g>", f);
 }
 
-static void series(FILE *f, const struct chart *c, const struct scale *sc)
+/* A pace as a step: flat across the span it was measured over, broken at gaps. */
+static void pace_line(FILE *f, const struct chart *c, const struct chart_rate *p, size_t n,
+		      const struct scale *sc)
 {
 	const char *kind = c->views ? "views" : "videos";
-	size_t *keep = malloc(c->n * sizeof(*keep)), k;
-	int bottom_y = CHART_HEIGHT - PLOT_BOTTOM;
+	const struct chart_rate *prev = NULL;
 
-	if (!keep)
-		return;         /* the chart goes without its line rather than fail the page */
-	k = chart_thin(c->snaps, c->n, PLOT_W, keep);   /* a point per unit is enough */
-	if (k == 0) {
-		free(keep);
-		return;
-	}
-	fprintf(f, "<path class=\"area %s\" d=\"M%.1f %d", kind, x_of(sc, c->snaps[keep[0]].ts),
-		bottom_y);
-	for (size_t i = 0; i < k; i++)
-		fprintf(f, "L%.1f %.1f", x_of(sc, c->snaps[keep[i]].ts), y_of(sc, value(c, keep[i])));
-	fprintf(f, "L%.1f %dZ\"/>", x_of(sc, c->snaps[keep[k - 1]].ts), bottom_y);
 	fprintf(f, "<path class=\"line %s\" d=\"", kind);
-	for (size_t i = 0; i < k; i++)
-		fprintf(f, "%c%.1f %.1f", i ? 'L' : 'M', x_of(sc, c->snaps[keep[i]].ts),
-			y_of(sc, value(c, keep[i])));
-	fputs("\"/>", f);
-	fprintf(f, "<circle class=\"last %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>", kind,
-		x_of(sc, c->snaps[c->n - 1].ts), y_of(sc, value(c, c->n - 1)));
-	free(keep);
-}
-
-/* The index of the newest snapshot at or before t (0 when none is). */
-static size_t at_or_before(const struct chart *c, int64_t t)
-{
-	size_t lo = 0, hi = c->n;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->snaps[mid].ts <= t)
-			lo = mid;
+	for (size_t i = 0; i < n; i++) {
+		if (!p[i].known || !isfinite(p[i].per_hour) || p[i].to < sc->t0 || p[i].from > sc->t1) {
+			prev = NULL;
+			continue;
+		}
+		if (prev && prev->to == p[i].from)
+			fprintf(f, "V%.1f", y_of(sc, p[i].per_hour));
 		else
-			hi = mid;
+			fprintf(f, "M%.1f %.1f", x_of(sc, p[i].from), y_of(sc, p[i].per_hour));
+		fprintf(f, "H%.1f", x_of(sc, p[i].to));
+		prev = &p[i];
 	}
-	return lo;
+	fputs("\"/>", f);
+	for (size_t i = n; i-- > 0;) {
+		if (p[i].known && isfinite(p[i].per_hour)) {
+			fprintf(f, "<circle class=\"last %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>", kind,
+				x_of(sc, p[i].to), y_of(sc, p[i].per_hour));
+			break;
+		}
+	}
 }
 
-static void marks(FILE *f, const struct chart *c, const struct scale *sc)
+/* The points of one run of known usual paces, [a, b), at `top` (the band's) or the usual. */
+static void usual_points(FILE *f, const struct chart *c, const struct scale *sc, size_t a,
+			 size_t b, bool top, bool reverse)
+{
+	for (size_t j = 0; j < b - a; j++) {
+		const struct chart_rate *u = &c->s.usual[reverse ? b - 1 - j : a + j];
+		double v = top ? band_top(c, u->per_hour) : u->per_hour;
+
+		fprintf(f, "%c%.1f %.1f", j || reverse ? 'L' : 'M', x_of(sc, u->to), y_of(sc, v));
+	}
+}
+
+/*
+ * The usual pace as a line, and the band above it up to surge times it:
+ * a pace above the band is where the surge rule fires. One shape per run
+ * of known usual paces; a lone one is a short tick.
+ */
+static void usual_band(FILE *f, const struct chart *c, const struct scale *sc)
+{
+	size_t n = c->s.nusual, a = 0;
+
+	fputs("<g class=\"usual\"><title>usual pace", f);
+	if (c->surge > 1)
+		fprintf(f, " (lower edge) up to %g times it (upper edge)", c->surge);
+	fputs("</title>", f);
+	while (a < n) {
+		size_t b = a;
+
+		while (b < n && c->s.usual[b].known && isfinite(band_top(c, c->s.usual[b].per_hour)))
+			b++;
+		if (b - a == 1) {
+			const struct chart_rate *u = &c->s.usual[a];
+			double x = x_of(sc, u->to);
+
+			fprintf(f, "<path class=\"base\" d=\"M%.1f %.1fH%.1f\"/>", x - 4,
+				y_of(sc, u->per_hour), x + 4);
+		} else if (b - a > 1) {
+			if (c->surge > 1) {
+				fputs("<path class=\"band\" d=\"", f);
+				usual_points(f, c, sc, a, b, true, false);
+				usual_points(f, c, sc, a, b, false, true);
+				fputs("Z\"/>", f);
+			}
+			fputs("<path class=\"base\" d=\"", f);
+			usual_points(f, c, sc, a, b, false, false);
+			fputs("\"/>", f);
+		}
+		a = b < n ? b + 1 : b;
+	}
+	fputs("</g>", f);
+}
+
+/* The pace measured up to t: the one whose span ends at or after it. */
+static const struct chart_rate *pace_at(const struct chart_rate *p, size_t n, int64_t t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i].known && p[i].from < t && t <= p[i].to)
+			return &p[i];
+	return NULL;
+}
+
+/* "2026-05-22 06:00 UTC" */
+static void human_time(int64_t t, char *buf)
+{
+	char iso[TIME_BUF_SIZE];
+
+	time_format(t, iso);
+	snprintf(buf, TIME_BUF_SIZE, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+static void marks(FILE *f, const struct chart *c, const struct chart_rate *p, size_t n,
+		  const struct scale *sc)
 {
 	double last_caption = -1e9;
 	char when[TIME_BUF_SIZE];
 
 	for (size_t i = 0; i < c->nmarks; i++) {
 		int64_t t = c->marks[i];
-		double x, y;
+		const struct chart_rate *at = pace_at(p, n, t);
+		double x;
 
 		if (t < sc->t0 || t > sc->t1)
 			continue;
 		x = x_of(sc, t);
-		y = y_of(sc, value(c, at_or_before(c, t)));
-		time_format(t, when);
-		fprintf(f, "<g class=\"mark\"><title>viral alert at %s</title>"
-			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
-			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\"/>",
-			when, x, PLOT_TOP, x, CHART_HEIGHT - PLOT_BOTTOM, x, y);
+		human_time(t, when);
+		fprintf(f, "<g class=\"mark\"><title>alert at %s</title>"
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>",
+			when, x, PLOT_TOP, x, CHART_HEIGHT - PLOT_BOTTOM);
+		if (at && isfinite(at->per_hour))
+			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\"/>", x,
+				y_of(sc, at->per_hour));
 		if (c->nmarks <= MAX_CAPTIONS && x - last_caption >= CAPTION_GAP) {
-			fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">viral</text>", x,
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">alert</text>", x,
 				PLOT_TOP - 7);
 			last_caption = x;
 		}
@@ -370,7 +435,7 @@ static void window_band(FILE *f, const struct chart *c, const struct scale *sc)
 	x1 = x_of(sc, c->window_to > sc->t1 ? sc->t1 : c->window_to);
 	fprintf(f, "<rect class=\"window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">"
 		"<title>the report's window</title></rect>", x0, PLOT_TOP,
-		x1 - x0 < 2 ? 2 : x1 - x0, PLOT_H);
+		x1 - x0 < 2 ? 2 : x1 - x0, CHART_HEIGHT - PLOT_TOP - PLOT_BOTTOM);
 }
 
 void chart_escape(FILE *f, const char *s)
@@ -387,46 +452,69 @@ void chart_escape(FILE *f, const char *s)
 	}
 }
 
+static bool any_known(const struct chart_rate *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].known && isfinite(r[i].per_hour))
+			return true;
+	return false;
+}
+
+static void empty_chart(FILE *f, const struct chart *c)
+{
+	fprintf(f, "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+		CHART_WIDTH / 2, CHART_HEIGHT / 2);
+	chart_escape(f, c->empty ? c->empty : "no pace yet");
+	fputs("</text></svg>", f);
+}
+
 void chart_svg(FILE *f, const struct chart *c)
 {
+	struct chart_rate *p = NULL;
 	struct scale sc;
+	size_t n = 0;
 
 	fprintf(f, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
 		CHART_WIDTH, CHART_HEIGHT);
 	chart_escape(f, c->label ? c->label : "chart");
 	fputs("\">", f);
-	if (c->n == 0) {
-		fprintf(f, "<text class=\"empty\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
-			"no snapshots yet</text></svg>", CHART_WIDTH / 2, CHART_HEIGHT / 2);
+	if (any_known(c->s.pace, c->s.npace))
+		p = malloc(c->s.npace * sizeof(*p));
+	if (!p) {       /* nothing to draw, or no memory: the chart says so rather than fail the page */
+		empty_chart(f, c);
 		return;
 	}
-	fit_scale(c, &sc);
+	n = chart_merge(c->s.pace, c->s.npace, c->t0, c->t1, PLOT_W / PIXELS_PER_STEP, p);
+	fit_scale(c, p, n, &sc);
 	y_axis(f, &sc);
 	window_band(f, c, &sc);
 	x_axis(f, &sc);
-	series(f, c, &sc);
-	marks(f, c, &sc);
+	usual_band(f, c, &sc);
+	pace_line(f, c, p, n, &sc);
+	marks(f, c, p, n, &sc);
 	fputs("</svg>", f);
+	free(p);
 }
 
-void chart_sparkline_svg(FILE *f, const struct snapshot *snaps, size_t n, bool viral)
+void chart_sparkline_svg(FILE *f, const double *values, size_t n, bool viral)
 {
 	const double w = 96, h = 24, pad = 3;
-	int64_t lo, hi;
+	double lo, hi;
 
 	if (n < 2)
 		return;
-	lo = hi = snaps[0].videos;
+	lo = hi = values[0];
 	for (size_t i = 1; i < n; i++) {
-		lo = snaps[i].videos < lo ? snaps[i].videos : lo;
-		hi = snaps[i].videos > hi ? snaps[i].videos : hi;
+		lo = fmin(lo, values[i]);
+		hi = fmax(hi, values[i]);
 	}
+	if (!isfinite(lo) || !isfinite(hi))
+		return;
 	fprintf(f, "<svg class=\"spark%s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\""
 		" aria-hidden=\"true\"><polyline points=\"", viral ? " viral" : "", w, h, w, h);
 	for (size_t i = 0; i < n; i++) {
 		double x = pad + (w - 2 * pad) * (double)i / (double)(n - 1);
-		double y = hi == lo ? h / 2 : h - pad - (h - 2 * pad) *
-			   ((double)snaps[i].videos - (double)lo) / ((double)hi - (double)lo);
+		double y = hi == lo ? h / 2 : h - pad - (h - 2 * pad) * (values[i] - lo) / (hi - lo);
 
 		fprintf(f, "%s%.1f,%.1f", i ? " " : "", x, y);
 	}

@@ -141,7 +141,7 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	meta.color = ctx->color;       /* after the options: --no-color may follow the command */
 	if (report_build(ctx->st, &o.q, tags, n, &r) ||
 	    ((o.fmt == REPORT_TABLE || o.fmt == REPORT_HTML) && report_load_recent(ctx->st, &r)) ||
-	    (o.fmt == REPORT_HTML && report_load_charts(ctx->st, &r)))
+	    (o.fmt == REPORT_HTML && report_load_charts(ctx->st, &o.q, &r)))
 		goto cleanup;
 	if (report_write(stdout, o.fmt, &r, &meta))
 		error("out of memory");

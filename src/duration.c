@@ -245,6 +245,38 @@ void duration_format(int64_t seconds, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "%s", text);
 }
 
+/* "1 hour", "6 hours" into a small buffer. */
+static void plural(char *buf, size_t bufsz, uint64_t n, const char *unit)
+{
+	snprintf(buf, bufsz, "%llu %s%s", (unsigned long long)n, unit, n == 1 ? "" : "s");
+}
+
+void duration_human(int64_t seconds, char *buf, size_t bufsz)
+{
+	/* The magnitude in unsigned, where INT64_MIN has one too. */
+	uint64_t left = seconds < 0 ? (uint64_t)0 - (uint64_t)seconds : (uint64_t)seconds;
+	uint64_t m = (left + MINUTE / 2) / MINUTE, h;     /* to the nearest minute */
+	char a[48], b[48] = "";
+
+	if (bufsz == 0)
+		return;
+	if (left < 2 * MINUTE && left != MINUTE) {
+		plural(a, sizeof(a), left, "second");
+	} else if (m < 2 * 60 && m != 60) {
+		plural(a, sizeof(a), m, "minute");
+	} else if (m < 2 * 24 * 60 && m % (24 * 60) != 0) {
+		plural(a, sizeof(a), m / 60, "hour");
+		if (m % 60)
+			plural(b, sizeof(b), m % 60, "minute");
+	} else {
+		h = (m + 30) / 60;                      /* to the nearest hour */
+		plural(a, sizeof(a), h / 24, "day");
+		if (h % 24)
+			plural(b, sizeof(b), h % 24, "hour");
+	}
+	snprintf(buf, bufsz, "%s%s%s%s", seconds < 0 ? "-" : "", a, b[0] ? " " : "", b);
+}
+
 static int rate_fail(char *err, size_t errsz, const char *what, const char *shown)
 {
 	snprintf(err, errsz, "%s '%s'; " RATE_HINT, what, shown);

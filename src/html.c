@@ -3,86 +3,113 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "chart.h"
 #include "duration.h"
 #include "tag.h"
 #include "timefmt.h"
 
+/*
+ * Sized for a 1280 px laptop: the table fits without sideways scrolling
+ * (long tags and error texts wrap), a card puts its two pace charts and
+ * its totals on one line. Narrower screens stack them.
+ */
 static const char style[] =
 	":root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f5f7;--card:#fff;"
-	"--videos:#2563eb;--views:#0d9488;--viral:#dc2626;--up:#15803d;--down:#b45309}"
+	"--videos:#2563eb;--views:#0d9488;--viral:#dc2626;--fail:#c2410c;--up:#15803d;"
+	"--down:#b45309;--usual:#64748b}"
 	"*{box-sizing:border-box}"
 	"body{margin:0;background:var(--bg);color:var(--fg);"
 	"font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif}"
-	"main{max-width:1280px;margin:0 auto;padding:28px 28px 40px}"
+	"main{max-width:1280px;margin:0 auto;padding:24px 24px 40px}"
 	"h1{font-size:26px;margin:0 0 2px;letter-spacing:-.01em}"
 	"h1 span{color:var(--muted);font-weight:400}"
-	".meta{color:var(--muted);margin:0 0 20px}"
-	".stats{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 20px}"
+	".meta{color:var(--muted);margin:0 0 18px}"
+	".stats{display:flex;gap:12px;flex-wrap:wrap;margin:0 0 18px}"
 	".stat{background:var(--card);border:1px solid var(--line);border-radius:12px;"
-	"padding:12px 18px;min-width:170px}"
+	"padding:10px 18px;min-width:150px}"
 	".stat b{display:block;font-size:22px;line-height:1.3;white-space:nowrap}"
 	".stat span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}"
-	".stat.hot b{color:var(--viral)}"
-	"h2{font-size:17px;margin:28px 0 10px}"
+	".stat.hot b{color:var(--viral)}.stat.fail b{color:var(--fail)}"
+	"h2{font-size:17px;margin:26px 0 10px}"
 	".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:12px;background:var(--card)}"
 	"table{width:100%;border-collapse:collapse}"
-	"th,td{padding:8px 12px;text-align:right;white-space:nowrap;border-bottom:1px solid var(--line)}"
+	"th,td{padding:7px 10px;text-align:right;white-space:nowrap;border-bottom:1px solid var(--line);"
+	"vertical-align:top}"
 	"tr:last-child td{border-bottom:0}"
 	"th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);"
-	"background:#f9fafb;font-weight:600}"
+	"background:#f9fafb;font-weight:600;vertical-align:bottom}"
 	"th.l,td.l{text-align:left}"
 	"td{font-variant-numeric:tabular-nums}"
+	"td.tag{white-space:normal;overflow-wrap:anywhere;max-width:230px;"
+	"box-shadow:inset 4px 0 transparent}"
 	"td.tag a{color:var(--fg);font-weight:600;text-decoration:none}"
-	"tr.viral td{background:#fef2f2}"
+	"td.status{white-space:normal;max-width:220px}"
+	"td small{display:block;font-size:12px;line-height:1.3}"
+	"td.window{white-space:normal;max-width:110px}"
+	"tr.viral td{background:#fef2f2}tr.viral td.tag{box-shadow:inset 4px 0 var(--viral)}"
+	"tr.failing td{background:#fff7ed}tr.failing td.tag{box-shadow:inset 4px 0 var(--fail)}"
 	".up{color:var(--up)}.down{color:var(--down)}.none{color:#c0c4cc}"
+	".fire{color:var(--viral);font-weight:700}"
 	".badge{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;"
-	"font-weight:600;background:#eef0f3;color:var(--muted)}"
+	"font-weight:600;background:#eef0f3;color:var(--muted);white-space:nowrap;margin:1px 4px 1px 0}"
 	".badge.ok{background:#dcfce7;color:#166534}"
 	".badge.viral{background:var(--viral);color:#fff}"
 	".badge.incomparable{background:#fef3c7;color:#92400e}"
-	".badge.not-found{background:#fee2e2;color:#991b1b}"
+	".badge.not-found,.badge.failing{background:var(--fail);color:#fff}"
+	".err{display:block;color:var(--fail);font-size:12px;line-height:1.3;overflow-wrap:anywhere}"
 	"svg.spark{display:block;margin-left:auto}"
-	"svg.spark polyline{fill:none;stroke:var(--videos);stroke-width:1.6;"
+	"svg.spark polyline{fill:none;stroke:var(--views);stroke-width:1.6;"
 	"stroke-linejoin:round;stroke-linecap:round}"
 	"svg.spark.viral polyline{stroke:var(--viral)}"
 	".card{background:var(--card);border:1px solid var(--line);border-radius:14px;"
-	"padding:16px 20px 12px;margin:0 0 18px}"
+	"padding:14px 20px 10px;margin:0 0 16px}"
 	".card.viral{border-color:#fca5a5;box-shadow:0 0 0 3px #fee2e2}"
-	".card header{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px}"
-	".card h3{font-size:19px;margin:0}"
+	".card.failing{border-color:#fdba74;box-shadow:0 0 0 3px #ffedd5}"
+	".card header{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 12px}"
+	".card h3{font-size:19px;margin:0;overflow-wrap:anywhere}"
 	".card h3 a{color:inherit;text-decoration:none}"
-	".card .figures{color:var(--muted)}"
-	".card .figures b{color:var(--fg)}"
-	".panels{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px;margin-top:10px}"
-	"@media (max-width:900px){.panels{grid-template-columns:1fr}}"
-	".panel h4{margin:0;font-size:12px;font-weight:600;color:var(--muted);"
+	".card .asof{color:var(--muted);font-size:13px}"
+	".body{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr) 250px;"
+	"gap:8px 22px;margin-top:8px}"
+	"@media (max-width:1100px){.body{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}"
+	".totals{grid-column:1/-1}}"
+	"@media (max-width:720px){.body{grid-template-columns:minmax(0,1fr)}}"
+	"figure{margin:0;min-width:0}"
+	"figcaption{font-size:12px;font-weight:600;color:var(--muted);"
 	"text-transform:uppercase;letter-spacing:.05em}"
-	".panel h4 i{display:inline-block;width:10px;height:10px;border-radius:2px;"
+	"figcaption i{display:inline-block;width:10px;height:10px;border-radius:2px;"
 	"margin-right:6px;vertical-align:-1px}"
-	".panel h4 .videos{background:var(--videos)}.panel h4 .views{background:var(--views)}"
+	"figcaption .videos{background:var(--videos)}figcaption .views{background:var(--views)}"
+	".totals{border-left:1px solid var(--line);padding-left:18px;margin:0}"
+	".totals div{margin:0 0 7px}"
+	".totals dt{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}"
+	".totals dd{margin:0;font-variant-numeric:tabular-nums}"
+	".totals dd{font-size:13px}.totals dd.big{font-size:18px;font-weight:700}"
 	"svg.chart{display:block;width:100%;height:auto}"
 	"svg text{font:11px system-ui,'DejaVu Sans',sans-serif;fill:var(--muted)}"
 	"svg text.sub{fill:#9ca3af}"
 	"svg text.empty{font-size:14px}"
 	".grid line{stroke:#eef0f3}"
 	".axis,.ticks line{stroke:#cbd5e1}"
-	".line{fill:none;stroke-width:2.2;stroke-linejoin:round;stroke-linecap:round}"
+	".line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
 	".line.videos{stroke:var(--videos)}.line.views{stroke:var(--views)}"
-	".area{stroke:none;opacity:.10}"
-	".area.videos{fill:var(--videos)}.area.views{fill:var(--views)}"
 	".last.videos{fill:var(--videos)}.last.views{fill:var(--views)}"
+	".usual .band{fill:#cbd5e1;opacity:.45}"
+	".usual .base{fill:none;stroke:var(--usual);stroke-width:1.5;stroke-dasharray:5 3}"
 	".window{fill:#fef3c7}"
 	".mark line{stroke:var(--viral);stroke-width:1.4;stroke-dasharray:4 3}"
 	".mark circle{fill:var(--viral);stroke:#fff;stroke-width:2}"
 	".mark text{fill:var(--viral);font-weight:700}"
-	".legend{color:var(--muted);font-size:12px;margin:4px 0 0}"
-	".legend .dot{display:inline-block;width:9px;height:9px;border-radius:50%;"
-	"background:var(--viral);margin:0 5px 0 0;vertical-align:-1px}"
-	".legend .dot.off{background:#d1d5db}"
-	".legend .band{display:inline-block;width:14px;height:9px;background:#fef3c7;"
-	"margin:0 5px 0 14px;vertical-align:-1px}"
+	".legend{color:var(--muted);font-size:12px;margin:6px 0 0}"
+	".legend i{display:inline-block;width:14px;height:9px;margin:0 5px 0 14px;vertical-align:-1px}"
+	".legend i:first-child{margin-left:0}"
+	".legend .k-line{height:3px;vertical-align:2px;"
+	"background:linear-gradient(90deg,var(--views) 50%,var(--videos) 50%)}"
+	".legend .k-band{background:#cbd5e1;border-bottom:2px dashed var(--usual)}"
+	".legend .k-alert{width:9px;border-radius:50%;background:var(--viral)}"
+	".legend .k-alert.off{background:#d1d5db}"
+	".legend .k-window{background:#fef3c7}"
 	".note{color:var(--muted)}"
 	"footer{color:var(--muted);font-size:12px;margin-top:28px}";
 
@@ -94,11 +121,6 @@ void html_escape(FILE *f, const char *s)
 static bool compared(const struct html_row *r)
 {
 	return r->has_last && r->v && r->v->status == VERDICT_OK;
-}
-
-static bool viral(const struct html_row *r)
-{
-	return compared(r) && r->v->viral;
 }
 
 /* "2026-05-22 06:00 UTC" */
@@ -122,48 +144,81 @@ static void count_text(int64_t v, bool sign, char *buf, size_t sz)
 	snprintf(buf, sz, "%s%s", sign && v > 0 ? "+" : "", digits);
 }
 
-/* A table cell: a number with its trend's colour, or a dash. */
-static void td_count(FILE *f, bool has, int64_t v, bool sign)
+/* A per-hour rate as a count with separators ("+8,332"); false when it cannot be shown. */
+static bool rate_text(double v, bool sign, char *buf, size_t sz)
+{
+	if (!isfinite(v) || fabs(v) > 9.2e18)
+		return false;
+	count_text((int64_t)llround(v), sign, buf, sz);
+	return true;
+}
+
+static const char *trend_class(bool has, double v)
+{
+	return !has ? "" : v > 0 ? " class=\"up\"" : v < 0 ? " class=\"down\"" : "";
+}
+
+static void td_none(FILE *f)
+{
+	fputs("<td class=\"none\">&ndash;</td>", f);
+}
+
+static void td_count(FILE *f, bool has, int64_t v)
 {
 	char buf[40];
 
 	if (!has) {
-		fputs("<td class=\"none\">&ndash;</td>", f);
+		td_none(f);
 		return;
 	}
-	count_text(v, sign, buf, sizeof(buf));
-	fprintf(f, "<td%s>%s</td>", !sign ? "" : v > 0 ? " class=\"up\"" : v < 0 ?
-		" class=\"down\"" : "", buf);
+	count_text(v, false, buf, sizeof(buf));
+	fprintf(f, "<td>%s</td>", buf);
 }
 
-static void td_pct(FILE *f, bool has, double v)
+/* What the window added, with its growth in percent below when there is one. */
+static void td_delta(FILE *f, bool has, int64_t v, bool has_pct, double pct)
 {
-	if (!has || !isfinite(v)) {
-		fputs("<td class=\"none\">&ndash;</td>", f);
+	char buf[40];
+
+	if (!has) {
+		td_none(f);
 		return;
 	}
-	fprintf(f, "<td%s>%+.1f%%</td>", v > 0.05 ? " class=\"up\"" : v < -0.05 ?
-		" class=\"down\"" : "", v);
+	count_text(v, true, buf, sizeof(buf));
+	fprintf(f, "<td%s>%s", trend_class(true, (double)v), buf);
+	if (has_pct && isfinite(pct))
+		fprintf(f, "<small>%+.1f%%</small>", pct);
+	fputs("</td>", f);
 }
 
 static void td_rate(FILE *f, bool has, double v)
 {
 	char buf[40];
 
-	if (!has || !isfinite(v) || fabs(v) > 9.2e18) {
-		fputs("<td class=\"none\">&ndash;</td>", f);
+	if (!has || !rate_text(v, true, buf, sizeof(buf))) {
+		td_none(f);
 		return;
 	}
-	count_text((int64_t)llround(v), true, buf, sizeof(buf));
 	fprintf(f, "<td>%s</td>", buf);
 }
 
-static void badge(FILE *f, const struct html_row *r)
+/* VIRAL while firing, the status, and a failed fetch with its reason. */
+static void badges(FILE *f, const struct html_row *r, bool reason)
 {
-	if (viral(r))
+	if (r->firing)
 		fputs("<span class=\"badge viral\">VIRAL</span>", f);
-	else
-		fprintf(f, "<span class=\"badge %s\">%s</span>", r->status, r->status);
+	fputs("<span class=\"badge ", f);
+	html_escape(f, r->status);
+	fputs("\">", f);
+	html_escape(f, r->status);
+	fputs("</span>", f);
+	if (r->failing && strcmp(r->status, "not-found") != 0)
+		fputs("<span class=\"badge failing\">fetch failed</span>", f);
+	if (reason && r->failing && r->error && r->error[0]) {
+		fputs("<span class=\"err\">", f);
+		html_escape(f, r->error);
+		fputs("</span>", f);
+	}
 }
 
 static void head(FILE *f, const struct html_page *p)
@@ -178,15 +233,6 @@ static void head(FILE *f, const struct html_page *p)
 		p->version, when, style);
 }
 
-static size_t count_viral(const struct html_page *p)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		n += viral(&p->rows[i]);
-	return n;
-}
-
 /* The row with the largest video growth, or NULL. */
 static const struct html_row *top_growth(const struct html_page *p)
 {
@@ -195,7 +241,7 @@ static const struct html_row *top_growth(const struct html_page *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct html_row *r = &p->rows[i];
 
-		if (compared(r) && r->v->has_video_growth &&
+		if (compared(r) && r->v->has_video_growth && isfinite(r->v->video_growth_pct) &&
 		    (!top || r->v->video_growth_pct > top->v->video_growth_pct))
 			top = r;
 	}
@@ -205,36 +251,47 @@ static const struct html_row *top_growth(const struct html_page *p)
 static void summary(FILE *f, const struct html_page *p)
 {
 	const struct html_row *top = top_growth(p);
-	size_t nviral = count_viral(p);
-	char when[TIME_BUF_SIZE], n[32];
+	size_t nviral = 0, nfailing = 0;
+	char when[TIME_BUF_SIZE], n[32], win[64];
 
+	for (size_t i = 0; i < p->n; i++) {
+		nviral += p->rows[i].firing;
+		nfailing += p->rows[i].failing;
+	}
 	human_time(p->generated_at, when);
+	duration_human(p->window, win, sizeof(win));
 	fmt_thousands((int64_t)p->n, n, sizeof(n));
 	fputs("<header>\n<h1>hashtrack <span>report</span></h1>\n", f);
-	fprintf(f, "<p class=\"meta\">Generated %s &middot; growth over a window of ", when);
-	html_escape(f, p->window);
-	fputs("</p>\n</header>\n<div class=\"stats\">", f);
+	fprintf(f, "<p class=\"meta\">Generated %s &middot; growth over a window of %s</p>\n"
+		"</header>\n<div class=\"stats\">", when, win);
 	fprintf(f, "<div class=\"stat\"><b>%s</b><span>hashtags</span></div>", n);
 	fprintf(f, "<div class=\"stat%s\"><b>%zu</b><span>viral now</span></div>",
 		nviral ? " hot" : "", nviral);
+	fprintf(f, "<div class=\"stat%s\"><b>%zu</b><span>failing</span></div>",
+		nfailing ? " fail" : "", nfailing);
 	if (top) {
 		fputs("<div class=\"stat\"><b>#", f);
 		html_escape(f, top->tag);
 		fprintf(f, " <span class=\"%s\">%+.1f%%</span></b><span>top video growth</span></div>",
 			top->v->video_growth_pct >= 0 ? "up" : "down", top->v->video_growth_pct);
 	}
-	fputs("<div class=\"stat\"><b>", f);
-	html_escape(f, p->window);
-	fputs("</b><span>window</span></div></div>\n", f);
+	fprintf(f, "<div class=\"stat\"><b>%s</b><span>window</span></div></div>\n", win);
+}
+
+static const char *row_class(const struct html_row *r)
+{
+	if (r->firing && r->failing)
+		return " class=\"viral failing\"";
+	return r->firing ? " class=\"viral\"" : r->failing ? " class=\"failing\"" : "";
 }
 
 static void table_row(FILE *f, const struct html_row *r)
 {
 	const struct verdict *v = r->v;
 	bool ok = compared(r);
-	char elapsed[32] = "";
+	char text[64];
 
-	fprintf(f, "<tr%s><td class=\"l tag\">", viral(r) ? " class=\"viral\"" : "");
+	fprintf(f, "<tr%s><td class=\"l tag\">", row_class(r));
 	if (r->charted) {
 		fputs("<a href=\"#tag-", f);
 		html_escape(f, r->tag);
@@ -242,88 +299,171 @@ static void table_row(FILE *f, const struct html_row *r)
 	}
 	fputs("#", f);
 	html_escape(f, r->tag);
-	fputs(r->charted ? "</a></td><td>" : "</td><td>", f);
-	chart_sparkline_svg(f, r->recent, r->nrecent, viral(r));
+	fputs(r->charted ? "</a></td><td class=\"l status\">" : "</td><td class=\"l status\">", f);
+	badges(f, r, true);
 	fputs("</td>", f);
-	td_count(f, r->has_last && count_known(r->last.videos), r->last.videos, false);
-	td_count(f, r->has_last && count_known(r->last.views), r->last.views, false);
-	td_count(f, ok && v->has_new_videos, ok ? v->new_videos : 0, true);
-	td_count(f, ok && v->has_new_views, ok ? v->new_views : 0, true);
-	td_pct(f, ok && v->has_video_growth, ok ? v->video_growth_pct : 0);
-	td_pct(f, ok && v->has_view_growth, ok ? v->view_growth_pct : 0);
-	td_rate(f, ok && v->elapsed > 0, ok ? v->views_per_hour : 0);
-	if (ok)
-		duration_format(v->elapsed, elapsed, sizeof(elapsed));
-	fprintf(f, "<td>%s</td><td class=\"l\">", ok ? elapsed : "<span class=\"none\">&ndash;</span>");
-	badge(f, r);
+	td_count(f, r->has_last && count_known(r->last.videos), r->last.videos);
+	td_count(f, r->has_last && count_known(r->last.views), r->last.views);
+	td_delta(f, ok && v->has_new_videos, ok ? v->new_videos : 0,
+		 ok && v->has_video_growth, ok ? v->video_growth_pct : 0);
+	td_delta(f, ok && v->has_new_views, ok ? v->new_views : 0,
+		 ok && v->has_view_growth, ok ? v->view_growth_pct : 0);
+	td_rate(f, ok && v->has_new_views && v->elapsed > 0, ok ? v->views_per_hour : 0);
+	if (r->has_ratio && isfinite(r->ratio))
+		fprintf(f, "<td%s>%.1f&times;</td>", r->firing ? " class=\"fire\"" : "", r->ratio);
+	else
+		td_none(f);
+	if (ok) {
+		duration_human(v->elapsed, text, sizeof(text));
+		fprintf(f, "<td class=\"window\">%s</td><td>", text);
+	} else {
+		fputs("<td class=\"none\">&ndash;</td><td>", f);
+	}
+	chart_sparkline_svg(f, r->trend, r->ntrend, r->firing);
 	fputs("</td></tr>\n", f);
 }
 
 static void table(FILE *f, const struct html_page *p)
 {
 	fputs("<h2>Hashtags</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
-	      "<th class=\"l\">Hashtag</th><th>Trend</th><th>Videos</th><th>Views</th>"
-	      "<th>New videos</th><th>New views</th><th>Videos %</th><th>Views %</th>"
-	      "<th>Views/h</th><th>Window</th><th class=\"l\">Status</th></tr></thead>\n<tbody>\n",
-	      f);
+	      "<th class=\"l\">Hashtag</th><th class=\"l\">Status</th><th>Videos</th><th>Views</th>"
+	      "<th>New videos</th><th>New views</th><th>Views per hour</th>"
+	      "<th title=\"the pace over its usual pace\">Pace vs usual</th><th>Window</th>"
+	      "<th>Recent pace</th></tr></thead>\n<tbody>\n", f);
 	if (p->n == 0)
-		fputs("<tr><td class=\"l note\" colspan=\"11\">No hashtags to show. Track one with "
+		fputs("<tr><td class=\"l note\" colspan=\"10\">No hashtags to show. Track one with "
 		      "<code>hashtrack add TAG</code>, then <code>hashtrack run</code>.</td></tr>\n", f);
 	for (size_t i = 0; i < p->n; i++)
 		table_row(f, &p->rows[i]);
 	fputs("</tbody></table></div>\n", f);
 }
 
-static void card_figures(FILE *f, const struct html_row *r)
+/* "+1,000,000 views, usual 40,000" for one count, on its own line. */
+static void pace_figure(FILE *f, const struct html_row *r, bool views)
 {
 	const struct verdict *v = r->v;
-	char a[40], b[40], when[TIME_BUF_SIZE], win[32];
+	bool has_rate = compared(r) && (views ? v->has_new_views : v->has_new_videos) &&
+			v->elapsed > 0;
+	bool has_usual = views ? r->has_usual_views : r->has_usual_videos;
+	const char *what = views ? "views" : "videos";
+	char now[40], usual[40];
 
-	fputs("<span class=\"figures\">", f);
-	if (!r->has_last) {
-		fputs("no snapshot yet</span>", f);
+	if (!has_rate || !rate_text(views ? v->views_per_hour : v->videos_per_hour, true, now,
+				    sizeof(now)))
+		fprintf(f, "<span class=\"none\">&ndash;</span> %s", what);
+	else
+		fprintf(f, "<b>%s</b> %s", now, what);
+	if (has_usual && rate_text(views ? r->usual_views : r->usual_videos, false, usual,
+				   sizeof(usual)))
+		fprintf(f, ", usual %s", usual);
+	fputs("<br>", f);
+}
+
+/* "+6,000,000 views (+12.3%)" */
+static void delta_figure(FILE *f, bool has, int64_t v, bool has_pct, double pct, const char *what)
+{
+	char text[40];
+
+	if (!has)
 		return;
+	count_text(v, true, text, sizeof(text));
+	fprintf(f, "<span%s>%s %s</span>", trend_class(true, (double)v), text, what);
+	if (has_pct && isfinite(pct))
+		fprintf(f, " (%+.1f%%)", pct);
+	fputs("<br>", f);
+}
+
+/* The totals beside the charts: the counts, what the window added, the pace now. */
+static void totals(FILE *f, const struct html_row *r)
+{
+	const struct verdict *v = r->v;
+	char a[40], b[40], win[64];
+
+	count_text(r->last.views, false, a, sizeof(a));
+	count_text(r->last.videos, false, b, sizeof(b));
+	fprintf(f, "<dl class=\"totals\"><div><dt>Views</dt><dd class=\"big\">%s</dd></div>"
+		"<div><dt>Videos</dt><dd class=\"big\">%s</dd></div>", a, b);
+	if (compared(r) && (v->has_new_views || v->has_new_videos)) {
+		duration_human(v->elapsed, win, sizeof(win));
+		fprintf(f, "<div><dt>In the last %s</dt><dd>", win);
+		delta_figure(f, v->has_new_views, v->new_views, v->has_view_growth,
+			     v->view_growth_pct, "views");
+		delta_figure(f, v->has_new_videos, v->new_videos, v->has_video_growth,
+			     v->video_growth_pct, "videos");
+		fputs("</dd></div>", f);
 	}
-	count_text(r->last.videos, false, a, sizeof(a));
-	count_text(r->last.views, false, b, sizeof(b));
-	human_time(r->last.ts, when);
-	fprintf(f, "<b>%s</b> videos &middot; <b>%s</b> views &middot; %s", a, b, when);
-	if (compared(r) && v->has_new_videos) {
-		count_text(v->new_videos, true, a, sizeof(a));
-		duration_format(v->elapsed, win, sizeof(win));
-		fprintf(f, " &middot; <b>%s</b> videos in %s", a, win);
-		if (v->has_video_growth)
-			fprintf(f, " (%+.1f%%)", v->video_growth_pct);
-	}
-	fputs("</span>", f);
+	fputs("<div><dt>Per hour now", f);
+	if (r->has_ratio && isfinite(r->ratio))
+		fprintf(f, " &middot; <span%s>%.1f&times; usual</span>",
+			r->firing ? " class=\"fire\"" : "", r->ratio);
+	fputs("</dt><dd>", f);
+	pace_figure(f, r, true);
+	pace_figure(f, r, false);
+	fputs("</dd></div></dl>", f);
 }
 
 static void panel(FILE *f, const struct html_row *r, bool views)
 {
-	const char *kind = views ? "views" : "videos";
-	char label[TAG_BUF_SIZE + 64];
+	char label[160];
 	struct chart c = {
-		.snaps = r->snaps, .n = r->nsnaps, .views = views,
+		.s = views ? r->views : r->videos, .views = views, .surge = r->surge,
+		.t0 = r->snaps[0].ts, .t1 = r->snaps[r->nsnaps - 1].ts,
 		.marks = r->alerts, .nmarks = r->nalerts, .label = label,
 		.has_window = compared(r),
 		.window_from = compared(r) ? r->v->base.ts : 0,
 		.window_to = r->last.ts,
+		.empty = r->nsnaps < 2 ? "a pace needs two snapshots" :
+			 "no two snapshots that compare yet",
 	};
 
-	snprintf(label, sizeof(label), "%s count of #%s over time", views ? "view" : "video",
-		 r->tag);
-	fprintf(f, "<div class=\"panel\"><h4><i class=\"%s\"></i>%s</h4>", kind,
-		views ? "Views" : "Videos");
+	snprintf(label, sizeof(label), "new %s per hour of #%s over time, with its usual pace",
+		 views ? "views" : "videos", r->tag);
+	fprintf(f, "<figure><figcaption><i class=\"%s\"></i>New %s per hour</figcaption>",
+		views ? "views" : "videos", views ? "views" : "videos");
 	chart_svg(f, &c);
-	fputs("</div>", f);
+	fputs("</figure>", f);
 }
 
-static void card(FILE *f, const struct html_row *r)
+static bool any_usual(const struct chart_series *s)
+{
+	for (size_t i = 0; i < s->nusual; i++)
+		if (s->usual[i].known)
+			return true;
+	return false;
+}
+
+/* What the marks on the charts mean, in plain words. */
+static void legend(FILE *f, const struct html_row *r)
+{
+	char win[64];
+
+	fputs("<p class=\"legend\"><i class=\"k-line\"></i>pace between two runs", f);
+	if (!any_usual(&r->views) && !any_usual(&r->videos))
+		fputs("<i class=\"k-band\"></i>no usual pace yet: still learning", f);
+	else if (r->surge > 1)
+		fprintf(f, "<i class=\"k-band\"></i>usual pace (dashed) up to %g&times; it: "
+			"a pace above the band is a surge", r->surge);
+	else
+		fputs("<i class=\"k-band\"></i>usual pace (dashed); the surge rule is off", f);
+	if (r->nalerts == 0)
+		fputs("<i class=\"k-alert off\"></i>no alert so far", f);
+	else
+		fprintf(f, "<i class=\"k-alert\"></i>alert%s (%zu)", r->nalerts == 1 ? "" : "s",
+			r->nalerts);
+	if (compared(r)) {
+		duration_human(r->v->elapsed, win, sizeof(win));
+		fprintf(f, "<i class=\"k-window\"></i>the report's window (%s)", win);
+	}
+	fputs("</p>\n", f);
+}
+
+static void card_head(FILE *f, const struct html_row *r)
 {
 	char *url = tag_url(r->tag);
+	char when[TIME_BUF_SIZE];
 
-	fputs(viral(r) ? "<section class=\"card viral\" id=\"tag-" : "<section class=\"card\" id=\"tag-",
-	      f);
+	fprintf(f, "<section class=\"card%s%s\" id=\"tag-", r->firing ? " viral" : "",
+		r->failing ? " failing" : "");
 	html_escape(f, r->tag);
 	fputs("\">\n<header><h3>", f);
 	if (url) {
@@ -335,26 +475,34 @@ static void card(FILE *f, const struct html_row *r)
 	html_escape(f, r->tag);
 	fputs(url ? "</a></h3>" : "</h3>", f);
 	free(url);
-	badge(f, r);
-	card_figures(f, r);
+	badges(f, r, false);
+	if (r->has_last) {
+		human_time(r->last.ts, when);
+		fprintf(f, "<span class=\"asof\">last snapshot %s</span>", when);
+	}
 	fputs("</header>\n", f);
-	if (r->nsnaps == 0) {
+	if (r->failing && r->error && r->error[0]) {
+		fputs("<p class=\"err\">last fetch failed: ", f);
+		html_escape(f, r->error);
+		fputs("</p>\n", f);
+	}
+}
+
+static void card(FILE *f, const struct html_row *r)
+{
+	card_head(f, r);
+	if (r->nsnaps == 0 || !r->has_last) {
 		fputs("<p class=\"note\">Nothing to chart until <code>hashtrack run</code> stores "
 		      "a snapshot.</p>\n</section>\n", f);
 		return;
 	}
-	fputs("<div class=\"panels\">", f);
-	panel(f, r, false);
+	fputs("<div class=\"body\">", f);
 	panel(f, r, true);
-	fputs("</div>\n<p class=\"legend\">", f);
-	if (r->nalerts == 0)
-		fputs("<span class=\"dot off\"></span>no viral alert so far", f);
-	else
-		fprintf(f, "<span class=\"dot\"></span>viral alert%s (%zu)",
-			r->nalerts == 1 ? "" : "s", r->nalerts);
-	if (compared(r))
-		fputs("<span class=\"band\"></span>the report's window", f);
-	fputs("</p>\n</section>\n", f);
+	panel(f, r, false);
+	totals(f, r);
+	fputs("</div>\n", f);
+	legend(f, r);
+	fputs("</section>\n", f);
 }
 
 static void cards(FILE *f, const struct html_page *p)
@@ -365,7 +513,7 @@ static void cards(FILE *f, const struct html_page *p)
 		charted += p->rows[i].charted;
 	if (charted == 0)
 		return;
-	fputs("<h2>Over time</h2>\n", f);
+	fputs("<h2>Pace over time</h2>\n", f);
 	if (charted < p->n)
 		fprintf(f, "<p class=\"note\">Charts for the first %zu of %zu hashtags, in the "
 			"table's order. Name hashtags, or use --min-growth, to chart others.</p>\n",

@@ -239,19 +239,165 @@ static int collect_snapshot(void *arg, const char *tag, const struct snapshot *s
 	return 0;
 }
 
-int report_load_charts(struct store *st, struct report *r)
+static int64_t count_of(const struct snapshot *s, bool views)
 {
-	for (size_t i = 0; i < r->n && i < REPORT_CHART_LIMIT; i++) {
-		struct report_row *row = &r->rows[i];
-		int rc = store_each_snapshot(st, row->tag->name, INT64_MIN, collect_snapshot, row);
+	return views ? s->views : s->videos;
+}
 
-		if (rc > 0)
-			return error("out of memory");
-		if (rc < 0 || store_alert_times(st, row->tag->name, &row->alerts, &row->nalerts))
-			return error("report: %s", store_error(st));
-		row->charted = true;
+/*
+ * A count's pace per hour between each snapshot and the previous one that
+ * knows the count, when the two compare; an unknown count is skipped, never
+ * read as 0, and a change of response shape leaves a gap.
+ */
+static int pace_series(const struct snapshot *s, size_t n, bool views, struct report_pace *out)
+{
+	size_t last = SIZE_MAX;
+
+	out->pace = calloc(n ? n : 1, sizeof(*out->pace));
+	if (!out->pace)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int64_t v = count_of(&s[i], views);
+
+		if (!count_known(v))
+			continue;
+		if (last != SIZE_MAX && s[i].ts > s[last].ts && snapshot_comparable(&s[last], &s[i]))
+			out->pace[out->npace++] = (struct chart_rate){
+				.from = s[last].ts, .to = s[i].ts, .known = true,
+				.per_hour = (double)(v - count_of(&s[last], views)) * 3600.0 /
+					    (double)(s[i].ts - s[last].ts),
+			};
+		last = i;
 	}
 	return 0;
+}
+
+/* The index of the first snapshot at or after t; n when none is. */
+static size_t first_from(const struct snapshot *s, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].ts < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The newest snapshot in [lo, k] that knows the count; k when none does. */
+static size_t known_before(const struct snapshot *s, size_t lo, size_t k, bool views)
+{
+	for (size_t i = k + 1; i-- > lo;)
+		if (count_known(count_of(&s[i], views)))
+			return i;
+	return k;
+}
+
+/* Snapshot k judged as run judged it: its history back to the horizon, the same estimator. */
+static void judge_at(const struct report_query *q, const struct rules *rules,
+		     const struct snapshot *s, size_t k, struct pace_point *scratch,
+		     struct judgement *j)
+{
+	size_t lo = first_from(s, k + 1, judge_horizon(s[k].ts, &q->dc));
+	struct pace_alert_state state;
+
+	pace_alert_init(&state);        /* the edge is not shown: a throwaway one */
+	judge_snapshot(s + lo, k - lo + 1, rules, &q->dc, &state, scratch, j);
+}
+
+static struct chart_rate usual_of_pace(int64_t ts, const struct pace *p)
+{
+	return (struct chart_rate){ .from = ts, .to = ts, .known = p->has_usual && !p->learning,
+				    .per_hour = p->usual_per_hour };
+}
+
+/*
+ * The usual pace of both counts at up to REPORT_USUAL_POINTS moments evenly
+ * spread over the history: for each count, the newest snapshot at or before
+ * the moment that knows it (the latest always), judged as run judged it.
+ * The work is bounded whatever the history's length.
+ */
+static int usual_series(const struct report_query *q, struct report_row *row,
+			struct pace_point **scratch, size_t *cap)
+{
+	const struct snapshot *s = row->snaps;
+	size_t n = row->nsnaps, m = n < REPORT_USUAL_POINTS ? n : REPORT_USUAL_POINTS;
+	struct rules rules = rules_effective(&row->tag->rules, &q->defaults);
+	struct report_pace *each[] = { &row->videos_pace, &row->views_pace };
+	size_t prev = SIZE_MAX, judged = SIZE_MAX;
+	struct judgement j;
+
+	memset(&j, 0, sizeof(j));
+
+	for (size_t c = 0; c < 2; c++) {
+		each[c]->usual = calloc(m ? m : 1, sizeof(*each[c]->usual));
+		if (!each[c]->usual)
+			return -1;
+	}
+	if (array_grow(scratch, cap, n, sizeof(**scratch), 64))
+		return -1;
+	for (size_t i = 0; i < m; i++) {
+		double at = m > 1 ? (double)s[0].ts + (double)(s[n - 1].ts - s[0].ts) *
+			    (double)i / (double)(m - 1) : (double)s[n - 1].ts;
+		size_t k = i + 1 == m ? n - 1 : first_from(s, n, (int64_t)at + 1) - 1;
+
+		if (k == prev)
+			continue;
+		for (size_t c = 0; c < 2; c++) {
+			size_t kc = known_before(s, prev == SIZE_MAX ? 0 : prev + 1, k, c == 1);
+
+			if (kc != judged)
+				judge_at(q, &rules, s, kc, *scratch, &j);
+			judged = kc;
+			each[c]->usual[each[c]->nusual++] =
+				usual_of_pace(s[kc].ts, c == 1 ? &j.views : &j.videos);
+		}
+		prev = k;
+	}
+	return 0;
+}
+
+/* What a charted row draws beyond its snapshots: paces, usual paces, the band's surge. */
+static int chart_row(const struct report_query *q, struct report_row *row,
+		     struct pace_point **scratch, size_t *cap)
+{
+	row->surge = rules_effective(&row->tag->rules, &q->defaults).surge;
+	if (pace_series(row->snaps, row->nsnaps, false, &row->videos_pace) ||
+	    pace_series(row->snaps, row->nsnaps, true, &row->views_pace))
+		return -1;
+	return row->nsnaps ? usual_series(q, row, scratch, cap) : 0;
+}
+
+int report_load_charts(struct store *st, const struct report_query *q, struct report *r)
+{
+	struct pace_point *scratch = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->n && i < REPORT_CHART_LIMIT && rc == 0; i++) {
+		struct report_row *row = &r->rows[i];
+		int got = store_each_snapshot(st, row->tag->name, INT64_MIN, collect_snapshot, row);
+
+		if (got < 0 ||
+		    (got == 0 && store_alert_times(st, row->tag->name, &row->alerts, &row->nalerts)))
+			rc = error("report: %s", store_error(st));
+		else if (got > 0 || chart_row(q, row, &scratch, &cap))
+			rc = error("out of memory");
+		else
+			row->charted = true;
+	}
+	free(scratch);
+	return rc;
+}
+
+static void pace_release(struct report_pace *p)
+{
+	free(p->pace);
+	free(p->usual);
 }
 
 void report_release(struct report *r)
@@ -259,6 +405,8 @@ void report_release(struct report *r)
 	for (size_t i = 0; r->rows && i < r->n; i++) {
 		free(r->rows[i].snaps);
 		free(r->rows[i].alerts);
+		pace_release(&r->rows[i].videos_pace);
+		pace_release(&r->rows[i].views_pace);
 	}
 	free(r->rows);
 	free(r->recent);

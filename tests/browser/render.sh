@@ -2,7 +2,7 @@
 # Render an HTML page in headless Chromium (Debian's `chromium` package):
 #
 #   sh tests/browser/render.sh PAGE.html OUT.png [WIDTH,HEIGHT]   a screenshot
-#   sh tests/browser/render.sh --dom PAGE.html                    the DOM after load, on stdout
+#   sh tests/browser/render.sh --dom PAGE.html [WIDTH,HEIGHT]     the DOM after load, on stdout
 #
 # For example, the report of your own database as a picture:
 #   hashtrack report --format html > report.html && sh tests/browser/render.sh report.html report.png
@@ -13,7 +13,7 @@ set -eu
 
 usage() {
 	echo "usage: sh tests/browser/render.sh PAGE.html OUT.png [WIDTH,HEIGHT]" >&2
-	echo "       sh tests/browser/render.sh --dom PAGE.html" >&2
+	echo "       sh tests/browser/render.sh --dom PAGE.html [WIDTH,HEIGHT]" >&2
 	exit 2
 }
 
@@ -27,13 +27,16 @@ mode=png
 if [ "${1:-}" = "--dom" ]; then
 	mode=dom
 	shift
-	[ $# -eq 1 ] || usage
+	[ $# -eq 1 ] || [ $# -eq 2 ] || usage
+	page=$1
+	out=""
+	size=${2:-1280,2400}
 else
 	[ $# -eq 2 ] || [ $# -eq 3 ] || usage
+	page=$1
+	out=$2
+	size=${3:-1280,2400}
 fi
-page=$1
-out=${2:-}
-size=${3:-1280,2400}
 [ -f "$page" ] || { echo "render.sh: no such page '$page'" >&2; exit 1; }
 case $page in
 /*) ;;
@@ -60,7 +63,7 @@ set -- $limit "$chromium" --headless --no-sandbox --disable-gpu --no-first-run \
 
 if [ "$mode" = dom ]; then
 	# Chromium's own chatter (D-Bus, GPU) goes to stderr; only the DOM to stdout.
-	"$@" --dump-dom "file://$page" 2>"$profile/stderr" || {
+	"$@" --window-size="$size" --dump-dom "file://$page" 2>"$profile/stderr" || {
 		cat "$profile/stderr" >&2
 		exit 1
 	}

@@ -4,13 +4,16 @@ Each test builds a database the way users do (an imported history, then
 `run`s against the simulated API, one of which raises viral alerts), writes
 the page, renders it with tests/browser/render.sh to a PNG and a DOM dump,
 and checks that the page rendered: a PNG that is not blank, the expected
-title and content in the DOM. With HASHTRACK_BROWSER_OUT=DIR the pages and
-PNGs are kept there to look at.
+title and content in the DOM, and, at 1280 px, a layout that needs no
+sideways scrolling. With HASHTRACK_BROWSER_OUT=DIR the pages and PNGs are
+kept there to look at.
 
 Needs Debian's `chromium` (`make check-browser` installs it as root);
 without it every test skips.
 """
 
+import json
+import math
 import os
 import shutil
 import struct
@@ -18,7 +21,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
-from tests.integration.harness import REPO, HashtrackTest, at, counts
+from tests.integration.harness import REPO, HashtrackTest, at, counts, fault
 
 RENDER = REPO / "tests" / "browser" / "render.sh"
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
@@ -79,36 +82,62 @@ class HtmlReportRenders(HashtrackTest):
 
     # ---- the data --------------------------------------------------------
 
-    def history_csv(self, tags, days=5):
-        """Imported snapshots every 6 h for `days` days up to 6 h before T0."""
+    LONG_TAG = "averyveryverylonghashtagthatgoesonandonwithoutanyspacesatall2026"
+
+    @staticmethod
+    def hourly(videos, views, per_hour, days=8, unknown_views_every=0):
+        """(ts, videos, views) every hour for `days` days up to 6 h before T0,
+        views with a day/night cycle; every nth views count unknown (None)."""
+        rows, hours = [], days * 24
+        for i in range(hours):
+            h = i - hours - 5
+            day = 1.0 + 0.5 * math.sin(2 * math.pi * ((h % 24) - 6) / 24)
+            videos += int(per_hour[0] * day)
+            views += int(per_hour[1] * day)
+            unknown = unknown_views_every and i % unknown_views_every == 3
+            rows.append((at(h), videos, None if unknown else views))
+        return rows
+
+    def history_csv(self, tags):
         lines = ["hashtag,ts,video_count,view_count"]
-        steps = days * 4
-        for tag, (videos, views, per_step) in tags.items():
-            for i in range(steps):
-                n = i * per_step + (i * i * per_step) // (4 * steps)
-                lines.append("%s,%s,%d,%d" % (tag, at(-6 * (steps - i)), videos + n,
-                                              views + n * 2917))
+        for tag, rows in tags.items():
+            for ts, v, w in rows:
+                lines.append("%s,%s,%d,%s" % (tag, ts, v, "" if w is None else w))
         return "\n".join(lines) + "\n"
 
     def build(self):
-        tags = {"vibecoding": (11800, 35000000, 60), "aitools": (81250, 310200000, 400),
-                "marketingtips": (2410330, 9120004411, 900)}
-        self.ok("add", *tags)
-        self.ok("import", "-", stdin=self.history_csv(tags))
-        last = {tag: self.snapshots(tag)[-1] for tag in tags}
-        base = {tag: (row["video_count"], row["view_count"]) for tag, row in last.items()}
-        # Under 200 new videos in 6 h is no alert (the default rules), so:
-        # T0 and T0+6h vibecoding takes off (two alerts); T0+12h aitools does.
-        plan = [
-            {"vibecoding": (900, 4000000), "aitools": (120, 800000), "marketingtips": (150, 2900000)},
-            {"vibecoding": (1500, 9000000), "aitools": (130, 820000), "marketingtips": (140, 2800000)},
-            {"vibecoding": (60, 3000000), "aitools": (2500, 9000000), "marketingtips": (160, 3000000)},
-        ]
-        for step, growth in enumerate(plan):
+        """A week of hourly history, then runs every 6 h from T0: vibecoding
+        takes off at T0+6h, notfound stops answering (404) and flaky fails
+        (400); partial has unknown view counts; newtag never got data."""
+        hist = {
+            "vibecoding": self.hourly(11800, 35000000, (5, 40000)),
+            "aitools": self.hourly(81250, 310200000, (60, 300000)),
+            "marketingtips": self.hourly(2410330, 2800000000, (150, 500000)),
+            "partial": self.hourly(5000, 9000000, (4, 20000), unknown_views_every=5),
+            "notfound": self.hourly(900, 120000, (1, 200)),
+            "flaky": self.hourly(3000, 800000, (2, 3000)),
+            self.LONG_TAG: self.hourly(700, 50000, (1, 500)),
+        }
+        self.ok("add", *hist)
+        self.ok("import", "-", stdin=self.history_csv(hist))
+        last = {tag: rows[-1][1:] for tag, rows in hist.items()}
+        growth = {"vibecoding": (30, 240000), "aitools": (360, 1800000),
+                  "marketingtips": (900, 3000000), "partial": (24, 120000),
+                  "notfound": (6, 1200), "flaky": (12, 18000), self.LONG_TAG: (6, 3000)}
+        for step in range(3):
+            world = {}
             for tag, (dv, dw) in growth.items():
-                base[tag] = (base[tag][0] + dv, base[tag][1] + dw)
-            self.tags(**{tag: counts(v, w) for tag, (v, w) in base.items()})
-            self.run_at(at(6 * step))
+                if tag == "vibecoding" and step >= 1:
+                    dv, dw = dv * 20, dw * 25             # the take-off
+                videos, views = last[tag]
+                last[tag] = (videos + dv, views + dw if views is not None else None)
+                world[tag] = counts(last[tag][0], last[tag][1], shape=1)
+            if step == 2:
+                world["notfound"] = fault(404)
+                world["flaky"] = fault(400, {"error": {"code": 400,
+                                                       "message": "hashtag_name is invalid"}})
+            self.tags(**world)
+            self.run_at(at(6 * step), code=0 if step < 2 else 1)
         self.ok("add", "newtag")        # tracked, never fetched: no data
 
     def page(self, name, *args, now=None):
@@ -131,8 +160,8 @@ class HtmlReportRenders(HashtrackTest):
             shutil.copy(png, keep)
         return decode_png(png.read_bytes())
 
-    def dom(self, page):
-        cp = subprocess.run(["sh", str(RENDER), "--dom", str(page)],
+    def dom(self, page, size=None):
+        cp = subprocess.run(["sh", str(RENDER), "--dom", str(page)] + ([size] if size else []),
                             capture_output=True, text=True, timeout=RENDER_TIMEOUT)
         self.assertEqual(cp.returncode, 0, "render.sh --dom failed:\n%s" % cp.stderr)
         return cp.stdout
@@ -150,27 +179,89 @@ class HtmlReportRenders(HashtrackTest):
     def near(p, rgb, tol=40):
         return all(abs(a - b) <= tol for a, b in zip(p, rgb))
 
+    # A probe added to a copy of the page (the page itself has no script):
+    # how wide the page and the table are laid out, and where each row's
+    # status and window cells end, written into the DOM as JSON.
+    PROBE = """<script>
+(function () {
+  var w = window.innerWidth, out = {viewport: w,
+    page: document.documentElement.scrollWidth, scrolls: [], cells: []};
+  document.querySelectorAll('.scroll').forEach(function (s) {
+    out.scrolls.push([s.scrollWidth, s.clientWidth]);
+  });
+  document.querySelectorAll('tbody tr').forEach(function (tr) {
+    tr.querySelectorAll('td').forEach(function (td, i) {
+      var r = td.getBoundingClientRect();
+      out.cells.push([i, Math.round(r.left), Math.round(r.right)]);
+    });
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'layout';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+    def layout(self, page, width=1280):
+        probe = page.with_name(page.stem + "-probe.html")
+        probe.write_text(page.read_text(encoding="utf-8").replace(
+            "</body>", self.PROBE + "</body>"), encoding="utf-8")
+        dom = self.dom(probe, "%d,800" % width)
+        start = dom.index('<pre id="layout">') + len('<pre id="layout">')
+        return json.loads(dom[start:dom.index("</pre>", start)].replace("&quot;", '"'))
+
     # ---- the tests -------------------------------------------------------
 
-    def test_the_report_page_renders_with_charts_and_viral_marks(self):
+    def test_the_report_page_renders_with_pace_charts_and_alert_marks(self):
         self.build()
         page = self.page("report", now=at(12))
         dom = self.dom(page)
         self.assertIn("<title>hashtrack report", dom)
-        for tag in ("vibecoding", "aitools", "marketingtips", "newtag"):
+        tags = ("vibecoding", "aitools", "marketingtips", "partial", "notfound", "flaky",
+                self.LONG_TAG, "newtag")
+        for tag in tags:
             self.assertIn('id="tag-%s"' % tag, dom)
-        self.assertGreaterEqual(dom.count('class="chart"'), 6, "two charts per hashtag with data")
-        self.assertGreaterEqual(dom.count('class="mark"'), 4,
-                                "each viral alert marked in both charts")
+        self.assertEqual(dom.count('class="chart"'), 2 * (len(tags) - 1),
+                         "a views and a videos pace chart per hashtag with data")
+        self.assertGreaterEqual(dom.count('class="band"'), 2 * 5, "the usual pace as a band")
+        alerts = self.alert_rows()
+        self.assertGreaterEqual(len(alerts), 1, "vibecoding's take-off raised an alert")
+        self.assertEqual(dom.count('class="mark"'), 2 * len(alerts),
+                         "each alert marked in both charts")
         self.assertIn("VIRAL", dom)
-        self.assertEqual(len(self.alert_rows()), 3)
-        pixels = self.assert_not_blank(self.render(page))
+        self.assertIn("New views per hour", dom)
+        self.assertIn("in the last 6 hours", dom.lower())
+        self.assertIn("hashtag_name is invalid", dom)
+        self.assertRegex(dom, r'<tr class="failing"><td class="l tag"><a href="#tag-notfound">')
+        self.assertRegex(dom, r'<tr class="failing"><td class="l tag"><a href="#tag-flaky">')
+        self.assertRegex(dom, r'<tr class="viral"><td class="l tag"><a href="#tag-vibecoding">')
+        image = self.render(page)
+        pixels = self.assert_not_blank(image)
+        self.assertTrue(any(self.near(p, (0x0D, 0x94, 0x88)) for p in pixels),
+                        "no views pace line (teal) on the page")
         self.assertTrue(any(self.near(p, (0x25, 0x63, 0xEB)) for p in pixels),
-                        "no video-count line (blue) on the page")
+                        "no videos pace line (blue) on the page")
         self.assertTrue(any(self.near(p, (0xDC, 0x26, 0x26)) for p in pixels),
                         "no viral mark (red) on the page")
 
+    def test_the_page_fits_a_1280_px_laptop_without_sideways_scrolling(self):
+        self.build()
+        page = self.page("laptop", now=at(12))
+        got = self.layout(page, 1280)
+        self.assertEqual(got["viewport"], 1280)
+        self.assertLessEqual(got["page"], 1280, "the page scrolls sideways at 1280 px")
+        for scroll, client in got["scrolls"]:
+            self.assertLessEqual(scroll, client, "the table scrolls sideways at 1280 px")
+        cells = got["cells"]
+        self.assertTrue(cells)
+        for i, left, right in cells:
+            self.assertGreaterEqual(left, 0)
+            self.assertLessEqual(right, 1280, "cell %d of a row is cut off at 1280 px" % i)
+        self.assert_not_blank(self.render(page, "1280,800"))
+
     def test_an_empty_database_renders_a_page_that_says_so(self):
+        self.ok("add", "gone")
+        self.ok("remove", "--purge", "gone")
         page = self.page("empty")
         dom = self.dom(page)
         self.assertIn("<title>hashtrack report", dom)
@@ -183,6 +274,7 @@ class HtmlReportRenders(HashtrackTest):
         self.run_at(at(0))
         page = self.page("single", now=at(0))
         dom = self.dom(page)
-        self.assertIn("no-baseline", dom)
+        self.assertIn("learning", dom)
         self.assertEqual(dom.count('class="chart"'), 4)
+        self.assertIn("a pace needs two snapshots", dom)
         self.assert_not_blank(self.render(page, "1280,1400"))
