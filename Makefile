@@ -98,6 +98,7 @@ lint:
 	cppcheck --enable=warning,portability --error-exitcode=1 --inline-suppr -q \
 		--std=c11 $(LINT_FLAGS) src/*.c
 	clang-tidy --quiet src/*.c -- -std=c11 $(LINT_FLAGS)
+	python3 tools/layers.py
 
 demo: deps
 	$(MAKE) all

@@ -20,22 +20,22 @@ enum alert_event { ALERT_VIRAL, ALERT_ESCALATION, ALERT_CALMED };
  */
 struct alert {
 	const char *tag;
-	enum alert_event event;
 	int64_t detected_at;
 	int64_t elapsed;                /* real window length, seconds; 0: no window */
 	int64_t video_count, view_count;        /* COUNT_UNKNOWN when unknown */
-	bool has_new_videos, has_new_views;
-	int64_t new_videos, new_views;
-	bool has_video_growth, has_view_growth;
-	double video_growth_pct, view_growth_pct;
+	int64_t new_videos, new_views;          /* when has_new_* */
+	double video_growth_pct, view_growth_pct;       /* when has_*_growth */
 	double videos_per_hour, views_per_hour; /* over the window, when has_new_* */
-	bool has_usual_videos, has_usual_views;
-	double usual_videos_per_hour, usual_views_per_hour;
+	double usual_videos_per_hour, usual_views_per_hour;     /* when has_usual_* */
 	int64_t usual_span;             /* seconds the usual pace is learnt over */
+	double pace_ratio;              /* the headline pace over its usual pace */
+	enum alert_event event;
+	unsigned rules;                 /* RULE_* bits from detect.h that hold */
+	bool has_new_videos, has_new_views;
+	bool has_video_growth, has_view_growth;
+	bool has_usual_videos, has_usual_views;
 	bool pace_of_views;             /* the headline pace is the views' (else videos') */
 	bool has_pace_ratio;
-	double pace_ratio;              /* the headline pace over its usual pace */
-	unsigned rules;                 /* RULE_* bits from detect.h that hold */
 };
 
 /* "viral", "escalation", "calmed"; and back, -1 when unknown. */
