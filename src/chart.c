@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "timefmt.h"
 
 /* The plot area inside the SVG: room for the y labels left, the x labels below. */
@@ -49,7 +50,7 @@ void chart_compact(double v, double step, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "0");
 		return;
 	}
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && a < units[u].unit)
+	while (u + 1 < ARRAY_SIZE(units) && a < units[u].unit)
 		u++;
 	/* Enough decimals to tell neighbouring ticks apart, and no more. */
 	while (decimals < 3) {
@@ -70,7 +71,7 @@ int64_t chart_time_step(int64_t span)
 	};
 	size_t i;
 
-	for (i = 0; i + 1 < sizeof(steps) / sizeof(steps[0]); i++)
+	for (i = 0; i + 1 < ARRAY_SIZE(steps); i++)
 		if (span / steps[i] <= 6)
 			break;
 	if (span / steps[i] > 6)        /* beyond years: whole multiples of a year */
@@ -227,7 +228,7 @@ size_t chart_time_ticks(int64_t t0, int64_t t1, int64_t *ticks, size_t max,
 		return n;
 	}
 	/* Months are not all as long: at most six ticks, each on the first of one. */
-	while (i + 1 < sizeof(every) / sizeof(every[0]) && span / (every[i] * 30 * DAY) > 5)
+	while (i + 1 < ARRAY_SIZE(every) && span / (every[i] * 30 * DAY) > 5)
 		i++;
 	*unit = every[i] < 12 ? CHART_MONTHS : CHART_YEARS;
 	return month_ticks(t0, t1, every[i], ticks, max);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "http.h"
 
 struct http {
@@ -63,18 +64,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 		h->body_too_big = true;
 		return 0;       /* aborts the transfer with CURLE_WRITE_ERROR */
 	}
-	if (h->len + n + 1 > h->cap) {
-		size_t ncap = h->cap ? h->cap : 4096;
-		char *grown;
-
-		while (ncap < h->len + n + 1)
-			ncap *= 2;
-		grown = realloc(h->body, ncap);
-		if (!grown)
-			return 0;
-		h->body = grown;
-		h->cap = ncap;
-	}
+	if (array_grow(&h->body, &h->cap, h->len + n + 1, 1, 4096))
+		return 0;
 	memcpy(h->body + h->len, data, n);
 	h->len += n;
 	h->body[h->len] = '\0';

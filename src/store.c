@@ -779,15 +779,8 @@ static int collect_tags(struct store *st, sqlite3_stmt *stmt, struct tag_info **
 	int rc;
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 16;
-			struct tag_info *grown = realloc(*out, ncap * sizeof(**out));
-
-			if (!grown)
-				return fail(st, "out of memory");
-			*out = grown;
-			*cap = ncap;
-		}
+		if (array_grow(out, cap, *n + 1, sizeof(**out), 16))
+			return fail(st, "out of memory");
 		read_tag_info(stmt, &(*out)[(*n)++]);
 	}
 	if (rc != SQLITE_DONE)
@@ -1278,16 +1271,9 @@ int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *
 		return -1;
 	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			int64_t *grown = realloc(*out, ncap * sizeof(**out));
-
-			if (!grown) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			*out = grown;
-			cap = ncap;
+		if (array_grow(out, &cap, *n + 1, sizeof(**out), 8)) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		(*out)[(*n)++] = sqlite3_column_int64(stmt, 0);
 	}
@@ -1408,15 +1394,8 @@ static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row
 	int rc;
 
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct alert_row *grown = realloc(*out, ncap * sizeof(**out));
-
-			if (!grown)
-				return fail(st, "out of memory");
-			*out = grown;
-			cap = ncap;
-		}
+		if (array_grow(out, &cap, *n + 1, sizeof(**out), 16))
+			return fail(st, "out of memory");
 		read_alert_row(stmt, &(*out)[(*n)++]);
 	}
 	if (rc != SQLITE_DONE)
