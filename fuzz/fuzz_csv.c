@@ -32,10 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			have_header = snap_header_parse(fields, (size_t)n, &h, err, sizeof(err)) == 0;
 			continue;
 		}
+		/* An accepted row is a valid snapshot: counts known or unknown, one known. */
 		if (snap_row_parse(fields, (size_t)n, &h, &row, err, sizeof(err)) == 0 &&
-		    (row.s.videos < 0 || row.s.views < 0 || row.s.source < 0 || row.s.source > 5 ||
-		     row.tag[0] == '\0'))
-			__builtin_trap();       /* an accepted row is a valid snapshot */
+		    (row.s.videos < COUNT_UNKNOWN || row.s.views < COUNT_UNKNOWN ||
+		     (!count_known(row.s.videos) && !count_known(row.s.views)) ||
+		     row.s.source < 0 || row.s.source > 6 || row.tag[0] == '\0'))
+			__builtin_trap();
 	}
 	free(text);
 	return 0;
