@@ -5,7 +5,7 @@ MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/hashtrack
 CC      ?= cc
 O       ?= build
-PKGS     = libcurl sqlite3 libcjson inih
+PKGS     = libcurl sqlite3 libcjson inih libutf8proc
 
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla

@@ -34,7 +34,10 @@ void table_set(struct table *t, size_t col, const char *fmt, ...)
  * table_print_color with color true shows it.
  */
 void table_style(struct table *t, size_t col, const char *sgr);
-/* Aligned columns (width in UTF-8 characters), or CSV with a header row. Returns 0 or -1. */
+/*
+ * Aligned columns padded by display width (a CJK character takes two
+ * columns, a combining mark none), or CSV with a header row. Returns 0 or -1.
+ */
 int table_print(const struct table *t, FILE *f);
 /* table_print, with bold headings and the cells' styles when color is true. */
 int table_print_color(const struct table *t, FILE *f, bool color);

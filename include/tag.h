@@ -15,8 +15,11 @@
 
 /*
  * Normalise raw user input into out (at least TAG_BUF_SIZE bytes): trim
- * surrounding white space, drop leading '#'s, lower-case ASCII letters, then
- * validate. Returns 0 on success; -1 with a one-line reason in err naming the
+ * surrounding white space, drop leading '#'s, validate, then fold to Unicode
+ * NFC with full case folding ("CAFÉ", "café" and "cafe\u0301" are one tag).
+ * Valid: 1 to TAG_MAX_CHARS characters (counted once folded) of ASCII
+ * letters, digits and '_', non-ASCII letters, and combining marks that
+ * follow a letter. Returns 0 on success; -1 with a one-line reason in err naming the
  * offending character (and suggesting a fix where one is obvious, such as
  * "vibe coding" -> "vibecoding").
  */

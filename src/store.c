@@ -37,11 +37,18 @@ struct store {
 	char err[STORE_ERR_SIZE];
 };
 
+static int merge_unfolded_tags(struct store *st);
+
 /*
  * Forward migrations, one per schema version: migrations[i] takes a database
- * from version i to i + 1. Never edit a released step; add a new one.
+ * from version i to i + 1, running its SQL (if any) and then its C step (if
+ * any), for what SQL cannot do. Never edit a released step; add a new one.
  */
-static const char *const migrations[] = {
+static const struct migration {
+	const char *sql;
+	int (*step)(struct store *st);
+} migrations[] = {
+	{
 	/* 0 -> 1: the first release */
 	"CREATE TABLE hashtag ("
 	"  id INTEGER PRIMARY KEY,"
@@ -86,7 +93,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
 	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';"
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+	NULL },
 
+	{
 	/*
 	 * 1 -> 2: detection by pace. A count may be unknown (NULL, never 0) and
 	 * come in shape 6; a tag has a surge rule and remembers its alert edge;
@@ -148,6 +157,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE alert_v2 RENAME TO alert;"
 	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
 	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';",
+	NULL },
+
+	/*
+	 * 2 -> 3: tags fold to Unicode NFC with full case folding. A name stored
+	 * in another form ("CAFÉ", "cafe\u0301") is renamed to its folded form,
+	 * or merged into the row already holding it.
+	 */
+	{ NULL, merge_unfolded_tags },
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -349,6 +366,122 @@ static int check_schema(struct store *st, const char *path, enum kind *kind, int
 	return 0;
 }
 
+/* A stored name and the form tag_normalize gives it today. */
+struct unfolded {
+	int64_t id;
+	char folded[TAG_BUF_SIZE];
+};
+
+/* The rows whose name is not in today's form, oldest first; malloc'd in *out. */
+static int list_unfolded(struct store *st, struct unfolded **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st, "SELECT id, name FROM hashtag ORDER BY id");
+	char folded[TAG_BUF_SIZE], why[256];
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 1);
+
+		/* A name no longer valid is left as it is: its snapshots stay readable. */
+		if (!name || tag_normalize(name, folded, why, sizeof(why)) != 0 ||
+		    strcmp(name, folded) == 0)
+			continue;
+		if (array_grow(out, &cap, *n + 1, sizeof(**out), 8)) {
+			sqlite3_finalize(stmt);
+			return fail(st, "out of memory");
+		}
+		(*out)[*n].id = sqlite3_column_int64(stmt, 0);
+		memcpy((*out)[*n].folded, folded, sizeof(folded));
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : fail_db(st, "list tags to fold");
+}
+
+/* The id of the row named name into *id, 0 when there is none. */
+static int tag_id_of(struct store *st, const char *name, int64_t *id)
+{
+	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
+	int rc;
+
+	*id = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_db(st, "find tag");
+}
+
+/* Run sql with ?1 = a and ?2 = b. */
+static int run_ids(struct store *st, const char *sql, int64_t a, int64_t b, const char *doing)
+{
+	sqlite3_stmt *stmt = prepare(st, sql);
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	return step_done(st, stmt, doing);
+}
+
+/*
+ * Row from into row into: its snapshots move (the one already there wins
+ * at a time both have), its alerts move, and the row goes. into keeps its
+ * own settings and alert state.
+ */
+static int merge_tag_rows(struct store *st, int64_t from, int64_t into)
+{
+	if (run_ids(st, "INSERT OR IGNORE INTO snapshot (hashtag_id, ts, video_count,"
+		    " view_count, source) SELECT ?2, ts, video_count, view_count, source"
+		    " FROM snapshot WHERE hashtag_id = ?1", from, into, "merge snapshots") ||
+	    run_ids(st, "DELETE FROM snapshot WHERE hashtag_id = ?1", from, into,
+		    "merge snapshots") ||
+	    run_ids(st, "UPDATE alert SET hashtag_id = ?2 WHERE hashtag_id = ?1", from, into,
+		    "merge alerts"))
+		return -1;
+	return run_ids(st, "DELETE FROM hashtag WHERE id = ?1", from, into,
+		       "merge tags");
+}
+
+static int rename_tag_row(struct store *st, int64_t id, const char *name)
+{
+	sqlite3_stmt *stmt = prepare(st, "UPDATE hashtag SET name = ?2 WHERE id = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	return step_done(st, stmt, "rename tag");
+}
+
+/* Schema 3's step: every tag under its folded name, one row per folded name. */
+static int merge_unfolded_tags(struct store *st)
+{
+	struct unfolded *rows;
+	size_t n, i;
+	int64_t into;
+	int rc = 0;
+
+	if (list_unfolded(st, &rows, &n))
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = tag_id_of(st, rows[i].folded, &into);
+		if (rc == 0)
+			rc = into ? merge_tag_rows(st, rows[i].id, into)
+				  : rename_tag_row(st, rows[i].id, rows[i].folded);
+	}
+	free(rows);
+	return rc;
+}
+
 /* From version to STORE_SCHEMA_VERSION, in one write transaction. */
 static int migrate(struct store *st, int version)
 {
@@ -364,9 +497,12 @@ static int migrate(struct store *st, int version)
 		fail(st, "the database changed while it was being opened; try again");
 		goto cleanup;
 	}
-	for (; version < STORE_SCHEMA_VERSION; version++)
-		if (exec(st, migrations[version], "migrate schema"))
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		const struct migration *m = &migrations[version];
+
+		if ((m->sql && exec(st, m->sql, "migrate schema")) || (m->step && m->step(st)))
 			goto cleanup;
+	}
 	/* PRAGMA takes no parameters; the version is our own constant. */
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (exec(st, sql, "set schema version") || store_commit(st))

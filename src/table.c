@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "jsonout.h"
 #include "table.h"
@@ -85,13 +86,28 @@ static const char *cell(const struct table *t, size_t row, size_t col)
 	return s ? s : "";
 }
 
-/* Display width: UTF-8 continuation bytes take no column. */
+/*
+ * Display width in terminal columns: East Asian wide characters take two,
+ * combining marks and controls none. A byte that is not valid UTF-8 counts
+ * as one column, as terminals show it as a replacement character.
+ */
 static size_t width(const char *s)
 {
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
 	size_t w = 0;
 
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
+	while (*p) {
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n <= 0) {
+			w++;
+			p++;
+			continue;
+		}
+		w += (size_t)utf8proc_charwidth(cp);
+		p += n;
+	}
 	return w;
 }
 

@@ -4,14 +4,12 @@
  */
 #include "tag.h"
 
-#include <locale.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
+#include <utf8proc.h>
 
 #include "array.h"
 #include "text.h"
@@ -23,79 +21,30 @@
 
 static const char url_prefix[] = "https://www.tiktok.com/tag/";
 
-/*
- * Letter-ness of non-ASCII code points comes from the C.UTF-8 locale, held
- * privately so that the process locale (and the user's LANG) plays no part.
- */
-static locale_t utf8_locale;
-static wctype_t combining_class;
-static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
-
-static void utf8_locale_init(void)
+/* Letter-ness comes from utf8proc's Unicode tables, never from the locale. */
+static bool is_letter(uint32_t cp)
 {
-	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	/* glibc has a "combining" class; elsewhere this is 0 and marks are refused. */
-	if (utf8_locale)
-		combining_class = wctype_l("combining", utf8_locale);
-}
+	utf8proc_category_t cat;
 
-/*
- * Without a UTF-8 locale every non-ASCII code point counts as a letter
- * except these blocks of controls, punctuation, symbols and emoji.
- */
-static const struct range {
-	uint32_t lo, hi;
-} fallback_non_letters[] = {
-	{ 0x0080, 0x00BF },	/* C1 controls, Latin-1 punctuation and signs */
-	{ 0x00D7, 0x00D7 },	/* multiplication sign */
-	{ 0x00F7, 0x00F7 },	/* division sign */
-	{ 0x2000, 0x2BFF },	/* general punctuation through arrows and dingbats */
-	{ 0x2E00, 0x2E7F },	/* supplemental punctuation */
-	{ 0x3000, 0x3004 },	/* ideographic space and CJK punctuation */
-	{ 0x3008, 0x3020 },	/* CJK brackets and marks */
-	{ 0xE000, 0xF8FF },	/* private use */
-	{ 0xFE00, 0xFE0F },	/* variation selectors */
-	{ 0xFEFF, 0xFEFF },	/* byte order mark */
-	{ 0xFF01, 0xFF0F },	/* full-width punctuation */
-	{ 0xFF1A, 0xFF20 },	/* full-width punctuation */
-	{ 0xFFF0, 0xFFFF },	/* specials */
-	{ 0x1F000, 0x1FAFF },	/* emoji and pictographs */
-	{ 0xE0000, 0xE007F },	/* tag characters */
-	{ 0xF0000, 0x10FFFF },	/* supplementary private use */
-};
-
-static bool fallback_is_letter(uint32_t cp)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(fallback_non_letters); i++)
-		if (cp >= fallback_non_letters[i].lo && cp <= fallback_non_letters[i].hi)
-			return false;
-	return true;
-}
-
-static bool is_ascii_tag_char(uint32_t cp)
-{
-	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-	       (cp >= '0' && cp <= '9') || cp == '_';
-}
-
-/*
- * A non-ASCII letter, or a combining mark right after an accepted character:
- * Thai tone marks and decomposed accents are not letters on their own, yet
- * "น่ารัก" and "cafe\u0301" are words TikTok accepts.
- */
-static bool is_tag_char(uint32_t cp, bool after_tag_char)
-{
 	if (cp < 0x80)
-		return is_ascii_tag_char(cp);
-	pthread_once(&utf8_once, utf8_locale_init);
-	if (!utf8_locale)
-		return fallback_is_letter(cp);
-	if (iswalpha_l((wint_t)cp, utf8_locale))
-		return true;
-	return after_tag_char && combining_class &&
-	       iswctype_l((wint_t)cp, combining_class, utf8_locale);
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+	cat = utf8proc_category((utf8proc_int32_t)cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/*
+ * A combining mark that is not default-ignorable: variation selectors and
+ * the grapheme joiner are invisible and would make look-alike tags.
+ */
+static bool is_mark(uint32_t cp)
+{
+	utf8proc_category_t cat;
+
+	if (cp < 0x80)
+		return false;
+	cat = utf8proc_category((utf8proc_int32_t)cp);
+	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME &&
+	       !utf8proc_get_property((utf8proc_int32_t)cp)->ignorable;
 }
 
 /*
@@ -228,11 +177,16 @@ struct scan {
 /*
  * Scan up to the first invalid byte or character. Spaces do not stop the
  * scan: when they are the only fault, the joined form can be suggested.
+ * A combining mark is accepted only after a letter (or after a mark that
+ * follows one): NFC composes "cafe\u0301" into "café", and the marks that
+ * do not compose, such as Thai tone marks and Devanagari vowel signs, are
+ * kept because words like "น่ารัก" and "हिंदी" need them. A mark with no letter
+ * to sit on (at the start, after a digit, '_' or a space) is refused.
  */
 static void scan_tag(const char *s, size_t len, struct scan *sc)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool after_tag_char = false;
+	bool after_letter = false;
 	size_t off = 0, n;
 	uint32_t cp;
 
@@ -248,10 +202,12 @@ static void scan_tag(const char *s, size_t len, struct scan *sc)
 			sc->spaces++;
 			if (!sc->space_pos)
 				sc->space_pos = sc->chars;
-			after_tag_char = false;
-		} else if (is_tag_char(cp, after_tag_char)) {
-			after_tag_char = true;
-		} else {
+			after_letter = false;
+		} else if (is_letter(cp)) {
+			after_letter = true;
+		} else if ((cp >= '0' && cp <= '9') || cp == '_') {
+			after_letter = false;
+		} else if (!(after_letter && is_mark(cp))) {
 			sc->bad_pos = sc->chars;
 			sc->bad_off = off;
 			sc->bad_len = n;
@@ -262,21 +218,39 @@ static void scan_tag(const char *s, size_t len, struct scan *sc)
 	}
 }
 
-/* Copy the body into out, ASCII lower-cased and, if asked, without spaces. */
-static void copy_lower(const char *s, size_t len, bool drop_spaces, char *out)
+/* How folding a valid body into its canonical form went. */
+enum fold {
+	FOLD_OK,
+	FOLD_NOMEM,	/* utf8proc could not allocate */
+	FOLD_LONG,	/* more than TAG_MAX_CHARS characters once folded */
+	FOLD_BAD,	/* folding made a character that is not valid (sc says which) */
+};
+
+/*
+ * The canonical form of s (len bytes, already scanned valid) in out (at
+ * least TAG_BUF_SIZE bytes): Unicode NFC with full case folding, so that
+ * "CAFÉ", "café" and "cafe\u0301" are one tag. sc describes the result.
+ */
+static enum fold fold_tag(const char *s, size_t len, char *out, struct scan *sc)
 {
-	size_t i;
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t n;
+	enum fold ret = FOLD_OK;
 
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (drop_spaces && c == ' ')
-			continue;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		*out++ = c;
-	}
-	*out = '\0';
+	out[0] = '\0';
+	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &folded,
+			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (n < 0)
+		return FOLD_NOMEM;  /* the input is valid UTF-8: no other error is possible */
+	scan_tag((const char *)folded, (size_t)n, sc);
+	if (sc->utf8_byte || sc->bad_pos || sc->spaces)
+		ret = FOLD_BAD;
+	else if (sc->chars > TAG_MAX_CHARS)
+		ret = FOLD_LONG;
+	else
+		memcpy(out, folded, (size_t)n + 1);  /* at most 4 bytes a character */
+	free(folded);
+	return ret;
 }
 
 static void report_bad_char(const char *s, size_t len, const struct scan *sc,
@@ -294,25 +268,40 @@ static void report_bad_char(const char *s, size_t len, const struct scan *sc,
 static void report_space(const char *s, size_t len, const struct scan *sc,
 			 char *err, size_t errsz)
 {
-	char shown[SHOW_BUF_SIZE], joined[TAG_BUF_SIZE];
-	size_t joined_chars = sc->chars - sc->spaces;
+	char shown[SHOW_BUF_SIZE], raw[TAG_BUF_SIZE], joined[TAG_BUF_SIZE];
+	size_t joined_chars = sc->chars - sc->spaces, i, n = 0;
+	struct scan folded;
 
 	show_input(s, len, shown, sizeof(shown));
-	if (joined_chars < 1 || joined_chars > TAG_MAX_CHARS) {
-		snprintf(err, errsz, "invalid character ' ' (space) at position %zu in '%s'",
-			 sc->space_pos, shown);
-		return;
+	if (joined_chars >= 1 && joined_chars <= TAG_MAX_CHARS) {
+		/* At most TAG_MAX_CHARS characters of at most 4 bytes each remain. */
+		for (i = 0; i < len; i++)
+			if (s[i] != ' ')
+				raw[n++] = s[i];
+		raw[n] = '\0';
+		if (fold_tag(raw, n, joined, &folded) == FOLD_OK) {
+			snprintf(err, errsz, "invalid character ' ' (space) at position %zu "
+				 "in '%s'; did you mean '%s'?", sc->space_pos, shown, joined);
+			return;
+		}
 	}
-	/* At most TAG_MAX_CHARS characters of at most 4 bytes each remain. */
-	copy_lower(s, len, true, joined);
-	snprintf(err, errsz, "invalid character ' ' (space) at position %zu in '%s'; "
-		 "did you mean '%s'?", sc->space_pos, shown, joined);
+	snprintf(err, errsz, "invalid character ' ' (space) at position %zu in '%s'",
+		 sc->space_pos, shown);
+}
+
+static void report_too_long(const char *s, size_t len, size_t chars, char *err, size_t errsz)
+{
+	char shown[SHOW_BUF_SIZE];
+
+	show_input(s, len, shown, sizeof(shown));
+	snprintf(err, errsz, "hashtag '%s' is too long: %zu characters, at most %d",
+		 shown, chars, TAG_MAX_CHARS);
 }
 
 int tag_normalize(const char *raw, char *out, char *err, size_t errsz)
 {
 	char shown[SHOW_BUF_SIZE];
-	struct scan sc;
+	struct scan sc, folded;
 	size_t len;
 	const char *s = tag_body(raw, &len);
 
@@ -335,14 +324,23 @@ int tag_normalize(const char *raw, char *out, char *err, size_t errsz)
 		report_space(s, len, &sc, err, errsz);
 		return -1;
 	}
-	if (sc.chars > TAG_MAX_CHARS) {
+	switch (fold_tag(s, len, out, &folded)) {
+	case FOLD_OK:
+		return 0;
+	case FOLD_LONG:
+		report_too_long(s, len, folded.chars, err, errsz);
+		break;
+	case FOLD_BAD:
 		show_input(s, len, shown, sizeof(shown));
-		snprintf(err, errsz, "hashtag '%s' is too long: %zu characters, at most %d",
-			 shown, sc.chars, TAG_MAX_CHARS);
-		return -1;
+		snprintf(err, errsz, "invalid character U+%04X in '%s' once normalised",
+			 (unsigned)folded.bad_cp, shown);
+		break;
+	case FOLD_NOMEM:
+		snprintf(err, errsz, "out of memory normalising a hashtag");
+		break;
 	}
-	copy_lower(s, len, false, out);
-	return 0;
+	out[0] = '\0';
+	return -1;
 }
 
 static bool is_url_safe(unsigned char c)

@@ -14,6 +14,7 @@ need libcurl libcurl4-openssl-dev
 need sqlite3 libsqlite3-dev
 need libcjson libcjson-dev
 need inih libinih-dev
+need libutf8proc libutf8proc-dev
 need cmocka libcmocka-dev
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"    # man page lint

@@ -44,7 +44,7 @@ static void fill(struct table *t)
 	table_set(t, 3, "%s", "x");
 }
 
-static void table_pads_by_characters_and_right_aligns_numbers(void **state)
+static void table_pads_by_display_width_and_right_aligns_numbers(void **state)
 {
 	struct table t;
 	char *out;
@@ -54,8 +54,36 @@ static void table_pads_by_characters_and_right_aligns_numbers(void **state)
 	out = capture(table_print, &t);
 	assert_string_equal(out,
 			    "NAME    COUNT  NOTE\n"
-			    "日本          5  \n"
+			    "日本        5  \n"
 			    "longer  1,234  x\n");
+	free(out);
+	table_release(&t);
+}
+
+/* The column after the tag starts at the same display column on every line. */
+static void wide_and_combining_characters_line_up_with_ascii(void **state)
+{
+	static const struct column two[] = { { "TAG", NULL, false }, { "N", NULL, true } };
+	struct table t;
+	char *out;
+
+	(void)state;
+	table_init(&t, two, 2);
+	table_add_row(&t);
+	table_set(&t, 0, "%s", "#日本旅行");
+	table_set(&t, 1, "%d", 1);
+	table_add_row(&t);
+	table_set(&t, 0, "%s", "#cafe\xCC\x81");	/* the mark takes no column */
+	table_set(&t, 1, "%d", 22);
+	table_add_row(&t);
+	table_set(&t, 0, "%s", "#ai");
+	table_set(&t, 1, "%d", 333);
+	out = capture(table_print, &t);
+	assert_string_equal(out,
+			    "TAG          N\n"
+			    "#日本旅行    1\n"
+			    "#cafe\xCC\x81       22\n"
+			    "#ai        333\n");
 	free(out);
 	table_release(&t);
 }
@@ -116,7 +144,7 @@ static void styles_wrap_the_text_and_never_the_padding(void **state)
 	out = capture(print_colored, &t);
 	assert_string_equal(out,
 			    "\033[1mNAME\033[0m    \033[1mCOUNT\033[0m  \033[1mNOTE\033[0m\n"
-			    "日本          5  \n"
+			    "日本        5  \n"
 			    "longer  \033[1;31m1,234\033[0m  x\n");
 	free(out);
 	out = capture(print_plain, &t);
@@ -128,7 +156,8 @@ static void styles_wrap_the_text_and_never_the_padding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_pads_by_characters_and_right_aligns_numbers),
+		cmocka_unit_test(table_pads_by_display_width_and_right_aligns_numbers),
+		cmocka_unit_test(wide_and_combining_characters_line_up_with_ascii),
 		cmocka_unit_test(csv_quotes_fields_and_skips_table_only_columns),
 		cmocka_unit_test(json_integers_stay_exact_beyond_two_to_the_53),
 		cmocka_unit_test(styles_wrap_the_text_and_never_the_padding),

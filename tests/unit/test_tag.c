@@ -60,15 +60,24 @@ static void tag_normalize_accepts_and_canonicalises_valid_tags(void **state)
 		{ "##ai_tools", "ai_tools" },
 		{ "#日本", "日本" },
 		{ "café", "café" },
-		{ "CAFÉ", "cafÉ" },		/* only ASCII letters are lower-cased */
+		{ "CAFÉ", "café" },		/* full Unicode case folding */
+		{ "ÉTÉ", "été" },
+		{ "STRASSE", "strasse" },
+		{ "Straße", "strasse" },		/* folding may lengthen */
+		{ "ΣΟΦΙΑ", "σοφια" },
+		{ "ΌΛΑ", "όλα" },
+		{ "\xEF\xBC\xA1", "\xEF\xBD\x81" },	/* full-width A folds to full-width a */
 		{ "\t#Tag2024\n", "tag2024" },
 		{ "_", "_" },
 		{ "2024", "2024" },
 		{ "ไทย", "ไทย" },
 		{ "น่ารัก", "น่ารัก" },		/* Thai tone mark after a letter */
-		{ "cafe\xCC\x81", "cafe\xCC\x81" },	/* decomposed accent */
+		{ "cafe\xCC\x81", "caf\xC3\xA9" },	/* decomposed accent, composed by NFC */
+		{ "CAFE\xCC\x81", "caf\xC3\xA9" },
+		{ "a\xCC\x81\xCC\xA3", "\xE1\xBA\xA1\xCC\x81" },	/* marks reordered, then composed */
+		{ "x\xCC\x81", "x\xCC\x81" },	/* a mark with nothing to compose with stays */
 		{ "हिंदी", "हिंदी" },
-		{ "Москва", "Москва" },
+		{ "Москва", "москва" },
 	};
 	size_t i;
 
@@ -114,6 +123,9 @@ static void tag_normalize_names_the_offending_character(void **state)
 		{ "日本。", "U+3002", "position 3" },
 		{ "a\xC2\xA0" "b", "U+00A0", NULL },		/* no-break space is no letter */
 		{ "\xCC\x81" "a", "U+0301", "position 1" },	/* a mark needs a base */
+		{ "1\xE2\x83\xA3", "U+20E3", "position 2" },	/* nor does a digit carry one */
+		{ "a\xEF\xB8\x8F", "U+FE0F", "position 2" },	/* invisible variation selector */
+		{ "\xD9\xA3", "U+0663", "position 1" },	/* non-ASCII digits are no letters */
 		{ "a b!", "'!'", "position 4" },		/* the worse fault first */
 	};
 	size_t i;
@@ -130,6 +142,7 @@ static void tag_normalize_suggests_the_joined_form_for_spaces(void **state)
 	expect_error("  #Vibe  Coding ", "did you mean 'vibecoding'", "' ' (space)");
 	expect_error("日本 東京", "did you mean '日本東京'", NULL);
 	expect_error("a b", "did you mean 'ab'", NULL);
+	expect_error("Café Crème", "did you mean 'cafécrème'", NULL);
 }
 
 static void tag_normalize_does_not_suggest_an_over_long_join(void **state)
@@ -184,6 +197,18 @@ static void tag_normalize_counts_characters_not_bytes(void **state)
 	assert_int_equal(strlen(out), 400);
 	build(raw, sizeof(raw), "", "\xF0\xA0\x80\x80", 101, "");
 	expect_error(raw, "101 characters", NULL);
+}
+
+static void tag_normalize_counts_characters_once_composed(void **state)
+{
+	char raw[512], want[512];
+
+	(void)state;
+	/* 100 decomposed é are 200 code points typed, 100 characters once composed */
+	build(want, sizeof(want), "", "\xC3\xA9", 100, "");
+	expect_tag(build(raw, sizeof(raw), "", "e\xCC\x81", 100, ""), want);
+	/* 60 ß fold to 120 s: too long */
+	expect_error(build(raw, sizeof(raw), "", "\xC3\x9F", 60, ""), "120 characters", NULL);
 }
 
 static void tag_normalize_rejects_more_than_100_characters(void **state)
@@ -255,6 +280,7 @@ int main(void)
 		cmocka_unit_test(tag_normalize_does_not_suggest_an_over_long_join),
 		cmocka_unit_test(tag_normalize_rejects_invalid_utf8_with_its_byte),
 		cmocka_unit_test(tag_normalize_counts_characters_not_bytes),
+		cmocka_unit_test(tag_normalize_counts_characters_once_composed),
 		cmocka_unit_test(tag_normalize_rejects_more_than_100_characters),
 		cmocka_unit_test(tag_normalize_keeps_long_input_messages_short),
 		cmocka_unit_test(tag_normalize_truncates_to_a_small_error_buffer),

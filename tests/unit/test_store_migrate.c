@@ -1,0 +1,147 @@
+/*
+ * Tests for src/store.c's migration to schema 3: tags stored in another
+ * Unicode form than today's (NFC, case-folded) are renamed or merged into
+ * the row holding that form, keeping every snapshot. Against real files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+#include "store_fixture.h"
+
+#define CAFE_COMPOSED "caf\xC3\xA9"
+#define CAFE_DECOMPOSED "cafe\xCC\x81"
+
+/* Run SQL on the file behind the store's back. */
+static void raw_sql(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static int64_t raw_count(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int64_t n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Close the store, let setup write the file as schema 2 did, reopen it. */
+static void reopen_from_v2(void **state, const char *setup)
+{
+	char err[STORE_ERR_SIZE] = "";
+	struct store *st;
+
+	store_close(*state);
+	*state = NULL;
+	raw_sql(setup);
+	raw_sql("PRAGMA user_version = 2");
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("reopening: %s", err);
+	*state = st;
+}
+
+static void a_decomposed_tag_merges_into_its_composed_twin_keeping_snapshots(void **state)
+{
+	struct snapshot *hist = NULL;
+	size_t n = 0, cap = 0;
+	int64_t *times = NULL;
+	size_t nalerts = 0;
+	int version = 0;
+
+	add(*state, CAFE_COMPOSED);
+	snap(*state, CAFE_COMPOSED, 100, 1, 1);
+	snap(*state, CAFE_COMPOSED, 200, 2, 1);
+	reopen_from_v2(state,
+		"INSERT INTO hashtag (id, name, added_at) VALUES (50, '" CAFE_DECOMPOSED "', 900);"
+		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source) VALUES"
+		"  (50, 200, 99, 990, 1), (50, 300, 3, 30, 1);"
+		"INSERT INTO alert (hashtag_id, detected_at, status, elapsed, rules)"
+		"  VALUES (50, 300, 'recorded', 0, 1);");
+
+	assert_int_equal(store_schema_version(*state, &version), 0);
+	assert_int_equal(version, 3);
+	assert_int_equal(raw_count("SELECT count(*) FROM hashtag"), 1);
+	assert_int_equal(store_history(*state, CAFE_COMPOSED, 0, &hist, &n, &cap), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(hist[0].ts, 100);
+	assert_int_equal(hist[1].ts, 200);
+	assert_int_equal(hist[1].videos, 2);    /* the row already there wins at a shared ts */
+	assert_int_equal(hist[2].ts, 300);
+	assert_int_equal(hist[2].videos, 3);
+	free(hist);
+	assert_int_equal(store_alert_times(*state, CAFE_COMPOSED, &times, &nalerts), 0);
+	assert_int_equal(nalerts, 1);
+	assert_int_equal(times[0], 300);
+	free(times);
+	assert_int_equal(raw_count("SELECT count(*) FROM snapshot WHERE hashtag_id = 50"), 0);
+}
+
+static void an_unfolded_tag_alone_is_renamed_and_later_twins_merge_into_it(void **state)
+{
+	struct tag_info *tags = NULL;
+	struct snapshot *hist = NULL;
+	size_t n = 0, cap = 0, ntags = 0;
+
+	add(*state, "plain");
+	reopen_from_v2(state,
+		"INSERT INTO hashtag (id, name, added_at) VALUES (10, '\xC3\x89T\xC3\x89', 900),"
+		"  (11, 'E\xCC\x81T\xC3\x89', 950);"
+		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source) VALUES"
+		"  (10, 100, 1, 10, 1), (11, 200, 2, 20, 1);");
+
+	assert_int_equal(store_list_tags(*state, NULL, 0, &tags, &ntags), 0);
+	assert_int_equal(ntags, 2);
+	assert_string_equal(tags[0].name, "plain");
+	assert_string_equal(tags[1].name, "\xC3\xA9t\xC3\xA9");
+	free(tags);
+	assert_int_equal(raw_count("SELECT id FROM hashtag WHERE name = '\xC3\xA9t\xC3\xA9'"), 10);
+	assert_int_equal(store_history(*state, "\xC3\xA9t\xC3\xA9", 0, &hist, &n, &cap), 0);
+	assert_int_equal(n, 2);
+	free(hist);
+}
+
+static void a_name_no_longer_valid_is_left_as_it_was(void **state)
+{
+	reopen_from_v2(state,
+		"INSERT INTO hashtag (id, name, added_at) VALUES (7, '1\xE2\x83\xA3', 900);");
+	assert_int_equal(raw_count("SELECT count(*) FROM hashtag WHERE id = 7"
+				   " AND name = '1\xE2\x83\xA3'"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			a_decomposed_tag_merges_into_its_composed_twin_keeping_snapshots,
+			open_db, close_db),
+		cmocka_unit_test_setup_teardown(
+			an_unfolded_tag_alone_is_renamed_and_later_twins_merge_into_it,
+			open_db, close_db),
+		cmocka_unit_test_setup_teardown(a_name_no_longer_valid_is_left_as_it_was,
+						open_db, close_db),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
