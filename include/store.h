@@ -112,9 +112,9 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n);
 
 /*
- * Insert a snapshot; fails naming the tag and time when one exists there.
- * Returns 1, nothing stored, when the tag is not in the database (purged
- * since it was read).
+ * Insert a snapshot. Returns 1, nothing stored, when the tag is not in the
+ * database (purged since it was read); 2, nothing stored and no error, when
+ * a snapshot of the tag at that time is already there (it is left as it is).
  */
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s);
 /* Remember the outcome of the tag's last fetch (error may be NULL). */

@@ -852,7 +852,6 @@ int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *
 
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s)
 {
-	char when[TIME_BUF_SIZE];
 	sqlite3_stmt *stmt = prepare_hot(st, HOT_ADD_SNAPSHOT,
 		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
 		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5)");
@@ -870,10 +869,10 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 		hot_done(stmt);
 		return 0;
 	}
+	/* Two runs in one second: the one stored first stands, left as it is. */
 	if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		hot_done(stmt);
-		time_format(s->ts, when);
-		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
+		return 2;
 	}
 	rc = sqlite3_extended_errcode(st->db);
 	fail_db(st, "store snapshot");
