@@ -1,0 +1,69 @@
+"""The newcomer's path: two runs in one second, fractional HASHTRACK_NOW, nothing
+tracked, `backup FILE`, and `import` of the JSON export (interface.md, "run",
+"Configuration" and "report, history, export, import, backup")."""
+
+import json
+import sqlite3
+
+from .harness import T0, HashtrackTest, at, counts
+
+
+class TwoRunsInTheSameSecond(HashtrackTest):
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "vibecoding")
+
+    def test_a_second_run_at_the_same_instant_leaves_the_stored_snapshot_and_exits_0(self):
+        self.tags(vibecoding=counts(1000, 20000))
+        self.run_at(T0)
+        self.tags(vibecoding=counts(1111, 22222))
+        cp = self.run_at(T0)
+        self.assertEqual(cp.stderr, "", self.describe(cp))
+        rows = self.snapshots("vibecoding")
+        self.assertEqual([(r["ts"], r["video_count"], r["view_count"]) for r in rows],
+                         [(T0, 1000, 20000)])
+        self.assertEqual(self.list_tags(now=T0)[0]["status"], "ok")
+
+    def test_a_repeated_run_neither_alerts_twice_nor_moves_the_alert_edge(self):
+        """The jump at +12h alerts once; its repeat in the same second changes
+        nothing, and the flat run at +18h still calms the tag."""
+        self.tags(vibecoding=counts(1190, 29900))
+        self.run_at(T0)
+        self.tags(vibecoding=counts(1200, 30000))
+        self.run_at(at(6))
+        self.tags(vibecoding=counts(1500, 40007))
+        self.run_at(at(12))
+        self.run_at(at(12))
+        self.assertEqual([(a["event"], a["detected_at"]) for a in self.alert_rows()],
+                         [("viral", at(12))])
+        self.run_at(at(18))
+        self.assertEqual([(a["event"], a["detected_at"]) for a in self.alert_rows()],
+                         [("viral", at(12)), ("calmed", at(18))])
+
+
+class FractionalNow(HashtrackTest):
+
+    def test_hashtrack_now_with_fractional_seconds_is_truncated_to_the_second(self):
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1000, 20000))
+        self.run_at("2026-05-22T00:00:00.75Z")
+        self.assertEqual([r["ts"] for r in self.snapshots("vibecoding")], [T0])
+
+    def test_a_fraction_with_an_offset_other_than_utc_is_still_refused(self):
+        self.ok("add", "vibecoding")
+        cp = self.assert_exit(self.ht("run", now="2026-05-22T00:00:00.5+02:00"), 2)
+        self.assertIn("HASHTRACK_NOW", cp.stderr)
+        self.assertIn("not UTC", cp.stderr)
+
+
+class NothingTracked(HashtrackTest):
+
+    def test_run_with_no_tracked_tag_says_so_and_how_to_add_one_and_exits_1(self):
+        cp = self.assert_exit(self.ht("run", now=T0), 1)
+        self.assertEqual(cp.stdout, "")
+        lines = cp.stderr.splitlines()
+        self.assertEqual(len(lines), 1, cp.stderr)
+        self.assertIn("no hashtag is tracked", lines[0])
+        self.assertIn("hashtrack add TAG", lines[0])
+        self.assertEqual(self.requests(), [])
