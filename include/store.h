@@ -217,4 +217,11 @@ int store_integrity(struct store *st, char *out, size_t outsz);
 /* The SQLite library version, for --version. */
 const char *store_sqlite_version(void);
 
+/*
+ * A consistent copy of the whole database at path, through SQLite's online
+ * backup (safe while a run writes). Refuses, writing nothing, when path
+ * exists; the copy appears there whole or not at all.
+ */
+int store_backup(struct store *st, const char *path);
+
 #endif

@@ -67,3 +67,67 @@ class NothingTracked(HashtrackTest):
         self.assertIn("no hashtag is tracked", lines[0])
         self.assertIn("hashtrack add TAG", lines[0])
         self.assertEqual(self.requests(), [])
+
+
+class Backup(HashtrackTest):
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "vibecoding", "aitools", "--min-videos", "300")
+        self.tags(vibecoding=counts(1000, 20000), aitools=counts(5000, 100000))
+        self.run_at(T0)
+
+    def on_copy(self, copy, *args):
+        return self.ok("--db", copy, *args, now=at(6)).stdout
+
+    def assert_sound(self, copy):
+        conn = sqlite3.connect("file:%s?mode=ro" % copy, uri=True)
+        try:
+            self.assertEqual(conn.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        finally:
+            conn.close()
+
+    def test_a_backup_during_a_slow_run_is_a_consistent_copy_that_works_with_db(self):
+        before = {a: self.ok(*a, now=at(6)).stdout
+                  for a in (("list", "--format", "json"), ("export", "--format", "csv"))}
+        self.tags(vibecoding=counts(1100, 21000, delay=2), aitools=counts(5100, 101000, delay=2))
+        proc = self.ht_start("run", now=at(6))
+        self.wait_for_arrivals(3)
+        copy = self.tmp / "copy.db"
+        cp = self.ok("backup", copy, now=at(6))
+        self.assertEqual(cp.stdout, "")
+        self.assert_exit(self.ht_finish(proc), 0)
+        self.assert_sound(copy)
+        for args, text in before.items():
+            self.assertEqual(self.on_copy(copy, *args), text, args)
+        # after the run, a backup holds what the run stored, alerts and rules too
+        after = self.tmp / "after.db"
+        self.ok("backup", after, now=at(6))
+        self.assertEqual([p.name for p in self.tmp.iterdir() if p.name.startswith("after")],
+                         ["after.db"], "the backup leaves no file but the copy")
+        self.assert_sound(after)
+        for args in (("list", "--format", "json"), ("export", "--format", "json"),
+                     ("alerts", "--format", "json")):
+            self.assertEqual(self.on_copy(after, *args), self.ok(*args, now=at(6)).stdout, args)
+
+    def test_backup_never_overwrites_an_existing_file(self):
+        target = self.tmp / "taken.db"
+        target.write_text("precious")
+        cp = self.assert_exit(self.ht("backup", target, now=at(6)), 1)
+        self.assertIn("'%s' already exists" % target, cp.stderr)
+        self.assertEqual(target.read_text(), "precious")
+        self.assertEqual([p.name for p in self.tmp.iterdir() if p.name.startswith("taken")],
+                         ["taken.db"])
+
+    def test_backup_without_a_file_is_a_usage_error(self):
+        self.assert_exit(self.ht("backup", now=at(6)), 2)
+        self.assert_exit(self.ht("backup", "a.db", "b.db", now=at(6)), 2)
+
+
+class BackupWithNoDatabase(HashtrackTest):
+
+    def test_backup_with_no_database_says_there_is_no_data_and_creates_nothing(self):
+        cp = self.assert_exit(self.ht("backup", self.tmp / "copy.db", now=T0), 1)
+        self.assertIn("no data yet", cp.stderr)
+        self.assertFalse(self.db_path.exists())
+        self.assertFalse((self.tmp / "copy.db").exists())
