@@ -131,3 +131,51 @@ class BackupWithNoDatabase(HashtrackTest):
         self.assertIn("no data yet", cp.stderr)
         self.assertFalse(self.db_path.exists())
         self.assertFalse((self.tmp / "copy.db").exists())
+
+
+class ImportTheJsonExport(HashtrackTest):
+
+    def setUp(self):
+        super().setUp()
+        self.ok("add", "vibecoding", "aitools")
+        self.tags(vibecoding=counts(1000, 20000, shape=1), aitools=counts(None, 100000))
+        self.run_at(T0)
+        self.tags(vibecoding=counts(1100, 21000, shape=1), aitools=counts(5000, 100500))
+        self.run_at(at(6))
+        self.json = self.ok("export", "--format", "json", now=at(6)).stdout
+        self.new_db = self.tmp / "new.db"
+
+    def on_new(self, *args, **kw):
+        return self.ht("--db", self.new_db, *args, now=at(6), **kw)
+
+    def test_the_json_export_imported_into_a_new_database_exports_the_same(self):
+        rows = json.loads(self.json)
+        self.assertIn(None, [r["video_count"] for r in rows], "an unknown count rides along")
+        path = self.tmp / "all.json"
+        path.write_text(self.json)
+        self.assert_exit(self.on_new("import", path), 0)
+        for fmt in ("json", "csv"):
+            self.assertEqual(self.assert_exit(self.on_new("export", "--format", fmt), 0).stdout,
+                             self.ok("export", "--format", fmt, now=at(6)).stdout, fmt)
+        # idempotent: the same file again changes nothing, from stdin too
+        self.assert_exit(self.on_new("import", "-", stdin="\n  " + self.json), 0)
+        self.assertEqual(self.assert_exit(self.on_new("export", "--format", "json"), 0).stdout,
+                         self.json)
+
+    def test_a_bad_json_row_is_named_by_its_index_and_nothing_is_imported(self):
+        rows = json.loads(self.json)
+        rows[2]["video_count"] = "lots"
+        cp = self.assert_exit(self.on_new("import", "-", stdin=json.dumps(rows)), 1)
+        self.assertIn("stdin[2]", cp.stderr)
+        self.assertIn("video_count 'lots'", cp.stderr)
+        cp = self.assert_exit(self.on_new("export", "--format", "json"), 0)
+        self.assertEqual(json.loads(cp.stdout), [])
+
+    def test_json_that_does_not_parse_names_the_line_and_imports_nothing(self):
+        cp = self.assert_exit(self.on_new("import", "-", stdin=self.json[:-3]), 1)
+        self.assertIn("import: stdin: line", cp.stderr)
+        self.assertIn("not valid JSON", cp.stderr)
+        rows = json.loads(self.json)
+        rows[1]["extra"] = 1
+        cp = self.assert_exit(self.on_new("import", "-", stdin=json.dumps(rows)), 1)
+        self.assertIn("stdin[1]: unknown key 'extra'", cp.stderr)
