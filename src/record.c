@@ -144,7 +144,7 @@ static int judge_counts(struct recorder *r, const struct tag_info *t, const stru
 	if (store_history(r->st, t->name, judge_horizon(cur->ts, dc), &r->hist, &n,
 			  &r->hist_cap))
 		return -1;
-	/* Two runs in one second: the later judges against what the earlier stored. */
+	/* cur is already stored: drop it (and anything at or after it) and put it last. */
 	while (n > 0 && r->hist[n - 1].ts >= cur->ts)
 		n--;
 	if (array_grow(&r->hist, &r->hist_cap, n + 1, sizeof(*r->hist), 64) ||
