@@ -112,9 +112,9 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n);
 
 /*
- * Insert a snapshot; fails naming the tag and time when one exists there.
- * Returns 1, nothing stored, when the tag is not in the database (purged
- * since it was read).
+ * Insert a snapshot. Returns 1, nothing stored, when the tag is not in the
+ * database (purged since it was read); 2, nothing stored and no error, when
+ * a snapshot of the tag at that time is already there (it is left as it is).
  */
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s);
 /* Remember the outcome of the tag's last fetch (error may be NULL). */
@@ -216,5 +216,12 @@ int store_schema_version(struct store *st, int *version);
 int store_integrity(struct store *st, char *out, size_t outsz);
 /* The SQLite library version, for --version. */
 const char *store_sqlite_version(void);
+
+/*
+ * A consistent copy of the whole database at path, through SQLite's online
+ * backup (safe while a run writes). Refuses, writing nothing, when path
+ * exists; the copy appears there whole or not at all.
+ */
+int store_backup(struct store *st, const char *path);
 
 #endif

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "array.h"
 #include "csvread.h"
+#include "jsonread.h"
 #include "msg.h"
 #include "snapout.h"
 #include "timefmt.h"
@@ -99,10 +101,12 @@ static void import_help(void)
 {
 	printf("%s\nLoad snapshots from CSV with the columns export writes (FILE, or - for\n"
 	       "standard input): a header naming hashtag, ts, video_count, view_count and\n"
-	       "optionally source, in any order, then one snapshot a line.\n\n"
+	       "optionally source, in any order, then one snapshot a line. The JSON that\n"
+	       "`export --format json` writes is read too (a file that starts with '[');\n"
+	       "its bad rows are named by their index in the array, from 0.\n\n"
 	       "A hashtag and time already in the database is skipped, so importing the\n"
-	       "same file twice changes nothing. A bad line stops the import with a message\n"
-	       "naming it, and nothing is imported (exit status 1).\n\n"
+	       "same file twice changes nothing. A bad line or row stops the import with a\n"
+	       "message naming it, and nothing is imported (exit status 1).\n\n"
 	       "A hashtag not in the database is created untracked: its history is kept\n"
 	       "and `report TAG` and `history TAG` show it, but `run` fetches it only once\n"
 	       "`hashtrack add TAG` starts tracking it.\n\n"
@@ -151,12 +155,27 @@ static void name_untracked(struct import *im, const char *tag)
 		     "(start tracking it with 'hashtrack add %s')", tag, tag);
 }
 
+/* The checked row into the import's transaction, counted. */
+static int import_row(struct import *im, struct store_import *si)
+{
+	bool added, new_tag;
+
+	if (store_import_row(si, im->row.tag, &im->row.s, &added, &new_tag))
+		return -1;
+	if (new_tag)
+		name_untracked(im, im->row.tag);
+	if (added)
+		im->added++;
+	else
+		im->skipped++;
+	return 0;
+}
+
 /* One line of the file: the header, a blank line, or a snapshot. */
 static int import_line(struct import *im, struct store_import *si, char *text, struct cmd_ctx *ctx)
 {
 	char *fields[CSV_MAX_FIELDS];
 	char why[256];
-	bool added, new_tag;
 	int n;
 
 	if (*text == '\0')
@@ -168,27 +187,55 @@ static int import_line(struct import *im, struct store_import *si, char *text, s
 		return read_header(im, fields, n);
 	if (read_row(im, fields, n))
 		return -1;
-	if (store_import_row(si, im->row.tag, &im->row.s, &added, &new_tag))
+	if (import_row(im, si))
 		return error("import: %s:%zu: %s", im->name, im->line, store_error(ctx->st));
-	if (new_tag)
-		name_untracked(im, im->row.tag);
-	if (added)
-		im->added++;
-	else
-		im->skipped++;
 	return 0;
+}
+
+/* The input, with the bytes read to tell JSON from CSV put back in front. */
+struct import_in {
+	FILE *f;
+	char peeked[IMPORT_MAX_LINE];
+	size_t npeeked, at;
+};
+
+static int in_getc(struct import_in *in)
+{
+	if (in->at < in->npeeked)
+		return (unsigned char)in->peeked[in->at++];
+	return getc_unlocked(in->f);
+}
+
+/*
+ * Read past a byte order mark and blank space, keeping what was read; the
+ * first other byte is returned (and kept too). '[' there means JSON.
+ */
+static int peek_first(struct import_in *in)
+{
+	static const char bom[] = "\xEF\xBB\xBF";
+	bool in_bom = true;
+	int c;
+
+	while (in->npeeked < sizeof(in->peeked) && (c = getc_unlocked(in->f)) != EOF) {
+		in->peeked[in->npeeked] = (char)c;
+		in_bom = in_bom && in->npeeked < 3 && c == (unsigned char)bom[in->npeeked];
+		in->npeeked++;
+		if (!in_bom && c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return c;
+	}
+	return EOF;
 }
 
 /*
  * Read one line into buf (size bytes) without buffering an unbounded one.
  * Returns its length with the terminator, -1 at the end, -2 when it does not fit.
  */
-static ssize_t read_line(FILE *in, char *buf, size_t size)
+static ssize_t read_line(struct import_in *in, char *buf, size_t size)
 {
 	size_t len = 0;
 	int c;
 
-	while ((c = getc_unlocked(in)) != EOF) {
+	while ((c = in_getc(in)) != EOF) {
 		if (len + 1 >= size)
 			return -2;
 		buf[len++] = (char)c;
@@ -199,7 +246,7 @@ static ssize_t read_line(FILE *in, char *buf, size_t size)
 	return len == 0 && c == EOF ? -1 : (ssize_t)len;
 }
 
-static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
+static int import_csv(struct cmd_ctx *ctx, struct import_in *in, struct import *im)
 {
 	struct store_import *si;
 	char text[IMPORT_MAX_LINE + 2];  /* the line, its newline and the NUL */
@@ -227,7 +274,7 @@ static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
 		if (import_line(im, si, p, ctx))
 			goto cleanup;
 	}
-	if (ferror(in)) {
+	if (ferror(in->f)) {
 		error("import: cannot read '%s': %s", im->name, strerror(errno));
 		goto cleanup;
 	}
@@ -240,6 +287,85 @@ static int import_stream(struct cmd_ctx *ctx, FILE *in, struct import *im)
 cleanup:
 	if (store_import_end(si, rc == 0) && rc == 0)
 		rc = error("import: %s", store_error(ctx->st));
+	return rc;
+}
+
+/* All of the input, NUL-terminated, into *text (free() it); -1 said why. */
+static int slurp(struct import_in *in, const char *name, char **text)
+{
+	size_t len = 0, cap = 0;
+	int c;
+
+	*text = NULL;
+	while ((c = in_getc(in)) != EOF) {
+		if (c == '\0') {
+			free(*text);
+			return error("import: %s: a NUL byte; this is not a JSON text file", name);
+		}
+		if (array_grow(text, &cap, len + 2, 1, 65536)) {
+			free(*text);
+			return error("out of memory");
+		}
+		(*text)[len++] = (char)c;
+	}
+	if (ferror(in->f)) {
+		free(*text);
+		return error("import: cannot read '%s': %s", name, strerror(errno));
+	}
+	(*text)[len] = '\0';
+	return 0;
+}
+
+/* The JSON export, whole: rows are named by their index in its array. */
+static int import_json(struct cmd_ctx *ctx, struct import_in *in, struct import *im)
+{
+	struct store_import *si;
+	struct json_rows rows;
+	char why[512];
+	char *text;
+	int rc = -1, got;
+
+	if (slurp(in, im->name, &text))
+		return -1;
+	if (json_rows_parse(&rows, text, why, sizeof(why))) {
+		error("import: %s: %s", im->name, why);
+		json_rows_release(&rows);
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (store_import_begin(ctx->st, ctx->cfg.now, &si)) {
+		json_rows_release(&rows);
+		return error("import: %s", store_error(ctx->st));
+	}
+	while ((got = json_rows_next(&rows, &im->row, why, sizeof(why))) == 1) {
+		if (import_row(im, si)) {
+			error("import: %s[%zu]: %s", im->name, rows.index, store_error(ctx->st));
+			goto cleanup;
+		}
+	}
+	if (got < 0) {
+		error("import: %s[%zu]: %s", im->name, rows.index, why);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	json_rows_release(&rows);
+	if (store_import_end(si, rc == 0) && rc == 0)
+		rc = error("import: %s", store_error(ctx->st));
+	return rc;
+}
+
+static int import_stream(struct cmd_ctx *ctx, FILE *f, struct import *im)
+{
+	struct import_in *in = calloc(1, sizeof(*in));
+	int rc;
+
+	if (!in)
+		return error("out of memory");
+	in->f = f;
+	rc = peek_first(in) == '[' ? import_json(ctx, in, im) : import_csv(ctx, in, im);
+	free(in);
 	return rc;
 }
 

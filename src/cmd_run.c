@@ -192,6 +192,12 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAILURE;
 		goto cleanup;
 	}
+	/* A cron job that tracks nothing is a mistake worth a mail. */
+	if (r.n == 0) {
+		error("no hashtag is tracked; add one with 'hashtrack add TAG'");
+		rc = EXIT_FAILURE;
+		goto cleanup;
+	}
 	record_begin(&r.rec, ctx->st, &ctx->cfg, tags, dry_run);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r, &ctx->cfg, tags) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

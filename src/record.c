@@ -144,7 +144,7 @@ static int judge_counts(struct recorder *r, const struct tag_info *t, const stru
 	if (store_history(r->st, t->name, judge_horizon(cur->ts, dc), &r->hist, &n,
 			  &r->hist_cap))
 		return -1;
-	/* Two runs in one second: the later judges against what the earlier stored. */
+	/* cur is already stored: drop it (and anything at or after it) and put it last. */
 	while (n > 0 && r->hist[n - 1].ts >= cur->ts)
 		n--;
 	if (array_grow(&r->hist, &r->hist_cap, n + 1, sizeof(*r->hist), 64) ||
@@ -167,8 +167,9 @@ static enum alert_status status_of(const struct config *cfg, const struct alert 
 /*
  * In one transaction (a unit of the batch): the snapshot, its judgement,
  * the tag's alert edge and the alert it raises. Returns 0, 1 when the counts
- * were refused (why says so), 2 when the tag was purged meanwhile, -1 on a
- * store error.
+ * were refused (why says so), 2 when the tag was purged meanwhile, 3 when a
+ * snapshot of the tag at this instant is already stored (nothing written),
+ * -1 on a store error.
  */
 static int save_counts(struct recorder *r, const struct tag_info *t, struct snapshot *cur,
 		       char *why, size_t whysz)
@@ -184,15 +185,19 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 		return 1;
 	if (store_begin(r->st))
 		return -1;
-	rc = -1;
-	if (judge_counts(r, t, cur, &state, &j))
-		goto cleanup;
+	/*
+	 * The snapshot first: when an earlier run stored one at this very second,
+	 * that one stands and is not judged again (its edge is already recorded).
+	 */
 	rc = store_add_snapshot(r->st, t->name, cur);
 	if (rc != 0) {
-		rc = rc == 1 ? 2 : -1;  /* 1: purged since the tags were read */
+		/* 1: purged since the tags were read; 2: already stored at this instant */
+		rc = rc == 1 ? 2 : rc == 2 ? 3 : -1;
 		goto cleanup;
 	}
 	rc = -1;
+	if (judge_counts(r, t, cur, &state, &j))
+		goto cleanup;
 	alert = j.event.event != PACE_NONE;
 	if (alert)
 		judge_alert(&j, cur, t->name, r->cfg->detect.usual, &a);
@@ -229,6 +234,18 @@ void record_counts(struct recorder *r, size_t index, const struct scavio_counts 
 		r->credits = c->credits;
 	}
 	rc = save_counts(r, t, &cur, why, sizeof(why));
+	if (rc == 3) {
+		/* Two runs in one second: the tag has its snapshot, so it counts as stored. */
+		r->stored++;
+		if (r->dry_run)
+			printf("would leave #%s: a snapshot at this instant is already stored\n",
+			       t->name);
+		else
+			note("#%s: a snapshot at this instant is already stored; left as it is",
+			     t->name);
+		record_idle(r);
+		return;
+	}
 	if (rc == 2) {
 		/* What the user asked for, not a failure of the run. */
 		warn("#%s: removed during the run; nothing stored", t->name);

@@ -988,7 +988,6 @@ int store_latest(struct store *st, const char *tag, struct snapshot *out, bool *
 
 int store_add_snapshot(struct store *st, const char *tag, const struct snapshot *s)
 {
-	char when[TIME_BUF_SIZE];
 	sqlite3_stmt *stmt = prepare_hot(st, HOT_ADD_SNAPSHOT,
 		"INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
 		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5)");
@@ -1006,10 +1005,10 @@ int store_add_snapshot(struct store *st, const char *tag, const struct snapshot 
 		hot_done(stmt);
 		return 0;
 	}
+	/* Two runs in one second: the one stored first stands, left as it is. */
 	if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		hot_done(stmt);
-		time_format(s->ts, when);
-		return fail(st, "a snapshot of #%s at %s is already stored", tag, when);
+		return 2;
 	}
 	rc = sqlite3_extended_errcode(st->db);
 	fail_db(st, "store snapshot");
@@ -1569,4 +1568,83 @@ int store_list_alerts(struct store *st, int64_t since, bool pending_only,
 int store_set_durable(struct store *st)
 {
 	return exec(st, "PRAGMA synchronous = FULL", "configure durable commits");
+}
+
+/* SQLite's online backup from st into the open dst, in one step: one consistent read. */
+static int copy_into(struct store *st, sqlite3 *dst, const char *path)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+	int rc, tries = 0;
+
+	if (!b)
+		return fail(st, "backup to '%s': %s", path, sqlite3_errmsg(dst));
+	/* -1: every page under one read transaction, so a run writing meanwhile cannot tear it. */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (++tries > 100)
+			break;
+		sqlite3_sleep(100);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return fail(st, "backup to '%s': %s", path, sqlite3_errstr(rc));
+	if (sqlite3_errcode(dst) != SQLITE_OK)
+		return fail(st, "backup to '%s': %s", path, sqlite3_errmsg(dst));
+	return 0;
+}
+
+/* Put the finished copy at path, never over an existing file (link fails with EEXIST). */
+static int publish_copy(struct store *st, const char *tmp, const char *path)
+{
+	struct stat sb;
+
+	if (link(tmp, path) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return fail(st, "'%s' already exists; remove it or choose another name", path);
+	/* A file system without hard links: check, then rename. */
+	if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS)
+		return fail(st, "cannot write '%s': %s", path, strerror(errno));
+	if (lstat(path, &sb) == 0)
+		return fail(st, "'%s' already exists; remove it or choose another name", path);
+	if (rename(tmp, path) != 0)
+		return fail(st, "cannot write '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+int store_backup(struct store *st, const char *path)
+{
+	struct stat sb;
+	char *tmp = NULL;
+	sqlite3 *dst = NULL;
+	int fd, rc = -1;
+
+	if (lstat(path, &sb) == 0)
+		return fail(st, "'%s' already exists; remove it or choose another name", path);
+	if (!(tmp = malloc(strlen(path) + sizeof(".XXXXXX"))))
+		return fail(st, "out of memory");
+	sprintf(tmp, "%s.XXXXXX", path);
+	/* Beside the target, so the copy appears whole or not at all. */
+	if ((fd = mkstemp(tmp)) < 0) {
+		fail(st, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		fail(st, "cannot write '%s': %s", path, dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto cleanup;
+	}
+	if (copy_into(st, dst, path))
+		goto cleanup;
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		fail(st, "backup to '%s': %s", path, sqlite3_errmsg(dst));
+		goto cleanup;
+	}
+	dst = NULL;
+	rc = publish_copy(st, tmp, path);
+cleanup:
+	sqlite3_close(dst);
+	unlink(tmp);
+	free(tmp);
+	return rc;
 }

@@ -150,12 +150,25 @@ static int parse_rfc3339(const char *s, size_t len, const char *shown, int64_t *
 {
 	int64_t y;
 	int mo, d, h, mi, sec;
+	size_t zone = LAYOUT_LEN;
 
 	if (!matches_layout(s, len)) {
 		snprintf(err, errsz, "invalid time '%s'; " TIME_HINT, shown);
 		return -1;
 	}
-	if (check_zone(s + LAYOUT_LEN, len - LAYOUT_LEN, shown, err, errsz) < 0)
+	/* RFC 3339's fraction of a second: at least one digit, dropped (the clock counts seconds). */
+	if (zone < len && s[zone] == '.') {
+		size_t digits = 0;
+
+		while (zone + 1 + digits < len && is_digit(s[zone + 1 + digits]))
+			digits++;
+		if (digits == 0) {
+			snprintf(err, errsz, "invalid time '%s'; " TIME_HINT, shown);
+			return -1;
+		}
+		zone += 1 + digits;
+	}
+	if (check_zone(s + zone, len - zone, shown, err, errsz) < 0)
 		return -1;
 	y = field(s, 0, 4);
 	mo = field(s, 5, 2);

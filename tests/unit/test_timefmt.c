@@ -72,6 +72,31 @@ static void time_parse_accepts_plus_zero_offset_and_at_epoch(void **state)
 	}
 }
 
+static void time_parse_truncates_fractional_seconds_to_whole_seconds(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t epoch;
+	} cases[] = {
+		{ "2026-05-22T06:00:00.5Z", 1779429600 },
+		{ "2026-05-22T06:00:00.999999999Z", 1779429600 },
+		{ "2026-05-22T06:00:01.0Z", 1779429601 },
+		{ "2026-05-22T06:00:00.123456+00:00", 1779429600 },
+		{ "1969-12-31T23:59:59.5Z", -1 },
+	};
+	char err[ERR_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = 42;
+
+		if (time_parse(cases[i].text, &got, err, sizeof(err)) != 0)
+			fail_msg("'%s' was rejected: %s", cases[i].text, err);
+		assert_int_equal(got, cases[i].epoch);
+	}
+}
+
 static void time_parse_rejects_malformed_and_out_of_range_times(void **state)
 {
 	static const struct {
@@ -83,7 +108,11 @@ static void time_parse_rejects_malformed_and_out_of_range_times(void **state)
 		{ "2026-05-22 06:00:00Z", "invalid time '2026-05-22 06:00:00Z'" HINT },
 		{ "2026-5-22T06:00:00Z", "invalid time '2026-5-22T06:00:00Z'" HINT },
 		{ "2026-05-22t06:00:00z", "invalid time '2026-05-22t06:00:00z'" HINT },
-		{ "2026-05-22T06:00:00.5Z", "invalid time '2026-05-22T06:00:00.5Z'" HINT },
+		{ "2026-05-22T06:00:00.Z", "invalid time '2026-05-22T06:00:00.Z'" HINT },
+		{ "2026-05-22T06:00:00.5", "time '2026-05-22T06:00:00.5' has no time zone; add Z for UTC" },
+		{ "2026-05-22T06:00:00.5+02:00", "time '2026-05-22T06:00:00.5+02:00' is not UTC; use Z or +00:00" },
+		{ "2026-05-22T06:00:00.5x", "invalid time '2026-05-22T06:00:00.5x'" HINT },
+		{ "2026-05-22T06:00:00,5Z", "invalid time '2026-05-22T06:00:00,5Z'" HINT },
 		{ "2026-05-22T06:00:00ZZ", "invalid time '2026-05-22T06:00:00ZZ'" HINT },
 		{ "2026-05-22T06:00:00", "time '2026-05-22T06:00:00' has no time zone; add Z for UTC" },
 		{ "2026-05-22T06:00:00+02:00", "time '2026-05-22T06:00:00+02:00' is not UTC; use Z or +00:00" },
@@ -302,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(time_parse_reads_rfc3339_utc),
 		cmocka_unit_test(time_parse_accepts_plus_zero_offset_and_at_epoch),
+		cmocka_unit_test(time_parse_truncates_fractional_seconds_to_whole_seconds),
 		cmocka_unit_test(time_parse_rejects_malformed_and_out_of_range_times),
 		cmocka_unit_test(time_format_writes_rfc3339_utc),
 		cmocka_unit_test(time_format_survives_the_extremes_of_int64),
