@@ -26,7 +26,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
+.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -38,13 +38,18 @@ hashtrack: $(O)/hashtrack
 	cp $< $@
 endif
 
-$(O)/hashtrack: $(O)/main.o $(O)/libhashtrack.a
+# Say which packages are missing (and how to get them) before the compiler
+# fails on a missing header; only pkg-config queries, so cheap.
+deps-check:
+	@sh tools/deps.sh --check
+
+$(O)/hashtrack: $(O)/main.o $(O)/libhashtrack.a | deps-check
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libhashtrack.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/%.o: src/%.c $(wildcard include/*.h) | $(O)
+$(O)/%.o: src/%.c $(wildcard include/*.h) | $(O) deps-check
 	$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libhashtrack.a | $(O)/tests
