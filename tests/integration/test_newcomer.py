@@ -45,3 +45,42 @@ class BuildChecksItsLibrariesFirst(unittest.TestCase):
         cp = subprocess.run(["make", "-n", "install", "DESTDIR=/nonexistent"], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
         self.assertIn("tools/deps.sh --check", cp.stdout)
+
+
+class DatabaseDirectoryTrouble(HashtrackTest):
+
+    def test_an_unusable_database_directory_is_named_with_its_reason_and_the_fix(self):
+        blocker = self.tmp / "not-a-dir"
+        blocker.write_text("")
+        for db in (blocker / "ht.db", blocker / "sub" / "ht.db"):
+            with self.subTest(db=str(db)):
+                cp = self.assert_exit(self.ht("-d", db, "add", "vibecoding"), 1)
+                self.assertIn(str(blocker), cp.stderr)
+                self.assertIn("not a directory", cp.stderr.lower())
+                self.assertIn("--db", cp.stderr)
+                self.assertIn("HASHTRACK_DB", cp.stderr)
+                self.assertNotIn("unable to open database file", cp.stderr)
+
+    @unittest.skipIf(os.geteuid() == 0, "root may write any directory")
+    def test_a_read_only_database_directory_says_permission_denied(self):
+        ro = self.tmp / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        self.addCleanup(ro.chmod, 0o700)
+        cp = self.assert_exit(self.ht("-d", ro / "ht.db", "add", "vibecoding"), 1)
+        self.assertIn("permission denied", cp.stderr.lower())
+        self.assertIn("HASHTRACK_DB", cp.stderr)
+        out = self.ht("-d", ro / "ht.db", "doctor").stdout
+        self.assertRegex(out, r"fail\s+database .*permission denied")
+
+    def test_doctor_fails_when_the_database_cannot_be_created(self):
+        blocker = self.tmp / "not-a-dir"
+        blocker.write_text("")
+        cp = self.assert_exit(self.ht("-d", blocker / "sub" / "ht.db", "doctor"), 1)
+        line = [l for l in cp.stdout.splitlines() if "database" in l][0]
+        self.assertTrue(line.startswith("fail"), cp.stdout)
+        self.assertIn("cannot be created", line)
+        self.assertNotIn("'hashtrack add' creates it", cp.stdout)
+        # a directory that can be made stays a warning
+        cp = self.ht("-d", self.tmp / "new" / "ht.db", "doctor")
+        self.assertIn("'hashtrack add' creates it", cp.stdout)
