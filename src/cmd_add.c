@@ -138,9 +138,11 @@ int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv)
 			error("remove: %s", store_error(ctx->st));
 			code = EXIT_FAILURE;
 		} else if (!found) {
+			/* a usage error, as for every command naming an untracked tag */
 			error("remove: #%s is not tracked; 'hashtrack list' shows the tracked ones",
 			      tags[i]);
-			code = EXIT_FAILURE;
+			if (code == EXIT_SUCCESS)
+				code = EXIT_USAGE;
 		}
 	}
 	free(tags);

@@ -95,8 +95,9 @@ static int parse_globals(int argc, char **argv, struct globals *g, int *exit_cod
 	};
 	int c;
 
-	/* '+': stop at the command, whose options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:d:qvhV", longopts, NULL)) != -1) {
+	/* '+': stop at the command, whose options are its own; ':': we say what is wrong. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:d:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': g->config = optarg; break;
 		case 'd': g->db = optarg; break;
@@ -105,7 +106,12 @@ static int parse_globals(int argc, char **argv, struct globals *g, int *exit_cod
 		case 'C': g->no_color = true; break;
 		case 'h': print_help(); *exit_code = EXIT_SUCCESS; return -1;
 		case 'V': print_version(); *exit_code = EXIT_SUCCESS; return -1;
-		default: fputs(usage_text, stderr); *exit_code = EXIT_USAGE; return -1;
+		default:
+			report_bad_option(NULL, argv, c);
+			fputs(usage_text, stderr);
+			error("try 'hashtrack --help'");
+			*exit_code = EXIT_USAGE;
+			return -1;
 		}
 	}
 	if (optind >= argc) {

@@ -84,3 +84,41 @@ class DatabaseDirectoryTrouble(HashtrackTest):
         # a directory that can be made stays a warning
         cp = self.ht("-d", self.tmp / "new" / "ht.db", "doctor")
         self.assertIn("'hashtrack add' creates it", cp.stdout)
+
+
+COMMANDS = ("add", "remove", "list", "run", "report", "history", "alerts", "export",
+            "backtest", "import", "doctor")
+
+
+class OptionErrorsAreAlike(HashtrackTest):
+
+    def test_every_command_names_itself_and_points_at_its_help(self):
+        for name in COMMANDS:
+            for bad, said in (("--bogus", "unrecognized option '--bogus'"),
+                              ("-x", "unrecognized option '-x'")):
+                with self.subTest(command=name, option=bad):
+                    cp = self.assert_exit(self.ht(name, bad), 2)
+                    self.assertIn("hashtrack: %s: %s" % (name, said), cp.stderr)
+                    self.assertIn("try 'hashtrack %s --help'" % name, cp.stderr)
+                    self.assertNotIn(str(self.bin), cp.stderr)
+
+    def test_a_missing_value_says_so(self):
+        cp = self.assert_exit(self.ht("report", "--format"), 2)
+        self.assertIn("hashtrack: report: option '--format' needs a value", cp.stderr)
+        self.assertIn("try 'hashtrack report --help'", cp.stderr)
+
+    def test_global_option_errors_never_show_the_binarys_path(self):
+        for args, said in ((("--bogus", "list"), "unrecognized option '--bogus'"),
+                           (("-d",), "option '-d' needs a value")):
+            with self.subTest(args=args):
+                cp = self.assert_exit(self.ht(*args), 2)
+                self.assertIn("hashtrack: " + said, cp.stderr)
+                self.assertIn("try 'hashtrack --help'", cp.stderr)
+                self.assertNotIn(str(self.bin), cp.stderr)
+
+    def test_an_untracked_tag_is_a_usage_error_everywhere(self):
+        self.ok("add", "vibecoding")
+        for args in (("history", "nosuch"), ("remove", "nosuch"), ("report", "nosuch")):
+            with self.subTest(args=args):
+                cp = self.assert_exit(self.ht(*args), 2)
+                self.assertIn("#nosuch is not tracked", cp.stderr)
