@@ -48,6 +48,8 @@ static void check(struct doctor *d, enum level level, const char *what, const ch
 
 	if (level == FAIL)
 		d->failures++;
+	if (level == OK && msg_verbosity < 0)
+		return;         /* -q: only what needs attention */
 	printf("%-4s  %-10s ", names[level], what);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);

@@ -122,3 +122,68 @@ class OptionErrorsAreAlike(HashtrackTest):
             with self.subTest(args=args):
                 cp = self.assert_exit(self.ht(*args), 2)
                 self.assertIn("#nosuch is not tracked", cp.stderr)
+
+
+class FirstSteps(HashtrackTest):
+
+    def test_help_command_is_command_help(self):
+        self.assertEqual(self.ok("help", "run").stdout, self.ok("run", "--help").stdout)
+        self.assertEqual(self.ok("help").stdout, self.ok("--help").stdout)
+        cp = self.assert_exit(self.ht("help", "nosuch"), 2)
+        self.assertIn("unknown command 'nosuch'", cp.stderr)
+
+    def on_terminal(self, *args, env_extra=None):
+        import pty
+        import select
+        primary, secondary = pty.openpty()
+        env = self.env(now=at(12), env_extra=env_extra)
+        proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
+                                stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
+        os.close(secondary)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([primary], [], [], 10)
+            if not ready:
+                break
+            try:
+                data = os.read(primary, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(primary)
+        proc.wait(timeout=30)
+        proc.stderr.close()
+        self.assertEqual(proc.returncode, 0)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    def test_term_dumb_means_no_colour(self):
+        self.ok("add", "vibecoding")
+        self.tags(vibecoding=counts(1200, 30000))
+        self.run_at(T0)
+        self.tags(vibecoding=counts(1210, 30100))
+        self.run_at(at(6))
+        self.tags(vibecoding=counts(1510, 40107))
+        self.run_at(at(12))
+        self.assertIn("\x1b[", self.on_terminal(
+            "report", env_extra={"NO_COLOR": None, "TERM": "xterm"}))
+        self.assertNotIn("\x1b[", self.on_terminal(
+            "report", env_extra={"NO_COLOR": None, "TERM": "dumb"}))
+
+    def test_quiet_doctor_prints_only_warn_and_fail(self):
+        self.ok("add", "vibecoding")
+        full = self.ht("doctor").stdout.splitlines()
+        self.assertTrue(any(line.startswith("ok") for line in full), full)
+        for args in (("-q", "doctor"), ("doctor", "-q")):
+            with self.subTest(args=args):
+                quiet = self.ht(*args).stdout.splitlines()
+                self.assertEqual(quiet, [l for l in full if not l.startswith("ok")])
+
+    def test_add_shows_the_normalised_form_when_it_differs(self):
+        cp = self.ok("add", "-v", "#VibeCoding", "aitools")
+        self.assertIn("#vibecoding", cp.stderr)
+        self.assertIn("'#VibeCoding'", cp.stderr)
+        self.assertNotIn("'aitools'", cp.stderr)
+        # quiet off a terminal: nothing
+        self.assertEqual(self.ok("add", "#OtherTag").stderr, "")
