@@ -3,6 +3,8 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/hashtrack
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 CC      ?= cc
 O       ?= build
 PKGS     = libcurl sqlite3 libcjson inih
@@ -126,10 +128,14 @@ install: $(O)/hashtrack
 	install -m 755 $(O)/hashtrack $(DESTDIR)$(BINDIR)/hashtrack
 	install -m 644 hashtrack.1 $(DESTDIR)$(MANDIR)/man1/hashtrack.1
 	install -m 644 config.example.ini README.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 contrib/hashtrack.bash $(DESTDIR)$(BASHCOMPDIR)/hashtrack
+	install -m 644 contrib/_hashtrack $(DESTDIR)$(ZSHCOMPDIR)/_hashtrack
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hashtrack $(DESTDIR)$(MANDIR)/man1/hashtrack.1
 	rm -f $(DESTDIR)$(DOCDIR)/config.example.ini $(DESTDIR)$(DOCDIR)/README.md
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/hashtrack $(DESTDIR)$(ZSHCOMPDIR)/_hashtrack
 	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:

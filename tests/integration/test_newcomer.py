@@ -187,3 +187,49 @@ class FirstSteps(HashtrackTest):
         self.assertNotIn("'aitools'", cp.stderr)
         # quiet off a terminal: nothing
         self.assertEqual(self.ok("add", "#OtherTag").stderr, "")
+
+
+class Completion(HashtrackTest):
+
+    def test_install_puts_completions_where_shells_look_and_uninstall_removes_them(self):
+        dest = self.tmp / "dest"
+        # what this suite tests (the sanitizer build too), without rebuilding
+        build = os.path.dirname(os.path.abspath(self.bin))
+        make = ["make", "-s", "DESTDIR=%s" % dest, "PREFIX=/usr", "O=" + build]
+        cp = subprocess.run(make + ["install"], cwd=REPO, capture_output=True, text=True,
+                            timeout=300)
+        self.assertEqual(cp.returncode, 0, cp.stderr)
+        bash = dest / "usr/share/bash-completion/completions/hashtrack"
+        zsh = dest / "usr/share/zsh/site-functions/_hashtrack"
+        self.assertTrue(bash.is_file())
+        self.assertTrue(zsh.is_file())
+        cp = subprocess.run(make + ["uninstall"], cwd=REPO, capture_output=True, text=True,
+                            timeout=60)
+        self.assertEqual(cp.returncode, 0, cp.stderr)
+        self.assertFalse(bash.exists())
+        self.assertFalse(zsh.exists())
+
+    def complete(self, *words):
+        script = ('source "%s"; COMP_WORDS=(%s); COMP_CWORD=%d; _hashtrack; '
+                  'echo "${COMPREPLY[@]}"' % (REPO / "contrib" / "hashtrack.bash",
+                                              " ".join("'%s'" % w for w in words),
+                                              len(words) - 1))
+        env = self.env(env_extra={"PATH": "%s:%s" % (self.bin.parent, os.environ["PATH"])})
+        cp = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env,
+                            cwd=self.tmp, timeout=60)
+        self.assertEqual(cp.returncode, 0, cp.stderr)
+        return cp.stdout.split()
+
+    def test_bash_completes_commands_options_and_tracked_tags(self):
+        self.assertEqual(self.complete("hashtrack", "rep"), ["report"])
+        self.assertIn("--window", self.complete("hashtrack", "report", "--w"))
+        self.assertEqual(self.complete("hashtrack", "help", "his"), ["history"])
+        if self.bin.name == "hashtrack":
+            self.ok("add", "vibecoding", "aitools")
+            self.assertEqual(self.complete("hashtrack", "history", "vi"), ["vibecoding"])
+
+    @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
+    def test_zsh_completion_parses(self):
+        cp = subprocess.run(["zsh", "-n", str(REPO / "contrib" / "_hashtrack")],
+                            capture_output=True, text=True, timeout=60)
+        self.assertEqual(cp.returncode, 0, cp.stderr)
