@@ -233,3 +233,12 @@ class Completion(HashtrackTest):
         cp = subprocess.run(["zsh", "-n", str(REPO / "contrib" / "_hashtrack")],
                             capture_output=True, text=True, timeout=60)
         self.assertEqual(cp.returncode, 0, cp.stderr)
+
+
+class ReadmeStandsAlone(unittest.TestCase):
+
+    def test_readme_never_points_outside_the_repository(self):
+        text = (REPO / "README.md").read_text()
+        self.assertNotIn("../", text)
+        self.assertNotIn("shared/design", text)
+        self.assertIn("hashtrack help run", text)
