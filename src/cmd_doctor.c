@@ -235,9 +235,10 @@ static void check_online(struct doctor *d)
 /*
  * The database's directory, or the nearest one that exists when it is still
  * to be made, must be writable: SQLite keeps its -wal and -shm files beside
- * the database. Says so (a fail) and returns false when it is not.
+ * the database. Says so at level and returns false when it is not.
  */
-static bool db_dir_writable(struct doctor *d, const char *path, const char *what)
+static bool db_dir_writable(struct doctor *d, enum level level, const char *path,
+			    const char *what)
 {
 	char *dir = strdup(path), *slash;
 	struct stat sb;
@@ -255,11 +256,11 @@ static bool db_dir_writable(struct doctor *d, const char *path, const char *what
 			break;
 	}
 	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-		check(d, FAIL, "database", "'%s' %s: '%s' is not a directory; choose another "
+		check(d, level, "database", "'%s' %s: '%s' is not a directory; choose another "
 		      "with --db or HASHTRACK_DB", path, what, dir);
 		ok = false;
 	} else if (access(dir, W_OK | X_OK) != 0) {
-		check(d, FAIL, "database", "'%s' %s: directory '%s': %s; make it writable or "
+		check(d, level, "database", "'%s' %s: directory '%s': %s; make it writable or "
 		      "choose another with --db or HASHTRACK_DB", path, what, dir, strerror(errno));
 		ok = false;
 	}
@@ -275,13 +276,13 @@ static void check_database(struct doctor *d)
 	int rc;
 
 	if (stat(ctx->cfg.db_path, &sb) != 0) {
-		if (db_dir_writable(d, ctx->cfg.db_path, "does not exist and cannot be created"))
+		if (db_dir_writable(d, FAIL, ctx->cfg.db_path, "does not exist and cannot be created"))
 			check(d, WARN, "database", "'%s' does not exist yet; 'hashtrack add' creates it",
 			      ctx->cfg.db_path);
 		return;
 	}
-	if (!db_dir_writable(d, ctx->cfg.db_path, "cannot be written"))
-		return;
+	/* still readable (report, list...), so a warning: add, remove, run and import need it */
+	db_dir_writable(d, WARN, ctx->cfg.db_path, "can be read but not written");
 	/* Read-only: doctor never changes the database it checks. */
 	rc = store_open_readonly(ctx->cfg.db_path, &ctx->st, err, sizeof(err));
 	if (rc == STORE_NO_DATA) {

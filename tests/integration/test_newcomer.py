@@ -85,6 +85,20 @@ class DatabaseDirectoryTrouble(HashtrackTest):
         cp = self.ht("-d", self.tmp / "new" / "ht.db", "doctor")
         self.assertIn("'hashtrack add' creates it", cp.stdout)
 
+    def test_doctor_warns_when_an_existing_database_cannot_be_written(self):
+        where = Path(tempfile.mkdtemp(prefix="hashtrack-ro-"))
+        self.addCleanup(shutil.rmtree, where, ignore_errors=True)
+        self.ok("-d", where / "ht.db", "add", "vibecoding")
+        cp = subprocess.run(["mount", "--bind", "-o", "ro", str(where), str(where)],
+                            capture_output=True, text=True)
+        if cp.returncode != 0:
+            self.skipTest("cannot bind-mount read-only here: %s" % cp.stderr.strip())
+        self.addCleanup(subprocess.run, ["umount", "-l", str(where)], check=False)
+        cp = self.ht("-d", where / "ht.db", "doctor")
+        line = [l for l in cp.stdout.splitlines() if "can be read but not written" in l]
+        self.assertTrue(line and line[0].startswith("warn"), cp.stdout)
+        self.assertIn("HASHTRACK_DB", line[0])
+
 
 COMMANDS = ("add", "remove", "list", "run", "report", "history", "alerts", "export",
             "backtest", "import", "doctor")
