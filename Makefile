@@ -3,6 +3,8 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/hashtrack
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 CC      ?= cc
 O       ?= build
 PKGS     = libcurl sqlite3 libcjson inih libutf8proc
@@ -26,7 +28,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
+.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -38,13 +40,18 @@ hashtrack: $(O)/hashtrack
 	cp $< $@
 endif
 
-$(O)/hashtrack: $(O)/main.o $(O)/libhashtrack.a
+# Say which packages are missing (and how to get them) before the compiler
+# fails on a missing header; only pkg-config queries, so cheap.
+deps-check:
+	@sh tools/deps.sh --check
+
+$(O)/hashtrack: $(O)/main.o $(O)/libhashtrack.a | deps-check
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/libhashtrack.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(O)/%.o: src/%.c $(wildcard include/*.h) | $(O)
+$(O)/%.o: src/%.c $(wildcard include/*.h) | $(O) deps-check
 	$(CC) $(ALL_CPPFLAGS) $(PKG_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libhashtrack.a | $(O)/tests
@@ -121,10 +128,14 @@ install: $(O)/hashtrack
 	install -m 755 $(O)/hashtrack $(DESTDIR)$(BINDIR)/hashtrack
 	install -m 644 hashtrack.1 $(DESTDIR)$(MANDIR)/man1/hashtrack.1
 	install -m 644 config.example.ini README.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 contrib/hashtrack.bash $(DESTDIR)$(BASHCOMPDIR)/hashtrack
+	install -m 644 contrib/_hashtrack $(DESTDIR)$(ZSHCOMPDIR)/_hashtrack
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hashtrack $(DESTDIR)$(MANDIR)/man1/hashtrack.1
 	rm -f $(DESTDIR)$(DOCDIR)/config.example.ini $(DESTDIR)$(DOCDIR)/README.md
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/hashtrack $(DESTDIR)$(ZSHCOMPDIR)/_hashtrack
 	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:

@@ -54,6 +54,13 @@ struct option;
  */
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const struct option *longopts);
 
+/*
+ * Say on stderr what is wrong with the option getopt just refused (c is '?'
+ * or ':'): "hashtrack: CMD: unrecognized option '--x'"; cmd NULL for the
+ * global options. Callers then point at --help (usage_error).
+ */
+void report_bad_option(const char *cmd, char **argv, int c);
+
 /* Output formats a command may offer. */
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 

@@ -8,6 +8,8 @@ extern int msg_verbosity;
 /* "hashtrack: <text>" to stderr; error() returns -1 so callers can `return error(...)`. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Unless -q: something the user should see, not a warning. */
+void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

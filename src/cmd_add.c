@@ -2,6 +2,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "msg.h"
@@ -83,7 +85,11 @@ int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		if (store_add_tag(ctx->st, tags[i], &rules, ctx->cfg.now, &created))
 			goto cleanup;
-		note("%s #%s", created ? "tracking" : "updated", tags[i]);
+		if (strcmp(argv[first + i], tags[i]) != 0 && (msg_verbosity > 0 || isatty(STDERR_FILENO)))
+			info("%s #%s (typed as '%s')", created ? "tracking" : "updated", tags[i],
+			     argv[first + i]);
+		else
+			note("%s #%s", created ? "tracking" : "updated", tags[i]);
 	}
 	if (store_commit(ctx->st))
 		goto cleanup;
@@ -138,9 +144,11 @@ int cmd_remove(struct cmd_ctx *ctx, int argc, char **argv)
 			error("remove: %s", store_error(ctx->st));
 			code = EXIT_FAILURE;
 		} else if (!found) {
+			/* a usage error, as for every command naming an untracked tag */
 			error("remove: #%s is not tracked; 'hashtrack list' shows the tracked ones",
 			      tags[i]);
-			code = EXIT_FAILURE;
+			if (code == EXIT_SUCCESS)
+				code = EXIT_USAGE;
 		}
 	}
 	free(tags);

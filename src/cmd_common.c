@@ -9,17 +9,40 @@
 #include "msg.h"
 #include "timefmt.h"
 
+/*
+ * getopt's own messages name argv[0] (for the globals, the binary's full
+ * path): it stays quiet (opterr = 0) and every bad option is reported here,
+ * the same way for every command.
+ */
+void report_bad_option(const char *cmd, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	int len;
+
+	if (strncmp(arg, "--", 2) != 0 && optopt)
+		arg = shortopt;
+	len = (int)strcspn(arg, "=");
+	if (c == ':')
+		error("%s%soption '%.*s' needs a value", cmd ? cmd : "", cmd ? ": " : "", len, arg);
+	else
+		error("%s%sunrecognized option '%.*s'", cmd ? cmd : "", cmd ? ": " : "", len, arg);
+}
+
 int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const struct option *longopts)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hqv", longopts, NULL)) != -1) {
 		if (c == 'q')
 			msg_verbosity = -1;
 		else if (c == 'v')
 			msg_verbosity = 1;
 		else if (c == 'C')
 			ctx->color = false;
+		else if (c == '?' || c == ':')
+			return report_bad_option(argv[0], argv, c), '?';
 		else
 			return c;
 	}

@@ -1,4 +1,5 @@
 /* cmd_doctor: one line per check, ok/warn/fail; exit 0 only when nothing failed. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -6,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "cmd.h"
@@ -46,6 +48,8 @@ static void check(struct doctor *d, enum level level, const char *what, const ch
 
 	if (level == FAIL)
 		d->failures++;
+	if (level == OK && msg_verbosity < 0)
+		return;         /* -q: only what needs attention */
 	printf("%-4s  %-10s ", names[level], what);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -228,6 +232,42 @@ static void check_online(struct doctor *d)
 		check(d, FAIL, "online", "%s", err);
 }
 
+/*
+ * The database's directory, or the nearest one that exists when it is still
+ * to be made, must be writable: SQLite keeps its -wal and -shm files beside
+ * the database. Says so at level and returns false when it is not.
+ */
+static bool db_dir_writable(struct doctor *d, enum level level, const char *path,
+			    const char *what)
+{
+	char *dir = strdup(path), *slash;
+	struct stat sb;
+	bool ok = true;
+
+	if (!dir)
+		return true;
+	for (;;) {
+		slash = strrchr(dir, '/');
+		if (!slash)
+			strcpy(dir, ".");
+		else
+			slash[slash == dir ? 1 : 0] = '\0';
+		if (stat(dir, &sb) == 0 || !slash || strcmp(dir, "/") == 0)
+			break;
+	}
+	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		check(d, level, "database", "'%s' %s: '%s' is not a directory; choose another "
+		      "with --db or HASHTRACK_DB", path, what, dir);
+		ok = false;
+	} else if (access(dir, W_OK | X_OK) != 0) {
+		check(d, level, "database", "'%s' %s: directory '%s': %s; make it writable or "
+		      "choose another with --db or HASHTRACK_DB", path, what, dir, strerror(errno));
+		ok = false;
+	}
+	free(dir);
+	return ok;
+}
+
 static void check_database(struct doctor *d)
 {
 	struct cmd_ctx *ctx = d->ctx;
@@ -236,10 +276,13 @@ static void check_database(struct doctor *d)
 	int rc;
 
 	if (stat(ctx->cfg.db_path, &sb) != 0) {
-		check(d, WARN, "database", "'%s' does not exist yet; 'hashtrack add' creates it",
-		      ctx->cfg.db_path);
+		if (db_dir_writable(d, FAIL, ctx->cfg.db_path, "does not exist and cannot be created"))
+			check(d, WARN, "database", "'%s' does not exist yet; 'hashtrack add' creates it",
+			      ctx->cfg.db_path);
 		return;
 	}
+	/* still readable (report, list...), so a warning: add, remove, run and import need it */
+	db_dir_writable(d, WARN, ctx->cfg.db_path, "can be read but not written");
 	/* Read-only: doctor never changes the database it checks. */
 	rc = store_open_readonly(ctx->cfg.db_path, &ctx->st, err, sizeof(err));
 	if (rc == STORE_NO_DATA) {

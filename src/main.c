@@ -51,13 +51,14 @@ static void print_help(void)
 	printf("%s\ncommands:\n", usage_text);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	printf("  %-8s %s\n", "help", "this help, or 'help COMMAND': that command's");
 	printf("\noptions:\n"
 	       "  -c, --config FILE  config file (default $XDG_CONFIG_HOME/hashtrack/config.ini)\n"
 	       "  -d, --db FILE      database (default $XDG_DATA_HOME/hashtrack/hashtrack.db)\n"
 	       "  -q, --quiet        print nothing but errors\n"
 	       "  -v, --verbose      one line per hashtag\n"
 	       "      --no-color     never colour the output\n"
-	       "  -h, --help         this help; COMMAND --help for a command's\n"
+	       "  -h, --help         this help; 'hashtrack help COMMAND' for a command's\n"
 	       "  -V, --version      version and library versions\n"
 	       "\nexample:\n  hashtrack add vibecoding && hashtrack run && hashtrack report\n");
 }
@@ -96,8 +97,9 @@ static int parse_globals(int argc, char **argv, struct globals *g, int *exit_cod
 	};
 	int c;
 
-	/* '+': stop at the command, whose options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:d:qvhV", longopts, NULL)) != -1) {
+	/* '+': stop at the command, whose options are its own; ':': we say what is wrong. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:d:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': g->config = optarg; break;
 		case 'd': g->db = optarg; break;
@@ -106,7 +108,12 @@ static int parse_globals(int argc, char **argv, struct globals *g, int *exit_cod
 		case 'C': g->no_color = true; break;
 		case 'h': print_help(); *exit_code = EXIT_SUCCESS; return -1;
 		case 'V': print_version(); *exit_code = EXIT_SUCCESS; return -1;
-		default: fputs(usage_text, stderr); *exit_code = EXIT_USAGE; return -1;
+		default:
+			report_bad_option(NULL, argv, c);
+			fputs(usage_text, stderr);
+			error("try 'hashtrack --help'");
+			*exit_code = EXIT_USAGE;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
@@ -161,6 +168,23 @@ static void protect_secrets(void)
 #endif
 }
 
+/* `help --help`, or `help` given any other option */
+static int help_help(const char *arg)
+{
+	static const char usage[] = "usage: hashtrack help [COMMAND]\n";
+
+	if (strcmp(arg, "--help") != 0 && strcmp(arg, "-h") != 0) {
+		error("help: unrecognized option '%s'", arg);
+		fputs(usage, stderr);
+		error("try 'hashtrack help --help'");
+		return EXIT_USAGE;
+	}
+	printf("%s\nThe help of COMMAND, as 'hashtrack COMMAND --help' prints it; without\n"
+	       "one, the overview 'hashtrack --help' prints.\n\n"
+	       "example:\n  hashtrack help run\n", usage);
+	return finish_stdout(EXIT_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
 	struct globals g = { 0 };
@@ -168,12 +192,24 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	char err[CONFIG_ERR_SIZE];
 	int code = EXIT_USAGE, at;
-	const char *no_color = getenv("NO_COLOR");
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+	char *help_argv[] = { NULL, "--help", NULL };
 
 	protect_secrets();
 	at = parse_globals(argc, argv, &g, &code);
 	if (at < 0)
 		return finish_stdout(code);
+	if (strcmp(argv[at], "help") == 0) {
+		/* `help` is --help, `help COMMAND` is COMMAND --help */
+		if (at + 1 >= argc)
+			return print_help(), finish_stdout(EXIT_SUCCESS);
+		if (argv[at + 1][0] == '-')
+			return help_help(argv[at + 1]);
+		help_argv[0] = argv[at + 1];
+		argv = help_argv;
+		argc = 2;
+		at = 0;
+	}
 	cmd = find_command(argv[at]);
 	if (!cmd) {
 		error("unknown command '%s'; try 'hashtrack --help'", argv[at]);
@@ -183,7 +219,8 @@ int main(int argc, char **argv)
 	ctx.flag_config = g.config;
 	ctx.flag_db = g.db;
 	ctx.stdout_tty = isatty(STDOUT_FILENO);
-	ctx.color = ctx.stdout_tty && !g.no_color && !(no_color && *no_color);
+	ctx.color = ctx.stdout_tty && !g.no_color && !(no_color && *no_color) &&
+		    !(term && strcmp(term, "dumb") == 0);
 	optind = 0;     /* the command parses its own options from argv[at] on */
 	if (wants_help(argc - at, argv + at) || (cmd->needs & OWN_CONFIG)) {
 		code = cmd->fn(&ctx, argc - at, argv + at);

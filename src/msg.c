@@ -47,6 +47,17 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	emit("", fmt, ap);
+	va_end(ap);
+}
+
 void note(const char *fmt, ...)
 {
 	va_list ap;

@@ -287,6 +287,34 @@ static int make_parent_dirs(const char *path, char *err, size_t errsz)
 	return rc;
 }
 
+/*
+ * SQLite creates the database and its -wal and -shm files beside it, so the
+ * directory must be writable; checked first so the error names the reason
+ * ("permission denied") rather than SQLite's bare "unable to open database file".
+ */
+static int check_parent_writable(const char *path, char *err, size_t errsz)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	struct stat sb;
+	int rc = 0;
+
+	if (!dir) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errsz, "cannot create database '%s': '%s' is not a directory", path, dir);
+		rc = -1;
+	} else if (access(dir, W_OK | X_OK) != 0) {
+		snprintf(err, errsz, "cannot create database '%s': directory '%s': %s", path, dir,
+			 strerror(errno));
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
 int store_schema_version(struct store *st, int *version)
 {
 	sqlite3_stmt *stmt = prepare(st, "PRAGMA user_version");
@@ -536,13 +564,14 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz)
 	struct store *st;
 	enum kind kind;
 	int version;
+	size_t len;
 
 	*out = NULL;
-	if (make_parent_dirs(path, err, errsz))
-		return -1;
+	if (make_parent_dirs(path, err, errsz) || check_parent_writable(path, err, errsz))
+		goto no_db;
 	st = store_new(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err, errsz);
 	if (!st)
-		return -1;
+		goto no_db;
 	if (check_schema(st, path, &kind, &version, err, errsz))
 		goto cleanup;
 	/* WAL + NORMAL survives a killed process; only a power cut may drop the last commits. */
@@ -555,6 +584,11 @@ int store_open(const char *path, struct store **out, char *err, size_t errsz)
 	return 0;
 cleanup:
 	store_close(st);
+	return -1;
+no_db:
+	/* The newcomer's commonest trouble: say what to do, not only what failed. */
+	len = strlen(err);
+	snprintf(err + len, errsz - len, "; make it writable or choose another with --db or HASHTRACK_DB");
 	return -1;
 }
 

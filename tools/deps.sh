@@ -1,7 +1,27 @@
 #!/bin/sh
 # Install the Debian packages hashtrack needs when they are missing.
 # As root this runs apt-get; otherwise it prints the exact command and stops.
+# `--check` (what `make` and `make install` run first) only reports what the
+# build itself needs, never installs, and is quiet when all is there.
 set -eu
+
+if [ "${1:-}" = --check ]; then
+	missing=""
+	if command -v pkg-config >/dev/null 2>&1; then
+		for pair in libcurl:libcurl4-openssl-dev sqlite3:libsqlite3-dev \
+			libcjson:libcjson-dev inih:libinih-dev; do
+			pkg-config --exists "${pair%%:*}" 2>/dev/null || missing="$missing ${pair#*:}"
+		done
+	else
+		missing=" pkg-config libcurl4-openssl-dev libsqlite3-dev libcjson-dev libinih-dev"
+	fi
+	command -v "${CC:-cc}" >/dev/null 2>&1 || missing="$missing gcc"
+	[ -z "$missing" ] && exit 0
+	echo "hashtrack: cannot build: missing Debian packages:$missing" >&2
+	echo "hashtrack: install them with 'make deps' as root," \
+		"or: apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
 
 missing=""
 need() { # pkg-config name, Debian package

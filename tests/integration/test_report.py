@@ -382,7 +382,7 @@ class ReportColour(HashtrackTest):
         self.run_at(at(6))
         self.tags(vibecoding=counts(1510, 40107))      # +300 videos: the rising edge
         self.run_at(at(12))
-        coloured = self.on_terminal("report", env_extra={"NO_COLOR": None})
+        coloured = self.on_terminal("report", env_extra={"NO_COLOR": None, "TERM": "xterm"})
         self.assertIn("\x1b[1;31mVIRAL\x1b[0m", coloured)
         self.assertIn("1,510", coloured)
         self.assertNotIn("\x1b[", self.on_terminal("report", env_extra={"NO_COLOR": "1"}))

@@ -1,0 +1,91 @@
+# bash completion for hashtrack: commands, their options, and the tracked
+# hashtags (from `hashtrack list --format json`). Installed by `make install`.
+
+_hashtrack_tags()
+{
+	hashtrack list --format json 2>/dev/null |
+		sed -n 's/.*"hashtag":[[:space:]]*"\([^"]*\)".*/\1/p'
+}
+
+_hashtrack()
+{
+	local cur prev cmd i opts
+	local commands="add remove list run report history alerts export backtest import doctor help"
+	local globals="-c --config -d --db -q --quiet -v --verbose --no-color -h --help -V --version"
+	local common="-q --quiet -v --verbose --no-color -h --help"
+
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	COMPREPLY=()
+
+	# The command is the first word that is neither an option nor an option's value.
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-c|--config|-d|--db) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $prev in
+	-c|--config|-d|--db)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--format)
+		case $cmd in
+		report) opts="table csv json html" ;;
+		export) opts="csv json" ;;
+		backtest) opts="table json" ;;
+		*) opts="table csv json" ;;
+		esac
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+		;;
+	--sort)
+		COMPREPLY=($(compgen -W "growth pace videos views name" -- "$cur"))
+		return
+		;;
+	esac
+
+	if [ -z "$cmd" ]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	case $cmd in
+	add) opts="--min-videos --video-growth --view-growth --surge" ;;
+	remove) opts="--purge" ;;
+	list) opts="--format" ;;
+	run) opts="--dry-run" ;;
+	report) opts="--window --sort --min-growth --format" ;;
+	history) opts="--since --format" ;;
+	alerts) opts="--since --pending --format" ;;
+	export) opts="--since --format" ;;
+	backtest) opts="--since --surge --min-videos --video-growth --view-growth --format" ;;
+	import) opts="" ;;
+	doctor) opts="--online" ;;
+	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
+	*) return ;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts $common" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	remove|run|report|history|backtest)
+		COMPREPLY=($(compgen -W "$(_hashtrack_tags)" -- "$cur"))
+		;;
+	import)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		;;
+	esac
+}
+
+complete -F _hashtrack hashtrack
