@@ -9,11 +9,12 @@ if [ "${1:-}" = --check ]; then
 	missing=""
 	if command -v pkg-config >/dev/null 2>&1; then
 		for pair in libcurl:libcurl4-openssl-dev sqlite3:libsqlite3-dev \
-			libcjson:libcjson-dev inih:libinih-dev; do
+			libcjson:libcjson-dev inih:libinih-dev libutf8proc:libutf8proc-dev; do
 			pkg-config --exists "${pair%%:*}" 2>/dev/null || missing="$missing ${pair#*:}"
 		done
 	else
 		missing=" pkg-config libcurl4-openssl-dev libsqlite3-dev libcjson-dev libinih-dev"
+		missing="$missing libutf8proc-dev"
 	fi
 	command -v "${CC:-cc}" >/dev/null 2>&1 || missing="$missing gcc"
 	[ -z "$missing" ] && exit 0

@@ -19,7 +19,8 @@ class BuildChecksItsLibrariesFirst(unittest.TestCase):
         cp = subprocess.run(["sh", str(REPO / "tools" / "deps.sh"), "--check"], env=env,
                             capture_output=True, text=True, timeout=60)
         self.assertNotEqual(cp.returncode, 0, cp.stderr)
-        for pkg in ("libcurl4-openssl-dev", "libsqlite3-dev", "libcjson-dev", "libinih-dev"):
+        for pkg in ("libcurl4-openssl-dev", "libsqlite3-dev", "libcjson-dev", "libinih-dev",
+                    "libutf8proc-dev"):
             self.assertIn(pkg, cp.stderr)
         self.assertIn("make deps", cp.stderr)
         self.assertIn("apt-get install", cp.stderr)
