@@ -156,6 +156,14 @@ static int judge_counts(struct recorder *r, const struct tag_info *t, const stru
 	return 0;
 }
 
+/* Whether an evaluation left the edge as it was: most do, and then nothing is written. */
+static bool same_state(const struct pace_alert_state *a, const struct pace_alert_state *b)
+{
+	return a->seen == b->seen && a->held == b->held && a->firing == b->firing &&
+	       a->alert_rules == b->alert_rules && a->alert_pace == b->alert_pace &&
+	       a->calmed_at == b->calmed_at;
+}
+
 /* Calmed notices go out only with [alert] calmed = yes; otherwise they are kept. */
 static enum alert_status status_of(const struct config *cfg, const struct alert *a)
 {
@@ -202,7 +210,7 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	if (alert)
 		judge_alert(&j, cur, t->name, r->cfg->detect.usual, &a);
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
-	    store_set_alert_state(r->st, t->name, &state) ||
+	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
 	    (alert && store_add_alert(r->st, &a, status_of(r->cfg, &a), &id)))
 		goto cleanup;
 	if (r->dry_run) {
