@@ -12,8 +12,8 @@ out=build-fuzz
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
 make -s O=$out CC=clang CFLAGS="-O1 -g" SAN_FLAGS="$flags" $out/libhashtrack.a
-libs=$(pkg-config --libs libcurl sqlite3 libcjson inih)
-cflags="-std=c11 -D_DEFAULT_SOURCE -Iinclude $(pkg-config --cflags libcjson) -O1 -g -Wall -Wextra -Werror"
+libs=$(pkg-config --libs libcurl sqlite3 libcjson inih libutf8proc)
+cflags="-std=c11 -D_DEFAULT_SOURCE -Iinclude $(pkg-config --cflags libcjson libutf8proc) -O1 -g -Wall -Wextra -Werror"
 mkdir -p $out/crashes
 
 status=0
