@@ -431,21 +431,21 @@ static int list_unfolded(struct store *st, struct unfolded **out, size_t *n)
 	return rc == SQLITE_DONE ? 0 : fail_db(st, "list tags to fold");
 }
 
-/* The id of the row named name into *id, 0 when there is none. */
-static int tag_id_of(struct store *st, const char *name, int64_t *id)
+/* The tag's id, or 0 when it is not in the database. */
+static int tag_id(struct store *st, const char *tag, int64_t *id)
 {
 	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
 	int rc;
 
-	*id = 0;
 	if (!stmt)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail_db(st, "find tag");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "look up hashtag");
+	return 0;
 }
 
 /* Run sql with ?1 = a and ?2 = b. */
@@ -501,7 +501,7 @@ static int merge_unfolded_tags(struct store *st)
 	if (list_unfolded(st, &rows, &n))
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = tag_id_of(st, rows[i].folded, &into);
+		rc = tag_id(st, rows[i].folded, &into);
 		if (rc == 0)
 			rc = into ? merge_tag_rows(st, rows[i].id, into)
 				  : rename_tag_row(st, rows[i].id, rows[i].folded);
@@ -821,23 +821,6 @@ static void copy_text(char *dst, size_t n, sqlite3_stmt *stmt, int col)
 	const unsigned char *s = sqlite3_column_text(stmt, col);
 
 	snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
-/* The tag's id, or 0 when it is not in the database. */
-static int tag_id(struct store *st, const char *tag, int64_t *id)
-{
-	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM hashtag WHERE name = ?1");
-	int rc;
-
-	if (!stmt)
-		return -1;
-	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_db(st, "look up hashtag");
-	return 0;
 }
 
 int store_add_tag(struct store *st, const char *tag, const struct tag_rules *rules,
