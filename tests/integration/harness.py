@@ -10,8 +10,10 @@ prints or stores; tearDown checks that after every test.
 
 import json
 import os
+import pty
 import re
 import secrets
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -320,6 +322,31 @@ class HashtrackTest(unittest.TestCase):
     def ok(self, *args, **kw):
         """Run hashtrack and require exit 0."""
         return self.assert_exit(self.ht(*args, **kw), 0)
+
+    def on_terminal(self, *args, env_extra=None):
+        """hashtrack ARGS at +12h with stdout on a pseudo-terminal; what it printed."""
+        primary, secondary = pty.openpty()
+        env = self.env(now=at(12), env_extra=env_extra)
+        proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
+                                stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
+        os.close(secondary)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([primary], [], [], 10)
+            if not ready:
+                break
+            try:
+                data = os.read(primary, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(primary)
+        proc.wait(timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stderr.read())
+        proc.stderr.close()
+        return b"".join(chunks).decode("utf-8", "replace")
 
     def ht_json(self, *args, **kw):
         cp = self.ok(*args, **kw)

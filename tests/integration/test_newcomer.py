@@ -147,32 +147,6 @@ class FirstSteps(HashtrackTest):
         cp = self.assert_exit(self.ht("help", "nosuch"), 2)
         self.assertIn("unknown command 'nosuch'", cp.stderr)
 
-    def on_terminal(self, *args, env_extra=None):
-        import pty
-        import select
-        primary, secondary = pty.openpty()
-        env = self.env(now=at(12), env_extra=env_extra)
-        proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
-                                stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
-        os.close(secondary)
-        chunks = []
-        while True:
-            ready, _, _ = select.select([primary], [], [], 10)
-            if not ready:
-                break
-            try:
-                data = os.read(primary, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(primary)
-        proc.wait(timeout=30)
-        proc.stderr.close()
-        self.assertEqual(proc.returncode, 0)
-        return b"".join(chunks).decode("utf-8", "replace")
-
     def test_term_dumb_means_no_colour(self):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=counts(1200, 30000))

@@ -347,33 +347,6 @@ class ReportOrderAndFilter(HashtrackTest):
 class ReportColour(HashtrackTest):
     """Colour only on a terminal, never with NO_COLOR or --no-color."""
 
-    def on_terminal(self, *args, env_extra=None):
-        import pty
-        import select
-        import subprocess
-        primary, secondary = pty.openpty()
-        env = self.env(now=at(12), env_extra=env_extra)
-        proc = subprocess.Popen([str(self.bin)] + list(args), stdin=subprocess.DEVNULL,
-                                stdout=secondary, stderr=subprocess.PIPE, env=env, cwd=self.tmp)
-        os.close(secondary)
-        chunks = []
-        while True:
-            ready, _, _ = select.select([primary], [], [], 10)
-            if not ready:
-                break
-            try:
-                data = os.read(primary, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(primary)
-        proc.wait(timeout=30)
-        self.assertEqual(proc.returncode, 0, proc.stderr.read())
-        proc.stderr.close()
-        return b"".join(chunks).decode("utf-8", "replace")
-
     def test_colour_on_a_terminal_unless_told_not_to(self):
         self.ok("add", "vibecoding")
         self.tags(vibecoding=counts(1200, 30000))
