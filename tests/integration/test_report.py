@@ -2,7 +2,6 @@
 
 import csv
 import io
-import os
 
 from .harness import (ALERT_KEYS, HISTORY_KEYS, REPORT_KEYS, T0, HashtrackTest, at,
                       counts)
