@@ -20,6 +20,7 @@ enum alert_event { ALERT_VIRAL, ALERT_ESCALATION, ALERT_CALMED };
  */
 struct alert {
 	const char *tag;
+	const char *campaign;           /* NULL when the tag is in no campaign */
 	int64_t detected_at;
 	int64_t elapsed;                /* real window length, seconds; 0: no window */
 	int64_t video_count, view_count;        /* COUNT_UNKNOWN when unknown */
@@ -43,7 +44,7 @@ const char *alert_event_name(enum alert_event e);
 int alert_event_parse(const char *s, enum alert_event *out);
 
 /* Where an alert is in the outbox. */
-enum alert_status { ALERT_PENDING, ALERT_SENT, ALERT_RECORDED };
+enum alert_status { ALERT_PENDING, ALERT_SENT, ALERT_RECORDED, ALERT_MUTED };
 
 /* "pending", "sent", "recorded"; and back (ALERT_PENDING when unknown). */
 const char *alert_status_name(enum alert_status s);
@@ -53,7 +54,8 @@ enum alert_status alert_status_parse(const char *name);
 struct alert_row {
 	int64_t id;
 	char tag[TAG_BUF_SIZE];
-	struct alert a;                 /* a.tag points at tag above */
+	char campaign[CAMPAIGN_BUF_SIZE];
+	struct alert a;                 /* a.tag and a.campaign point at the above */
 	enum alert_status status;
 	int attempts;
 	char last_error[256];

@@ -12,6 +12,9 @@
 #define TAG_MAX_CHARS 100
 /* Worst case: 100 four-byte UTF-8 characters plus the terminating NUL. */
 #define TAG_BUF_SIZE (TAG_MAX_CHARS * 4 + 1)
+/* A campaign name: up to 64 characters of UTF-8, and the terminating NUL. */
+#define CAMPAIGN_MAX_CHARS 64
+#define CAMPAIGN_BUF_SIZE (CAMPAIGN_MAX_CHARS * 4 + 1)
 
 /*
  * Normalise raw user input into out (at least TAG_BUF_SIZE bytes): trim
@@ -43,6 +46,9 @@ struct tag_info {
 	enum tag_status status;
 	char last_error[256];
 	struct pace_alert_state state;  /* its alert edge, as the last run left it */
+	char campaign[CAMPAIGN_BUF_SIZE];       /* "" when in none */
+	int64_t muted_until;            /* alerts muted before this time; 0: never muted */
+	char mute_reason[256];
 };
 
 /* "no-data", "ok", "not-found", "error"; and back (TAG_NO_DATA when unknown). */

@@ -425,7 +425,8 @@ static bool add_json(cJSON *obj, const struct alert *a)
 	ok = url &&
 	     cJSON_AddStringToObject(obj, "event", alert_event_name(a->event)) &&
 	     cJSON_AddStringToObject(obj, "hashtag", a->tag) &&
-	     cJSON_AddNullToObject(obj, "campaign") &&
+	     (a->campaign ? cJSON_AddStringToObject(obj, "campaign", a->campaign) != NULL
+			  : cJSON_AddNullToObject(obj, "campaign") != NULL) &&
 	     cJSON_AddStringToObject(obj, "url", url) &&
 	     cJSON_AddStringToObject(obj, "detected_at", when) &&
 	     add_pct(obj, "window_hours", a->elapsed > 0, (double)a->elapsed / 3600.0) &&
@@ -478,6 +479,7 @@ char *alert_payload(enum alert_format fmt, const struct alert *a)
 
 static const char *const alert_status_names[] = {
 	[ALERT_PENDING] = "pending", [ALERT_SENT] = "sent", [ALERT_RECORDED] = "recorded",
+	[ALERT_MUTED] = "muted",
 };
 
 const char *alert_status_name(enum alert_status s)

@@ -207,8 +207,10 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	if (judge_counts(r, t, cur, &state, &j))
 		goto cleanup;
 	alert = j.event.event != PACE_NONE;
-	if (alert)
+	if (alert) {
 		judge_alert(&j, cur, t->name, r->cfg->detect.usual, &a);
+		a.campaign = t->campaign[0] ? t->campaign : NULL;
+	}
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
 	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
 	    (alert && store_add_alert(r->st, &a, status_of(r->cfg, &a), &id)))

@@ -165,6 +165,50 @@ static const struct migration {
 	 * or merged into the row already holding it.
 	 */
 	{ NULL, merge_unfolded_tags },
+
+	{
+	/*
+	 * 3 -> 4: campaigns and muting. A tag belongs to at most one campaign
+	 * and may be muted until a time; an alert keeps the campaign it was
+	 * raised under (its routing) and may be recorded as muted.
+	 */
+	"ALTER TABLE hashtag ADD COLUMN campaign TEXT;"
+	"ALTER TABLE hashtag ADD COLUMN muted_until INTEGER;"
+	"ALTER TABLE hashtag ADD COLUMN mute_reason TEXT;"
+	"CREATE INDEX hashtag_by_campaign ON hashtag(campaign) WHERE campaign IS NOT NULL;"
+	"CREATE TABLE alert_v4 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hashtag_id INTEGER NOT NULL REFERENCES hashtag(id) ON DELETE CASCADE,"
+	"  event TEXT NOT NULL DEFAULT 'viral'"
+	"    CHECK (event IN ('viral', 'escalation', 'calmed')),"
+	"  detected_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'recorded', 'muted')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  elapsed INTEGER NOT NULL,"
+	"  video_count INTEGER,"
+	"  view_count INTEGER,"
+	"  new_videos INTEGER,"
+	"  new_views INTEGER,"
+	"  video_growth_pct REAL,"
+	"  view_growth_pct REAL,"
+	"  videos_per_hour REAL,"
+	"  views_per_hour REAL,"
+	"  usual_videos_per_hour REAL,"
+	"  usual_views_per_hour REAL,"
+	"  usual_span INTEGER NOT NULL DEFAULT 0,"
+	"  pace_of_views INTEGER NOT NULL DEFAULT 1,"
+	"  pace_ratio REAL,"
+	"  rules INTEGER NOT NULL,"
+	"  campaign TEXT"
+	");"
+	"INSERT INTO alert_v4 SELECT *, NULL FROM alert;"
+	"DROP TABLE alert;"
+	"ALTER TABLE alert_v4 RENAME TO alert;"
+	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
+	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';",
+	NULL },
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -923,6 +967,10 @@ static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
 	t->state.alert_pace = sqlite3_column_double(stmt, 17);
 	t->state.calmed_at = sqlite3_column_type(stmt, 18) == SQLITE_NULL
 			     ? -1 : sqlite3_column_int64(stmt, 18);
+	copy_text(t->campaign, sizeof(t->campaign), stmt, 19);
+	t->muted_until = sqlite3_column_type(stmt, 20) == SQLITE_NULL
+			 ? 0 : sqlite3_column_int64(stmt, 20);
+	copy_text(t->mute_reason, sizeof(t->mute_reason), stmt, 21);
 }
 
 /* Append the rows of stmt to the growing array *out. */
@@ -954,7 +1002,7 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		"       h.view_growth, h.status, h.last_error," \
 		"       s.ts, s.video_count, s.view_count, s.source, h.surge," \
 		"       h.rules_seen, h.rules_held, h.firing, h.alert_rules, h.alert_pace," \
-		"       h.calmed_at" \
+		"       h.calmed_at, h.campaign, h.muted_until, h.mute_reason" \
 		"  FROM hashtag h" \
 		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts =" \
 		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
@@ -1115,9 +1163,9 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 		"  video_count, view_count, new_videos, new_views, video_growth_pct,"
 		"  view_growth_pct, videos_per_hour, views_per_hour, rules, event,"
 		"  usual_videos_per_hour, usual_views_per_hour, usual_span, pace_of_views,"
-		"  pace_ratio)"
+		"  pace_ratio, campaign)"
 		" VALUES ((SELECT id FROM hashtag WHERE name = ?1), ?2, ?3, ?4, ?5, ?6,"
-		"  ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+		"  ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
 
 	if (!stmt)
 		return -1;
@@ -1140,6 +1188,10 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 	sqlite3_bind_int64(stmt, 17, a->usual_span);
 	sqlite3_bind_int(stmt, 18, a->pace_of_views);
 	bind_opt_double(stmt, 19, a->has_pace_ratio, a->pace_ratio);
+	if (a->campaign && *a->campaign)
+		sqlite3_bind_text(stmt, 20, a->campaign, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 20);
 	if (hot_step_done(st, stmt, "record alert"))
 		return -1;
 	*id = sqlite3_last_insert_rowid(st->db);
@@ -1182,6 +1234,8 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	r->a.pace_of_views = sqlite3_column_int(stmt, 21);
 	r->a.has_pace_ratio = sqlite3_column_type(stmt, 22) != SQLITE_NULL;
 	r->a.pace_ratio = sqlite3_column_double(stmt, 22);
+	copy_text(r->campaign, sizeof(r->campaign), stmt, 23);
+	r->a.campaign = r->campaign[0] ? r->campaign : NULL;
 }
 
 /* The columns read_alert_row reads, in its order. */
@@ -1191,7 +1245,7 @@ static void read_alert_row(sqlite3_stmt *stmt, struct alert_row *r)
 	"       a.new_views, a.video_growth_pct, a.view_growth_pct," \
 	"       a.videos_per_hour, a.views_per_hour, a.rules, a.event," \
 	"       a.usual_videos_per_hour, a.usual_views_per_hour, a.usual_span," \
-	"       a.pace_of_views, a.pace_ratio" \
+	"       a.pace_of_views, a.pace_ratio, a.campaign" \
 	"  FROM alert a JOIN hashtag h ON h.id = a.hashtag_id"
 
 int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n)
@@ -1552,9 +1606,11 @@ static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row
 	}
 	if (rc != SQLITE_DONE)
 		return fail_db(st, "list alerts");
-	/* rows point into their own tag buffers; fix after any realloc */
-	for (size_t i = 0; i < *n; i++)
+	/* rows point into their own buffers; fix after any realloc */
+	for (size_t i = 0; i < *n; i++) {
 		(*out)[i].a.tag = (*out)[i].tag;
+		(*out)[i].a.campaign = (*out)[i].campaign[0] ? (*out)[i].campaign : NULL;
+	}
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import subprocess
 import unittest
@@ -187,12 +188,14 @@ class Doctor(HashtrackTest):
 
     def test_a_corrupt_database_fails_the_integrity_check(self):
         self.healthy()
-        with self.db() as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db = sqlite3.connect(self.db_path)
+        db.execute("VACUUM")            # no free page at the end: the last one is in use
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
         size = self.db_path.stat().st_size
-        with open(self.db_path, "r+b") as f:     # scribble over the last page
-            f.seek(size - 2048)
-            f.write(b"\xff" * 2048)
+        with open(self.db_path, "r+b") as f:     # scribble over the whole last page
+            f.seek(size - 4096)
+            f.write(b"\xff" * 4096)
         cp = self.assert_exit(self.ht("doctor"), 1)
         self.assertIn("fail", cp.stdout)
 

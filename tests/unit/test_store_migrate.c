@@ -47,6 +47,18 @@ static int64_t raw_count(const char *sql)
 	return n;
 }
 
+/*
+ * What the migrations after 2 -> 3 added, taken out again, so that a file
+ * made at the current version looks as schema 3 left it (each later
+ * migration adds its undo here).
+ */
+static const char undo_after_v3[] =
+	"DROP INDEX hashtag_by_campaign;"
+	"ALTER TABLE hashtag DROP COLUMN campaign;"
+	"ALTER TABLE hashtag DROP COLUMN muted_until;"
+	"ALTER TABLE hashtag DROP COLUMN mute_reason;"
+	"ALTER TABLE alert DROP COLUMN campaign;";
+
 /* Close the store, let setup write the file as schema 2 did, reopen it. */
 static void reopen_from_v2(void **state, const char *setup)
 {
@@ -55,6 +67,7 @@ static void reopen_from_v2(void **state, const char *setup)
 
 	store_close(*state);
 	*state = NULL;
+	raw_sql(undo_after_v3);
 	raw_sql(setup);
 	raw_sql("PRAGMA user_version = 2");
 	if (store_open(path, &st, err, sizeof(err)) != 0)
@@ -81,7 +94,7 @@ static void a_decomposed_tag_merges_into_its_composed_twin_keeping_snapshots(voi
 		"  VALUES (50, 300, 'recorded', 0, 1);");
 
 	assert_int_equal(store_schema_version(*state, &version), 0);
-	assert_int_equal(version, 3);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_count("SELECT count(*) FROM hashtag"), 1);
 	assert_int_equal(store_history(*state, CAFE_COMPOSED, 0, &hist, &n, &cap), 0);
 	assert_int_equal(n, 3);
