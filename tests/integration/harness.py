@@ -38,7 +38,8 @@ SIM_READY_TIMEOUT = 5
 _SCRUB_PREFIXES = ("HASHTRACK_", "SCAVIO_", "XDG_", "SIM_")
 _SCRUB_NAMES = {"HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS",
                 "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-                "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}
+                "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
+                "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CREDENTIALS_DIRECTORY"}
 
 LIST_KEYS = {"hashtag", "min_new_videos", "video_growth", "view_growth",
              "added_at", "last_snapshot", "status", "last_error"}

@@ -150,7 +150,7 @@ static void headers_are_found_case_insensitively_and_reset_per_answer(void **sta
 	h = hints_of(second);
 	assert_int_equal(h.retry_after_ms, -1);
 	assert_int_equal(h.limit, 30);
-	assert_int_equal(h.window_s, RETRY_WINDOW_S);
+	assert_int_equal(h.window_s, -1);
 	h = hints_of(odd);
 	assert_int_equal(h.retry_after_ms, -1);
 	assert_int_equal(h.limit, -1);
@@ -172,27 +172,27 @@ static const struct hostile_case hostile_cases[] = {
 	{ "X-RateLimit-Limit: " HUGE_TEXT ";w=" HUGE_TEXT, -1, -1, -1, INT64_MAX,
 	  RETRY_WINDOW_MAX_S },
 	{ "X-RateLimit-Limit: 1;w=" I64_MAX_TEXT, -1, -1, -1, 1, RETRY_WINDOW_MAX_S },
-	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: 1e9", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: 0x10", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, -1 },
+	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: -1", -1, -1, -1, -1, -1 },
+	{ "Retry-After: 1e9", -1, -1, -1, -1, -1 },
+	{ "Retry-After: 0x10", -1, -1, -1, -1, -1 },
+	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, -1 },
+	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, -1 },
+	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, -1 },
+	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, -1 },
+	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, -1 },
 };
 
 static void hostile_header_values_saturate_or_are_ignored(void **state)
