@@ -28,6 +28,8 @@ struct api_answer {
 	const char *tag;
 	enum api_outcome outcome;
 	struct scavio_counts counts;    /* API_COUNTS */
+	bool tag_blind;                 /* failed before any answer, or 404: it may be the
+					   URL's or the network's fault, not the tag's */
 	char why[768];                  /* otherwise: one line, without the tag */
 };
 

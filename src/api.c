@@ -183,6 +183,9 @@ static void read_answer(const struct config *cfg, const struct fetch_result *res
 		a->outcome = API_FAILED;
 		describe_failure(res, a->why, sizeof(a->why));
 	}
+	/* no answer at all (no connection, a timeout), or "not found" */
+	a->tag_blind = res->kind == FETCH_NOT_FOUND ||
+		       (res->kind == FETCH_TRANSIENT && res->http_status == 0);
 }
 
 static int64_t on_idle(void *user)

@@ -103,10 +103,10 @@ static void check_key(struct doctor *d)
 	 * for four to leave most of it hidden.
 	 */
 	if (strlen(key) >= DOCTOR_KEY_SHOWN_FROM)
-		check(d, OK, "api key", "%.4s... (%zu characters, from %s)", key, strlen(key),
+		check(d, OK, "api key", "%.4s... (%zu characters) from %s", key, strlen(key),
 		      key_from(&d->ctx->cfg, from, sizeof(from)));
 	else
-		check(d, OK, "api key", "**** (%zu characters, from %s)", strlen(key),
+		check(d, OK, "api key", "**** (%zu characters) from %s", strlen(key),
 		      key_from(&d->ctx->cfg, from, sizeof(from)));
 	/* a key has none: a space pasted with it makes every request a 401 */
 	if (strpbrk(key, " \t\r\n"))

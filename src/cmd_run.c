@@ -71,15 +71,16 @@ static void release_held(struct run *r, bool quiet)
 }
 
 /*
- * Until some tag answers, a failure may be the run's, not the tag's (the
- * URL is wrong, the host does not resolve): hold it back, so that when
- * every tag fails alike the run says so once (report_held).
+ * Until some tag answers, a failure that came without an answer, or a 404,
+ * may be the run's, not the tag's (the URL is wrong, the host does not
+ * resolve): hold it back, so that when every tag fails alike the run says
+ * so once (report_held). Any other failure is the tag's own.
  */
 static void tag_failed(struct run *r, const struct api_answer *a, enum tag_status status)
 {
 	struct held *h;
 
-	if (r->any_ok || !r->held) {
+	if (r->any_ok || !r->held || !a->tag_blind) {
 		record_failure(&r->rec, a->index, status, a->why);
 		return;
 	}
@@ -140,7 +141,8 @@ static bool held_alike(const struct run *r)
 
 /*
  * After the last answer: when two or more tags were fetched, none answered
- * and all failed alike, one line naming the URL says it for all of them
+ * and all failed alike without an answer or with 404, one line naming the
+ * URL says it for all of them
  * (each tag's status is still kept); otherwise each held failure gets its
  * own line, as any other.
  */
@@ -148,7 +150,7 @@ static void report_held(struct run *r, const struct config *cfg)
 {
 	char url[512];
 
-	if (r->nheld < 2 || r->fatal[0] || !held_alike(r)) {
+	if (r->nheld < 2 || r->fatal[0] || r->rec.failed || !held_alike(r)) {
 		release_held(r, false);
 		return;
 	}

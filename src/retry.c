@@ -242,7 +242,7 @@ int64_t retry_seconds_ms(double seconds)
 {
 	if (!(seconds >= 0))    /* also NaN */
 		return -1;
-	if (seconds >= RETRY_CAP_MS / 1000)
+	if (seconds * 1000 >= RETRY_CAP_MS)
 		return RETRY_CAP_MS;
 	return (int64_t)(seconds * 1000 + 0.999);
 }

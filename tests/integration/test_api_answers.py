@@ -241,7 +241,8 @@ class KeyFile(HashtrackTest):
         self.assert_exit(self.ht("run", now=T0, env_extra={
             "SCAVIO_API_KEY": None, "CREDENTIALS_DIRECTORY": creds}), 0)
         self.assertTrue(self.requests()[0]["auth_ok"])
-        cp = self.ht("doctor", env_extra={"SCAVIO_API_KEY": None, "CREDENTIALS_DIRECTORY": creds})
+        cp = self.ht("doctor", env_extra={"SCAVIO_API_KEY": None,
+                                          "CREDENTIALS_DIRECTORY": creds})
         self.assertIn("from $CREDENTIALS_DIRECTORY '%s/scavio_api_key'" % creds, cp.stdout)
 
     def test_a_missing_or_empty_key_file_is_an_error_naming_it(self):
