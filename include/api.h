@@ -30,6 +30,8 @@ struct api_answer {
 	struct scavio_counts counts;    /* API_COUNTS */
 	bool tag_blind;                 /* failed before any answer, or 404: it may be the
 					   URL's or the network's fault, not the tag's */
+	char cause[128];                /* then the failure in our own words, without
+					   libcurl's (which vary: "after 1 ms"), to compare */
 	char why[768];                  /* otherwise: one line, without the tag */
 };
 

@@ -186,6 +186,9 @@ static void read_answer(const struct config *cfg, const struct fetch_result *res
 	/* no answer at all (no connection, a timeout), or "not found" */
 	a->tag_blind = res->kind == FETCH_NOT_FOUND ||
 		       (res->kind == FETCH_TRANSIENT && res->http_status == 0);
+	if (a->tag_blind)
+		snprintf(a->cause, sizeof(a->cause), "%s", res->kind == FETCH_NOT_FOUND ?
+			 "not found" : res->error);
 }
 
 static int64_t on_idle(void *user)

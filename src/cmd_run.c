@@ -37,6 +37,7 @@ struct held {
 	size_t index;
 	enum tag_status status;
 	char why[sizeof(((struct api_answer *)0)->why)];
+	char cause[sizeof(((struct api_answer *)0)->cause)];
 };
 
 struct run {
@@ -88,6 +89,7 @@ static void tag_failed(struct run *r, const struct api_answer *a, enum tag_statu
 	h->index = a->index;
 	h->status = status;
 	snprintf(h->why, sizeof(h->why), "%s", a->why);
+	snprintf(h->cause, sizeof(h->cause), "%s", a->cause);
 }
 
 static int on_answer(void *user, const struct api_answer *a)
@@ -129,12 +131,12 @@ static int64_t on_idle(void *user)
 	return record_idle(&r->rec);
 }
 
-/* Whether every held failure is the same: the same status and the same words. */
+/* Whether every held failure is the same: the same status and the same cause. */
 static bool held_alike(const struct run *r)
 {
 	for (size_t i = 1; i < r->nheld; i++)
 		if (r->held[i].status != r->held[0].status ||
-		    strcmp(r->held[i].why, r->held[0].why) != 0)
+		    strcmp(r->held[i].cause, r->held[0].cause) != 0)
 			return false;
 	return true;
 }
