@@ -15,6 +15,7 @@ import re
 import secrets
 import select
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -79,6 +80,20 @@ def fault(status, body=None, **extra):
     r = {"status": status, "body": body}
     r.update(extra)
     return r
+
+
+def closed_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def error_lines(cp):
+    """The lines a hashtrack call wrote on stderr, blank ones left out."""
+    return [line for line in cp.stderr.splitlines() if line.strip()]
 
 
 def _write_atomic(path, text):

@@ -6,24 +6,11 @@ the credit cap, and the API key read from a file.
 """
 
 import os
-import socket
 import time
 import unittest
 
-from .harness import T0, HashtrackTest, at, counts, fault
-
-
-def closed_port():
-    """A loopback port nobody listens on (bound, then released)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def err_lines(cp):
-    return [line for line in cp.stderr.splitlines() if line.strip()]
+from .harness import T0, HashtrackTest, closed_port, counts, fault
+from .harness import error_lines as err_lines
 
 
 class HardAnswers(HashtrackTest):

@@ -7,23 +7,14 @@ for each test with the openssl command; the simulator serves them.
 """
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import unittest
 
-from .harness import SIM, SIM_READY_TIMEOUT, T0, HashtrackTest, at, counts
+from .harness import SIM, SIM_READY_TIMEOUT, T0, HashtrackTest, at, closed_port, counts
 
 OPENSSL = shutil.which("openssl")
-
-
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def openssl(*args, cwd):
