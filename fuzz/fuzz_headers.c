@@ -37,7 +37,7 @@ static void check_hints(const struct retry_hints *h)
 	if (h->reset_ms != -1)
 		check_wait(h->reset_ms);
 	if (h->remaining < -1 || (h->limit != -1 && h->limit < 1) ||
-	    h->window_s < 1 || h->window_s > RETRY_WINDOW_MAX_S)
+	    (h->window_s != -1 && h->window_s < 1) || h->window_s > RETRY_WINDOW_MAX_S)
 		__builtin_trap();
 }
 
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		left -= n;
 	}
 	a = (struct retry_answer){
-		.kind = (enum fetch_kind)(prm[0] % (FETCH_BAD_ANSWER + 1)), .hints = h,
+		.kind = (enum fetch_kind)(prm[0] % (FETCH_CAPPED + 1)), .hints = h,
 		.attempts = 1 + prm[1] % 32, .retries = prm[2] % 16,
 		.started_slow = prm[3] & 1, .random = u32(prm + 8),
 	};

@@ -18,7 +18,9 @@ enum api_outcome {
 	API_COUNTS,     /* counts holds the answer */
 	API_NOT_FOUND,  /* 404: the tag does not exist (or is misspelled) */
 	API_FAILED,     /* this tag failed; why says how */
-	API_FATAL,      /* the API refuses the whole run (401, 402, 403); why says what to do */
+	API_FATAL,      /* the API refuses the whole run (401, 402, 403, 410), or its TLS
+			   certificate or the proxy does; why says what to do */
+	API_SKIPPED,    /* not fetched: the run spent [api] max_credits_per_run */
 };
 
 struct api_answer {
@@ -26,6 +28,10 @@ struct api_answer {
 	const char *tag;
 	enum api_outcome outcome;
 	struct scavio_counts counts;    /* API_COUNTS */
+	bool tag_blind;                 /* failed before any answer, or 404: it may be the
+					   URL's or the network's fault, not the tag's */
+	char cause[128];                /* then the failure in our own words, without
+					   libcurl's (which vary: "after 1 ms"), to compare */
 	char why[768];                  /* otherwise: one line, without the tag */
 };
 
@@ -48,7 +54,8 @@ struct api_call {
 
 /*
  * Fetch tags[0..n) as cfg says ([api] url, key, timeout, concurrency, rate,
- * retries). Returns 0 when all were attempted, 1 when fn stopped the run,
+ * retries, ca_file, max_credits_per_run: each request started, retries
+ * included, counts as one credit; a probe has no cap). Returns 0 when all were attempted, 1 when fn stopped the run,
  * -1 on a setup failure (reason in err).
  */
 int api_fetch(const struct config *cfg, const struct api_call *call,

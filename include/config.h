@@ -36,6 +36,17 @@ struct config {
 	char *file;             /* the config file that was read, NULL for none */
 	unsigned file_mode;     /* its permission bits */
 	bool key_in_file;       /* the API key came from that file */
+
+	char *key_file;         /* [api] key_file, as configured */
+	const char *key_origin; /* where the key came from: "SCAVIO_API_KEY", "[api] key",
+				   "SCAVIO_API_KEY_FILE", "[api] key_file",
+				   "$CREDENTIALS_DIRECTORY"; NULL: no key */
+	char *key_path;         /* the file the key was read from, NULL for none */
+	unsigned key_path_mode; /* its permission bits */
+	char *ca_file;          /* extra trusted CA bundle: CURL_CA_BUNDLE, SSL_CERT_FILE,
+				   else [api] ca_file; NULL: the system's */
+	const char *ca_origin;  /* which of those */
+	int64_t max_credits_per_run; /* requests a run may start; 0: no cap */
 };
 
 void config_init(struct config *cfg);
@@ -58,13 +69,22 @@ int config_read_env(struct config *cfg, char *err, size_t errsz);
 /*
  * The whole precedence: defaults, then the file (flag_config, else
  * $HASHTRACK_CONFIG, else $XDG_CONFIG_HOME/hashtrack/config.ini), then the
- * environment, then flag_db. Finally the URLs are checked.
+ * environment, then flag_db. Finally the URLs are checked. The API key is
+ * the first of: SCAVIO_API_KEY, the file named by SCAVIO_API_KEY_FILE,
+ * [api] key, the file named by [api] key_file, and
+ * $CREDENTIALS_DIRECTORY/scavio_api_key when that exists (systemd's
+ * LoadCredential=). A key file's trailing blanks and newlines are trimmed.
+ * The CA bundle is the first of CURL_CA_BUNDLE, SSL_CERT_FILE (as curl(1)
+ * reads them) and [api] ca_file, and must be a readable file.
  */
 int config_load(struct config *cfg, const char *flag_config, const char *flag_db,
 		char *err, size_t errsz);
 
-/* The API key sits in a config file that group or others may read. */
-bool config_key_exposed(const struct config *cfg);
+/*
+ * The file holding the API key (the config file, or the key file it was
+ * read from) when group or others may read it; NULL when none is.
+ */
+const char *config_key_exposed(const struct config *cfg);
 
 /* A percentage: a finite number >= 0 (0 turns the rule off). Returns 0 or -1. */
 int config_parse_percent(const char *s, double *out);

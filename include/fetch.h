@@ -33,6 +33,9 @@ struct fetch_options {
 	int64_t interval_us;    /* between two starts; 0 = no limit */
 	int retries;
 	fetch_idle_fn idle;     /* NULL: none */
+	const char *ca_file;    /* a PEM bundle to trust; NULL: the system's */
+	size_t max_requests;    /* start no more than this many, retries included; 0: no cap.
+				   The tags left are reported as FETCH_CAPPED */
 };
 
 /*
@@ -72,7 +75,7 @@ typedef int (*fetch_done_fn)(void *ctx, const struct fetch_result *r);
 int fetch_all(const struct fetch_options *opt, const char *const *tags, size_t n,
 	      fetch_done_fn done, void *ctx, char *err, size_t errsz);
 
-/* Whether a kind ends the whole run at once (401, 402, 403). */
+/* Whether a kind ends the whole run at once (401, 402, 403, 410, certificate, proxy). */
 int fetch_kind_is_fatal(enum fetch_kind kind);
 
 /* libcurl's version, for --version. */

@@ -31,6 +31,8 @@ struct http_options {
 					   (HTTP_BODY_TOO_BIG); 0: answers are read and dropped */
 	size_t max_header;              /* all header lines of an answer together, more aborts
 					   (HTTP_HEADER_TOO_BIG); 0: libcurl's own limit only */
+	const char *ca_file;            /* a PEM bundle to trust (CURLOPT_CAINFO); NULL: the
+					   system's */
 };
 
 /* How a request ended. */
@@ -43,6 +45,10 @@ enum http_end {
 	HTTP_LOST,              /* sending or receiving failed on the way */
 	HTTP_BODY_TOO_BIG,      /* over max_body */
 	HTTP_HEADER_TOO_BIG,    /* over max_header, or a line past libcurl's own limit */
+	HTTP_CERTIFICATE,       /* the server's TLS certificate is not trusted (or the CA
+				   bundle cannot be read) */
+	HTTP_PROXY,             /* the proxy could not be resolved, refused the connection
+				   or refused the tunnel */
 	HTTP_FAILED,            /* anything else: see error */
 };
 
@@ -109,5 +115,20 @@ int http_url_parse(const char *url, struct http_url *out);
  * http_proxy or ALL_PROXY would see the key and the webhook's path in clear.
  */
 bool http_url_is_https(const char *url);
+
+/*
+ * The proxy a request to url goes through, as libcurl picks it from the
+ * environment (https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; no_proxy,
+ * NO_PROXY by host name, domain suffix or exact address), written into buf
+ * with any password masked ("http://user:****@proxy:3128"). Returns true
+ * when one applies; a URL that is not https:// never uses one (see above).
+ */
+bool http_proxy_for(const char *url, char *buf, size_t bufsz);
+
+/*
+ * url as messages may show it: scheme, host, port and path, never its
+ * userinfo (a password), query or fragment. Returns 0 or -1.
+ */
+int http_url_shown(const char *url, char *buf, size_t bufsz);
 
 #endif

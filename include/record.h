@@ -29,6 +29,7 @@ struct recorder {
 	const struct config *cfg;
 	const struct tag_info *tags;    /* what the indexes below refer to */
 	bool dry_run;
+	bool quiet;                     /* record_failure prints nothing: the caller said it */
 	size_t stored, failed, alerts;
 	struct record_saved batch[STORE_BATCH_UNITS];
 	size_t nbatch;

@@ -15,7 +15,6 @@
 #define RETRY_BASE_MS 500               /* first backoff ceiling; doubles per attempt */
 #define RETRY_CAP_MS (120 * 1000)       /* no wait, hinted or not, is longer */
 #define RETRY_SLOW_MIN_US 1000000       /* slowed down with no limit reported: >= 1 s apart */
-#define RETRY_WINDOW_S 60               /* X-RateLimit-Limit without ";w=": per minute */
 #define RETRY_WINDOW_MAX_S 86400        /* a longer ";w=" counts as a day: it paces at the
 					   cap anyway, and window * 10^6 cannot overflow */
 #define RETRY_RESET_DELTA_MAX 1000000000 /* X-RateLimit-Reset above this is an epoch time */
@@ -37,6 +36,10 @@ enum fetch_kind {
 	FETCH_TRANSIENT,        /* 5xx, timeout, connection error; retries exhausted */
 	FETCH_BAD_ANSWER,       /* another status, or an answer over fetch.h's
 				   FETCH_MAX_BODY or FETCH_MAX_HEADER */
+	FETCH_GONE,             /* 410: the endpoint is retired; stops the run */
+	FETCH_CERTIFICATE,      /* the TLS certificate is not trusted; stops the run */
+	FETCH_PROXY,            /* the proxy refused or failed the connection; stops the run */
+	FETCH_CAPPED,           /* not started: [api] max_credits_per_run was spent */
 };
 
 /*
@@ -44,7 +47,9 @@ enum fetch_kind {
  * header was absent or unreadable. Waits are milliseconds from the moment
  * the header was read, already capped at RETRY_CAP_MS. Numbers too large
  * for int64_t read as INT64_MAX (a wait then as the cap); window_s is at
- * most RETRY_WINDOW_MAX_S.
+ * most RETRY_WINDOW_MAX_S. No window is ever assumed: X-RateLimit-Limit
+ * paces a run only when it names its window ("10;w=1"), since APIs use
+ * windows from a second to a day and a guess is off by up to 86400 times.
  */
 struct retry_hints {
 	int64_t retry_after_ms; /* Retry-After: delta-seconds or an HTTP-date */
@@ -52,7 +57,7 @@ struct retry_hints {
 				   when above RETRY_RESET_DELTA_MAX */
 	int64_t remaining;      /* X-RateLimit-Remaining */
 	int64_t limit;          /* X-RateLimit-Limit: requests per window_s */
-	int64_t window_s;       /* its "w=" parameter ("10, 10;w=1"), else RETRY_WINDOW_S */
+	int64_t window_s;       /* its "w=" parameter ("10, 10;w=1"); -1 when it names none */
 };
 
 void retry_hints_init(struct retry_hints *h);
@@ -105,6 +110,27 @@ struct retry_pace {
  */
 int64_t retry_next_start(int64_t interval_us, int64_t slot_us, int64_t now_us);
 
+/*
+ * What X-RateLimit-Remaining: R with X-RateLimit-Reset: T allow, with no
+ * window assumed: at most R more starts before T (R = 0: none), then no
+ * word until an answer says again. left is -1 while nothing is known.
+ */
+struct retry_quota {
+	int64_t left;
+	int64_t until_us;       /* T, on the caller's monotonic clock */
+};
+
+void retry_quota_init(struct retry_quota *q);
+/* An answer read at now_us: its Remaining and Reset, when it has both, replace the quota. */
+void retry_quota_update(struct retry_quota *q, const struct retry_hints *h, int64_t now_us);
+/* Microseconds until a start is allowed; 0: now. */
+int64_t retry_quota_wait_us(const struct retry_quota *q, int64_t now_us);
+/* A request started at now_us: one fewer left (an expired quota is forgotten). */
+void retry_quota_take(struct retry_quota *q, int64_t now_us);
+
+/* A JSON retry_after (seconds, maybe fractional) as capped milliseconds; -1 when < 0 or unknown. */
+int64_t retry_seconds_ms(double seconds);
+
 /* One finished API attempt, as the policy needs to see it. */
 struct retry_answer {
 	enum fetch_kind kind;
@@ -133,7 +159,7 @@ struct retry_plan {
  * - Any answer with X-RateLimit-Remaining: 0 holds every start until its reset.
  * - A 429 holds every start until its wait is over, and slows the run: one
  *   request in flight, spaced window/limit apart when X-RateLimit-Limit says
- *   so, else twice the current interval and at least RETRY_SLOW_MIN_US; a
+ *   so with its window (";w="), else twice the current interval and at least RETRY_SLOW_MIN_US; a
  *   429 on a request started after the slowdown doubles the interval again.
  *   The doubling stops at the server's hint (at least RETRY_SLOW_MIN_US): a
  *   server that keeps saying "Retry-After: 1" is asked again every second,

@@ -37,4 +37,19 @@ int scavio_parse(const char *body, size_t len, struct scavio_counts *out,
  */
 int scavio_error_message(const char *body, size_t len, char *out, size_t outsz);
 
+/*
+ * A 429 body's "retry_after" (top level, or under "error" or "data"): a
+ * number of seconds, or a string of one; -1 when absent or not one.
+ */
+double scavio_retry_after(const char *body, size_t len);
+
+/* What a 402 says about the account; empty strings for what it does not say. */
+struct scavio_billing {
+	char balance[32];       /* "balance", "credits_remaining" or "credits" */
+	char url[256];          /* "billing_url", when it is an https:// address */
+};
+
+/* Read from the top level, or under "error" or "data". */
+void scavio_billing(const char *body, size_t len, struct scavio_billing *out);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "cmd.h"
+#include "http.h"
 #include "msg.h"
 #include "timefmt.h"
 
@@ -61,6 +62,7 @@ static int check_config(struct doctor *d)
 {
 	struct config *cfg = &d->ctx->cfg;
 	char err[CONFIG_ERR_SIZE];
+	const char *exposed;
 
 	if (config_load(cfg, d->ctx->flag_config, d->ctx->flag_db, err, sizeof(err))) {
 		check(d, FAIL, "config", "%s", err);
@@ -70,18 +72,30 @@ static int check_config(struct doctor *d)
 		check(d, OK, "config", "'%s' is valid", cfg->file);
 	else
 		check(d, WARN, "config", "no config file; built-in defaults and environment in use");
-	if (config_key_exposed(cfg))
+	if ((exposed = config_key_exposed(cfg)))
 		check(d, WARN, "config", "'%s' holds the API key and others can read it; "
-		      "run 'chmod 600 %s'", cfg->file, cfg->file);
+		      "run 'chmod 600 %s'", exposed, exposed);
 	return 0;
+}
+
+/* Where the key came from, as the user set it: "SCAVIO_API_KEY_FILE '/run/key'". */
+static const char *key_from(const struct config *cfg, char *buf, size_t bufsz)
+{
+	if (cfg->key_path)
+		snprintf(buf, bufsz, "%s '%s'", cfg->key_origin, cfg->key_path);
+	else
+		snprintf(buf, bufsz, "%s", cfg->key_origin ? cfg->key_origin : "?");
+	return buf;
 }
 
 static void check_key(struct doctor *d)
 {
 	const char *key = d->ctx->cfg.api_key;
+	char from[4200];
 
 	if (!key || !*key) {
-		check(d, FAIL, "api key", "missing; set SCAVIO_API_KEY or [api] key");
+		check(d, FAIL, "api key", "missing; set SCAVIO_API_KEY, SCAVIO_API_KEY_FILE, "
+		      "[api] key or [api] key_file");
 		return;
 	}
 	/*
@@ -89,9 +103,36 @@ static void check_key(struct doctor *d)
 	 * for four to leave most of it hidden.
 	 */
 	if (strlen(key) >= DOCTOR_KEY_SHOWN_FROM)
-		check(d, OK, "api key", "%.4s... (%zu characters)", key, strlen(key));
+		check(d, OK, "api key", "%.4s... (%zu characters) from %s", key, strlen(key),
+		      key_from(&d->ctx->cfg, from, sizeof(from)));
 	else
-		check(d, OK, "api key", "**** (%zu characters)", strlen(key));
+		check(d, OK, "api key", "**** (%zu characters) from %s", strlen(key),
+		      key_from(&d->ctx->cfg, from, sizeof(from)));
+	/* a key has none: a space pasted with it makes every request a 401 */
+	if (strpbrk(key, " \t\r\n"))
+		check(d, WARN, "api key", "has whitespace in it; set %s to the key alone",
+		      key_from(&d->ctx->cfg, from, sizeof(from)));
+}
+
+/* The API's URL (never its userinfo or query) and the proxy requests go through. */
+static void check_api(struct doctor *d)
+{
+	const struct config *cfg = &d->ctx->cfg;
+	char url[512], proxy[512];
+
+	if (http_url_shown(cfg->api_url, url, sizeof(url)))
+		snprintf(url, sizeof(url), "(not a URL libcurl can read)");
+	if (http_proxy_for(cfg->api_url, proxy, sizeof(proxy)))
+		check(d, OK, "api", "'%s' through the proxy '%s' (https_proxy, all_proxy, no_proxy)",
+		      url, proxy);
+	else
+		check(d, OK, "api", "'%s', no proxy", url);
+	if (cfg->ca_file)
+		check(d, OK, "api", "also trusting the CAs in '%s' (%s)", cfg->ca_file,
+		      cfg->ca_origin);
+	if (cfg->max_credits_per_run > 0)
+		check(d, OK, "api", "a run starts at most %" PRId64 " requests "
+		      "([api] max_credits_per_run)", cfg->max_credits_per_run);
 }
 
 static void check_webhook(struct doctor *d)
@@ -321,6 +362,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (check_config(&d) == 0) {
 		check_key(&d);
+		check_api(&d);
 		check_webhook(&d);
 		check_database(&d);
 		if (online)

@@ -3,12 +3,15 @@
  * api (answers) -> record (committed rows) -> outbox (alerts out).
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "api.h"
 #include "cmd.h"
+#include "http.h"
 #include "lock.h"
 #include "msg.h"
 #include "outbox.h"
@@ -29,21 +32,64 @@ static void run_help(void)
 	       "example (crontab):\n  0 */6 * * * hashtrack run\n", run_usage);
 }
 
+/* A tag's failure held back until the run knows whether every tag failed alike. */
+struct held {
+	size_t index;
+	enum tag_status status;
+	char why[sizeof(((struct api_answer *)0)->why)];
+	char cause[sizeof(((struct api_answer *)0)->cause)];
+};
+
 struct run {
 	struct recorder rec;
 	size_t n, done;
 	bool progress;          /* redraw a progress line on the terminal */
 	char fatal[1024];       /* why the API stopped the whole run, naming the tag */
+	size_t skipped;         /* not fetched: [api] max_credits_per_run was spent */
+	bool any_ok;            /* a tag answered with counts: failures are each tag's own */
+	struct held *held;      /* failures while no tag has answered yet */
+	size_t nheld;
 };
 
 static void show_progress(const struct run *r, bool last)
 {
 	if (!r->progress)
 		return;
-	progress("%zu/%zu hashtags, %zu failed, %zu alerts", r->done, r->n, r->rec.failed,
-		 r->rec.alerts);
+	progress("%zu/%zu hashtags, %zu failed, %zu alerts", r->done, r->n,
+		 r->rec.failed + r->nheld, r->rec.alerts);
 	if (last)
 		progress_end();
+}
+
+/* The failures held so far, recorded one line each (or quietly: said already). */
+static void release_held(struct run *r, bool quiet)
+{
+	r->rec.quiet = quiet;
+	for (size_t i = 0; i < r->nheld; i++)
+		record_failure(&r->rec, r->held[i].index, r->held[i].status, r->held[i].why);
+	r->rec.quiet = false;
+	r->nheld = 0;
+}
+
+/*
+ * Until some tag answers, a failure that came without an answer, or a 404,
+ * may be the run's, not the tag's (the URL is wrong, the host does not
+ * resolve): hold it back, so that when every tag fails alike the run says
+ * so once (report_held). Any other failure is the tag's own.
+ */
+static void tag_failed(struct run *r, const struct api_answer *a, enum tag_status status)
+{
+	struct held *h;
+
+	if (r->any_ok || !r->held || !a->tag_blind) {
+		record_failure(&r->rec, a->index, status, a->why);
+		return;
+	}
+	h = &r->held[r->nheld++];
+	h->index = a->index;
+	h->status = status;
+	snprintf(h->why, sizeof(h->why), "%s", a->why);
+	snprintf(h->cause, sizeof(h->cause), "%s", a->cause);
 }
 
 static int on_answer(void *user, const struct api_answer *a)
@@ -54,13 +100,19 @@ static int on_answer(void *user, const struct api_answer *a)
 	r->done++;
 	switch (a->outcome) {
 	case API_COUNTS:
+		r->any_ok = true;
+		release_held(r, false);
 		record_counts(&r->rec, a->index, &a->counts);
 		break;
 	case API_NOT_FOUND:
-		record_failure(&r->rec, a->index, TAG_NOT_FOUND, a->why);
+		tag_failed(r, a, TAG_NOT_FOUND);
 		break;
 	case API_FAILED:
-		record_failure(&r->rec, a->index, TAG_ERROR, a->why);
+		tag_failed(r, a, TAG_ERROR);
+		break;
+	case API_SKIPPED:
+		r->done--;
+		r->skipped++;
 		break;
 	case API_FATAL:
 		snprintf(r->fatal, sizeof(r->fatal), "#%s: %s", a->tag, a->why);
@@ -79,6 +131,42 @@ static int64_t on_idle(void *user)
 	return record_idle(&r->rec);
 }
 
+/* Whether every held failure is the same: the same status and the same cause. */
+static bool held_alike(const struct run *r)
+{
+	for (size_t i = 1; i < r->nheld; i++)
+		if (r->held[i].status != r->held[0].status ||
+		    strcmp(r->held[i].cause, r->held[0].cause) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * After the last answer: when two or more tags were fetched, none answered
+ * and all failed alike without an answer or with 404, one line naming the
+ * URL says it for all of them
+ * (each tag's status is still kept); otherwise each held failure gets its
+ * own line, as any other.
+ */
+static void report_held(struct run *r, const struct config *cfg)
+{
+	char url[512];
+
+	if (r->nheld < 2 || r->fatal[0] || r->rec.failed || !held_alike(r)) {
+		release_held(r, false);
+		return;
+	}
+	if (http_url_shown(cfg->api_url, url, sizeof(url)))
+		snprintf(url, sizeof(url), "[api] url");
+	if (r->held[0].status == TAG_NOT_FOUND)
+		error("all %zu hashtags answered 404 (not found) from '%s': check [api] url "
+		      "(or HASHTRACK_API_URL); if it is right, check the spellings", r->nheld, url);
+	else
+		error("all %zu hashtags failed the same way at '%s': %s", r->nheld, url,
+		      r->held[0].why);
+	release_held(r, true);
+}
+
 static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_info *tags)
 {
 	const char **names = calloc(r->n ? r->n : 1, sizeof(*names));
@@ -90,8 +178,17 @@ static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_
 		return error("out of memory");
 	for (size_t i = 0; i < r->n; i++)
 		names[i] = tags[i].name;
+	/* without room to hold failures, each is said at once: nothing is lost */
+	r->held = r->n > 1 ? calloc(r->n, sizeof(*r->held)) : NULL;
 	rc = api_fetch(cfg, &call, names, r->n, on_answer, r, err, sizeof(err));
 	free(names);
+	report_held(r, cfg);
+	free(r->held);
+	r->held = NULL;
+	if (r->skipped)
+		warn("spend cap reached: %zu hashtag%s not fetched this run "
+		     "([api] max_credits_per_run = %" PRId64 ")", r->skipped,
+		     r->skipped == 1 ? "" : "s", cfg->max_credits_per_run);
 	record_end(&r->rec);
 	show_progress(r, true);
 	if (rc < 0)
@@ -172,7 +269,8 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = parse_run_options(ctx, argc, argv, &dry_run)) >= 0)
 		return rc;
 	if (!ctx->cfg.api_key || !*ctx->cfg.api_key) {
-		error("no API key; set SCAVIO_API_KEY or [api] key in the config file");
+		error("no API key; set SCAVIO_API_KEY or [api] key in the config file "
+		      "(or name a file holding it: SCAVIO_API_KEY_FILE, [api] key_file)");
 		return EXIT_USAGE;
 	}
 	if (!dry_run && (rc = take_lock(ctx, &lock)))

@@ -46,6 +46,9 @@ void config_release(struct config *cfg)
 	free(cfg->db_path);
 	free(cfg->webhook);
 	free(cfg->file);
+	free(cfg->key_file);
+	free(cfg->key_path);
+	free(cfg->ca_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -189,6 +192,24 @@ static int set_retries(struct config *cfg, const char *v, char *err, size_t n)
 	return 0;
 }
 
+static int set_key_file(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->key_file, v);
+}
+
+static int set_ca_file(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	cfg->ca_origin = "[api] ca_file";
+	return replace_string(&cfg->ca_file, v);
+}
+
+static int set_max_credits(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_bounded(&cfg->max_credits_per_run, v, 0, INT32_MAX, err, n);
+}
+
 static int set_min_new_videos(struct config *cfg, const char *v, char *err, size_t n)
 {
 	return set_bounded(&cfg->rules.min_new_videos, v, 0, INT64_MAX, err, n);
@@ -269,6 +290,9 @@ static const struct {
 	{ "api", "concurrency", set_concurrency },
 	{ "api", "rate", set_rate },
 	{ "api", "retries", set_retries },
+	{ "api", "key_file", set_key_file },
+	{ "api", "ca_file", set_ca_file },
+	{ "api", "max_credits_per_run", set_max_credits },
 	{ "storage", "db", set_db },
 	{ "detect", "window", set_window },
 	{ "detect", "tolerance", set_tolerance },
@@ -427,9 +451,13 @@ int config_read_file(struct config *cfg, const char *path, bool must_exist,
 	return replace_string(&cfg->file, path);
 }
 
-bool config_key_exposed(const struct config *cfg)
+const char *config_key_exposed(const struct config *cfg)
 {
-	return cfg->file && cfg->key_in_file && (cfg->file_mode & 044);
+	if (cfg->file && cfg->key_in_file && (cfg->file_mode & 044))
+		return cfg->file;
+	if (cfg->key_path && (cfg->key_path_mode & 044))
+		return cfg->key_path;
+	return NULL;
 }
 
 static int env_string(char **field, const char *name)
@@ -576,11 +604,125 @@ int config_check_url(const char *what, const char *url, char *err, size_t errsz)
 	return -1;
 }
 
+/* A key file holds the key alone; anything longer is not one. */
+#define KEY_FILE_MAX 4096
+
+/*
+ * Read the key from path (named `origin` in errors, with the path): its
+ * trailing blanks and newlines trimmed, a key file that is empty, too long
+ * or has a control character inside is an error. Returns 0 or -1.
+ */
+static int read_key_file(struct config *cfg, const char *path, const char *origin,
+			 char *err, size_t errsz)
+{
+	char buf[KEY_FILE_MAX + 2];
+	struct stat sb = { 0 };
+	FILE *f = open_regular(path, &sb);
+	size_t n;
+	int rc = -1;
+
+	if (!f) {
+		snprintf(err, errsz, "%s '%s': cannot read it: %s", origin, path,
+			 errno == EISDIR ? "is a directory; name the file in it" :
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	while (n > 0 && strchr(" \t\r\n", buf[n - 1]))
+		buf[--n] = '\0';
+	if (ferror(f))
+		snprintf(err, errsz, "%s '%s': cannot read it: %s", origin, path, strerror(errno));
+	else if (n > KEY_FILE_MAX)
+		snprintf(err, errsz, "%s '%s': longer than %d bytes; it should hold the API key "
+			 "alone", origin, path, KEY_FILE_MAX);
+	else if (n == 0)
+		snprintf(err, errsz, "%s '%s': empty; put the API key in it", origin, path);
+	else if (strlen(buf) != n || has_control(buf))
+		snprintf(err, errsz, "%s '%s' " KEY_CONTROL, origin, path);
+	else if (replace_string(&cfg->api_key, buf) || replace_string(&cfg->key_path, path))
+		snprintf(err, errsz, "out of memory");
+	else
+		rc = 0;
+	cfg->key_path_mode = sb.st_mode & 07777;
+	cfg->key_origin = origin;
+	/* the key is not left lying around on the stack */
+	memset(buf, 0, sizeof(buf));
+	fclose(f);
+	return rc;
+}
+
+/* The API key's precedence (see config_load), once the file and the environment are read. */
+static int resolve_key(struct config *cfg, char *err, size_t errsz)
+{
+	const char *env_key = getenv("SCAVIO_API_KEY"), *env_file = getenv("SCAVIO_API_KEY_FILE");
+	const char *creds = getenv("CREDENTIALS_DIRECTORY");
+	char path[4096];
+
+	if (env_key && *env_key) {
+		cfg->key_origin = "SCAVIO_API_KEY";
+		return 0;
+	}
+	if (env_file && *env_file)
+		return read_key_file(cfg, env_file, "SCAVIO_API_KEY_FILE", err, errsz);
+	if (cfg->api_key && *cfg->api_key) {
+		cfg->key_origin = "[api] key";
+		return 0;
+	}
+	if (cfg->key_file && *cfg->key_file) {
+		if (expand_home(&cfg->key_file)) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+		return read_key_file(cfg, cfg->key_file, "[api] key_file", err, errsz);
+	}
+	/* systemd's LoadCredential=scavio_api_key:...; no such credential is no key */
+	if (creds && *creds &&
+	    (size_t)snprintf(path, sizeof(path), "%s/scavio_api_key", creds) < sizeof(path) &&
+	    access(path, F_OK) == 0)
+		return read_key_file(cfg, path, "$CREDENTIALS_DIRECTORY", err, errsz);
+	return 0;
+}
+
+/* The CA bundle as curl(1) picks it, then [api] ca_file; it must be a file we can read. */
+static int resolve_ca(struct config *cfg, char *err, size_t errsz)
+{
+	static const char *const vars[] = { "CURL_CA_BUNDLE", "SSL_CERT_FILE" };
+	struct stat sb;
+	FILE *f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v) {
+			if (replace_string(&cfg->ca_file, v))
+				return snprintf(err, errsz, "out of memory"), -1;
+			cfg->ca_origin = vars[i];
+			break;
+		}
+	}
+	if (!cfg->ca_file || !*cfg->ca_file)
+		return 0;
+	if (expand_home(&cfg->ca_file))
+		return snprintf(err, errsz, "out of memory"), -1;
+	f = open_regular(cfg->ca_file, &sb);
+	if (!f) {
+		snprintf(err, errsz, "%s '%s': cannot read it: %s; name a PEM bundle of CA "
+			 "certificates", cfg->ca_origin, cfg->ca_file,
+			 errno == EISDIR ? "is a directory" :
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 int config_load(struct config *cfg, const char *flag_config, const char *flag_db,
 		char *err, size_t errsz)
 {
 	if (read_config_file(cfg, flag_config, err, errsz) ||
-	    config_read_env(cfg, err, errsz))
+	    config_read_env(cfg, err, errsz) || resolve_key(cfg, err, errsz) ||
+	    resolve_ca(cfg, err, errsz))
 		return -1;
 	if ((flag_db && replace_string(&cfg->db_path, flag_db)) ||
 	    (!cfg->api_url && replace_string(&cfg->api_url, DEFAULT_API_URL)) ||

@@ -59,6 +59,8 @@ struct fetcher {
 	int64_t next_start_us;          /* pacing: no start before this */
 	int64_t last_start_us;
 	int64_t hold_until_us;          /* a 429's wait or a rate limit's reset */
+	struct retry_quota quota;       /* what X-RateLimit-Remaining/Reset allow */
+	size_t started;                 /* requests started, retries included */
 	int64_t rate_waited_us;         /* how long 429s have held the run so far */
 	bool gave_up;                   /* ... past RETRY_RATE_BUDGET_MS: start nothing more */
 	uint32_t rand_state;
@@ -66,7 +68,14 @@ struct fetcher {
 
 int fetch_kind_is_fatal(enum fetch_kind kind)
 {
-	return kind == FETCH_AUTH || kind == FETCH_CREDITS || kind == FETCH_FORBIDDEN;
+	return kind == FETCH_AUTH || kind == FETCH_CREDITS || kind == FETCH_FORBIDDEN ||
+	       kind == FETCH_GONE || kind == FETCH_CERTIFICATE || kind == FETCH_PROXY;
+}
+
+/* The run has started as many requests as [api] max_credits_per_run allows. */
+static bool capped(const struct fetcher *f)
+{
+	return f->opt->max_requests > 0 && f->started >= f->opt->max_requests;
 }
 
 const char *fetch_curl_version(void)
@@ -84,6 +93,7 @@ static enum fetch_kind kind_of_status(long status)
 	case 402: return FETCH_CREDITS;
 	case 403: return FETCH_FORBIDDEN;
 	case 404: return FETCH_NOT_FOUND;
+	case 410: return FETCH_GONE;
 	case 429: return FETCH_RATE_LIMITED;
 	default: return status >= 500 ? FETCH_TRANSIENT : FETCH_BAD_ANSWER;
 	}
@@ -132,7 +142,8 @@ static int64_t later(int64_t a, int64_t b)
 static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *wait_us)
 {
 	size_t r = soonest_retry(f);
-	int64_t due = later(f->next_start_us, f->hold_until_us);
+	int64_t due = later(later(f->next_start_us, f->hold_until_us),
+			    now + retry_quota_wait_us(&f->quota, now));
 
 	if (due > now) {
 		*wait_us = due - now;
@@ -158,7 +169,7 @@ static bool next_job(struct fetcher *f, int64_t now, struct job *out, int64_t *w
  */
 static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 {
-	while (f->in_flight < f->concurrency && !f->gave_up &&
+	while (f->in_flight < f->concurrency && !f->gave_up && !capped(f) &&
 	       (f->next_fresh < f->ntags || f->nretry)) {
 		int64_t now = clock_monotonic_us(), wait_us;
 		struct slot *s = free_slot(f);
@@ -174,6 +185,8 @@ static int64_t start_due(struct fetcher *f, char *err, size_t errsz)
 		s->started_slow = f->pace.slow;
 		s->job.attempts++;
 		f->in_flight++;
+		f->started++;
+		retry_quota_take(&f->quota, now);
 		f->last_start_us = now;
 		f->next_start_us = retry_next_start(f->pace.interval_us, f->next_start_us, now);
 	}
@@ -228,6 +241,14 @@ static void classify(const struct fetcher *f, const struct http_result *res,
 	case HTTP_BODY_TOO_BIG:
 		r->kind = FETCH_BAD_ANSWER;
 		snprintf(r->error, sizeof(r->error), "answer larger than 1 MiB");
+		return;
+	case HTTP_CERTIFICATE:
+	case HTTP_PROXY:
+		/* retrying cannot help: the same trust, the same proxy, every time */
+		r->kind = res->end == HTTP_CERTIFICATE ? FETCH_CERTIFICATE : FETCH_PROXY;
+		snprintf(r->error, sizeof(r->error), "%s", res->end == HTTP_CERTIFICATE ?
+			 "TLS certificate not trusted" : "the proxy failed the connection");
+		text_sanitize_utf8(r->detail, sizeof(r->detail), res->error, strlen(res->error));
 		return;
 	default:
 		r->kind = FETCH_TRANSIENT;
@@ -298,11 +319,21 @@ static void given_up(struct fetch_result *r)
 		 RETRY_RATE_BUDGET_MS / 60000);
 }
 
+/* A tag not started because the run spent [api] max_credits_per_run. */
+static void not_started(struct fetch_result *r)
+{
+	r->kind = FETCH_CAPPED;
+	r->http_status = 0;
+	snprintf(r->error, sizeof(r->error), "not fetched: the run's credit cap is spent");
+}
+
 /*
- * Once the run gave up, every tag not started and every retry still waiting
- * is reported as given up, in one go; 1 when a callback stopped the run.
+ * Once the run gave up (or spent its cap), every tag not started and every
+ * retry still waiting is reported as `why` says, in one go; 1 when a
+ * callback stopped the run.
  */
-static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx)
+static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx,
+			void (*why)(struct fetch_result *))
 {
 	while (f->nretry > 0 || f->next_fresh < f->ntags) {
 		struct job j = f->nretry > 0 ? f->retry[--f->nretry]
@@ -312,7 +343,7 @@ static int give_up_rest(struct fetcher *f, fetch_done_fn done, void *ctx)
 			.content_type = "", .attempts = j.attempts,
 		};
 
-		given_up(&r);
+		why(&r);
 		if (done(ctx, &r))
 			return 1;
 	}
@@ -351,6 +382,10 @@ static void finish(struct fetcher *f, struct slot *s, CURLcode rc)
 		.body = res.body, .len = res.len, .attempts = s->job.attempts,
 	};
 	classify(f, &res, &r);
+	/* no Retry-After header: a 429's JSON body may say when instead */
+	if (r.kind == FETCH_RATE_LIMITED && res.hints.retry_after_ms < 0)
+		res.hints.retry_after_ms = retry_seconds_ms(scavio_retry_after(res.body, res.len));
+	retry_quota_update(&f->quota, &res.hints, clock_monotonic_us());
 	a = (struct retry_answer){
 		.kind = r.kind, .hints = res.hints, .attempts = s->job.attempts,
 		.retries = f->opt->retries, .started_slow = s->started_slow,
@@ -444,7 +479,11 @@ static int poll_timeout_ms(struct fetcher *f, int64_t next_us, void *ctx)
 static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, size_t errsz)
 {
 	while (f->next_fresh < f->ntags || f->nretry || f->in_flight) {
-		int64_t next_us = start_due(f, err, errsz);
+		int64_t next_us;
+
+		if (capped(f) && f->in_flight == 0)
+			return give_up_rest(f, done, ctx, not_started);
+		next_us = start_due(f, err, errsz);
 
 		if (next_us == -2 || perform(f, err, errsz))
 			return -1;
@@ -457,7 +496,7 @@ static int loop(struct fetcher *f, fetch_done_fn done, void *ctx, char *err, siz
 			return -1;
 		if (deliver(f, done, ctx))
 			return 1;
-		if (f->gave_up && give_up_rest(f, done, ctx))
+		if (f->gave_up && give_up_rest(f, done, ctx, given_up))
 			return 1;
 	}
 	return 0;
@@ -491,6 +530,7 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 		.url = opt->url, .bearer = opt->api_key ? opt->api_key : "", .headers = headers,
 		.user_agent = opt->user_agent, .timeout_s = opt->timeout,
 		.max_body = FETCH_MAX_BODY, .max_header = FETCH_MAX_HEADER,
+		.ca_file = opt->ca_file,
 	};
 
 	memset(f, 0, sizeof(*f));
@@ -498,6 +538,7 @@ static int fetcher_init(struct fetcher *f, const struct fetch_options *opt,
 	f->tags = tags;
 	f->concurrency = opt->concurrency;
 	f->pace = (struct retry_pace){ .interval_us = opt->interval_us };
+	retry_quota_init(&f->quota);
 	f->rand_state = (uint32_t)clock_monotonic_us() | 1;
 	f->multi = curl_multi_init();
 	f->slots = calloc((size_t)opt->concurrency, sizeof(*f->slots));

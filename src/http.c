@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "array.h"
@@ -23,6 +24,7 @@ struct http {
 	bool headers_done;      /* its blank line came */
 	bool header_too_big;
 	struct retry_hints hints;
+	bool proxied;           /* its requests go through a proxy (http_proxy_for) */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -51,6 +53,115 @@ bool http_url_is_https(const char *url)
 	struct http_url u;
 
 	return http_url_parse(url, &u) == 0 && strcmp(u.scheme, "https") == 0;
+}
+
+int http_url_shown(const char *url, char *buf, size_t bufsz)
+{
+	CURLU *u = curl_url();
+	char *shown = NULL;
+	int rc = -1;
+
+	/* Dropped before the URL is put back together: none of them may be shown. */
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_USER, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_OPTIONS, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &shown, 0) == CURLUE_OK && strlen(shown) < bufsz) {
+		snprintf(buf, bufsz, "%s", shown);
+		rc = 0;
+	}
+	curl_free(shown);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The first of two environment variables that is set and not empty, else NULL. */
+static const char *env_either(const char *lower, const char *upper)
+{
+	const char *v = getenv(lower);
+
+	if (!v || !*v)
+		v = getenv(upper);
+	return v && *v ? v : NULL;
+}
+
+/*
+ * Whether host is listed in no_proxy as libcurl reads it: "*", the host
+ * itself, or a domain it is in (".example.com" and "example.com" both
+ * match "api.example.com"), case-insensitively. libcurl also reads CIDR
+ * ranges; those are not matched here (only doctor's display and the
+ * wording of an error depend on this).
+ */
+static bool no_proxy_lists(const char *list, const char *host)
+{
+	size_t hlen = strlen(host);
+
+	if (!list)
+		return false;
+	while (*list) {
+		size_t n;
+
+		list += strspn(list, ", \t");
+		n = strcspn(list, ", \t");
+		if (n == 1 && *list == '*')
+			return true;
+		if (n > 0 && *list == '.') {
+			list++;
+			n--;
+		}
+		if (n > 0 && n <= hlen && strncasecmp(host + hlen - n, list, n) == 0 &&
+		    (n == hlen || host[hlen - n - 1] == '.'))
+			return true;
+		list += n;
+	}
+	return false;
+}
+
+/* A proxy URL with its password, if any, shown as "****". */
+static void mask_proxy(const char *proxy, char *buf, size_t bufsz)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *pw = NULL;
+
+	/* libcurl takes a proxy without a scheme as http:// */
+	if (u && curl_url_set(u, CURLUPART_URL, proxy, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+	    (curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) != CURLUE_OK ||
+	     curl_url_set(u, CURLUPART_PASSWORD, "****", 0) == CURLUE_OK) &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+		snprintf(buf, bufsz, "%s", out);
+	else
+		snprintf(buf, bufsz, "(a proxy setting libcurl cannot read)");
+	curl_free(pw);
+	curl_free(out);
+	curl_url_cleanup(u);
+}
+
+bool http_proxy_for(const char *url, char *buf, size_t bufsz)
+{
+	struct http_url u;
+	const char *proxy, *host;
+	char bare[sizeof(u.host)];
+
+	if (bufsz)
+		buf[0] = '\0';
+	if (http_url_parse(url, &u) != 0 || strcmp(u.scheme, "https") != 0)
+		return false;
+	proxy = env_either("https_proxy", "HTTPS_PROXY");
+	if (!proxy)
+		proxy = env_either("all_proxy", "ALL_PROXY");
+	if (!proxy)
+		return false;
+	host = u.host;
+	if (host[0] == '[') {   /* no_proxy names IPv6 addresses without brackets */
+		snprintf(bare, sizeof(bare), "%.*s", (int)strlen(host) - 2, host + 1);
+		host = bare;
+	}
+	if (no_proxy_lists(env_either("no_proxy", "NO_PROXY"), host))
+		return false;
+	mask_proxy(proxy, buf, bufsz);
+	return true;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
@@ -138,6 +249,8 @@ static void configure(struct http *h, const struct http_options *opt)
 		curl_easy_setopt(e, CURLOPT_PROXY, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (opt->ca_file && *opt->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, opt->ca_file);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
@@ -163,6 +276,7 @@ struct http *http_new(const struct http_options *opt, void *owner)
 		return NULL;
 	}
 	configure(h, opt);
+	h->proxied = http_proxy_for(opt->url, NULL, 0);
 	return h;
 }
 
@@ -219,10 +333,37 @@ static bool header_too_large(const struct http *h, CURLcode rc)
 	return rc == CURLE_OUT_OF_MEMORY && !h->headers_done;
 }
 
+/* The TLS peer could not be trusted: never worth another try with the same trust. */
+static bool certificate_failed(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	       rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+/* The proxy, not the API, failed: it cannot be resolved or reached, or refused the tunnel. */
+static bool proxy_failed(const struct http *h, CURLcode rc)
+{
+	long connect_code = 0;
+
+	if (rc == CURLE_COULDNT_RESOLVE_PROXY || (h->proxied && rc == CURLE_PROXY))
+		return true;
+	if (!h->proxied)
+		return false;
+	/* through a proxy, libcurl connects to the proxy, never to the API's host */
+	if (rc == CURLE_COULDNT_CONNECT)
+		return true;
+	curl_easy_getinfo(h->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+	return connect_code >= 300;
+}
+
 static enum http_end end_of(const struct http *h, CURLcode rc)
 {
 	if (rc == CURLE_OK)
 		return HTTP_DONE;
+	if (certificate_failed(rc))
+		return HTTP_CERTIFICATE;
+	if (proxy_failed(h, rc))
+		return HTTP_PROXY;
 	if (header_too_large(h, rc))
 		return HTTP_HEADER_TOO_BIG;
 	if (h->body_too_big)

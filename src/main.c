@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	char err[CONFIG_ERR_SIZE];
 	int code = EXIT_USAGE, at;
-	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM"), *exposed;
 	char *help_argv[] = { NULL, "--help", NULL };
 
 	protect_secrets();
@@ -230,9 +230,9 @@ int main(int argc, char **argv)
 		error("%s", err);
 		goto cleanup;
 	}
-	if (config_key_exposed(&ctx.cfg))
+	if ((exposed = config_key_exposed(&ctx.cfg)))
 		warn("'%s' holds the API key and others can read it; run 'chmod 600 %s'",
-		     ctx.cfg.file, ctx.cfg.file);
+		     exposed, exposed);
 	code = EXIT_FAILURE;
 	if ((cmd->needs & NEEDS_STORE) && open_store(&ctx))
 		goto cleanup;

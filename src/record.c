@@ -67,7 +67,8 @@ static void save_failure(struct recorder *r, size_t index, enum tag_status statu
 	struct store *st = r->st;
 
 	r->failed++;
-	error("#%s: %s", tag, why);
+	if (!r->quiet)
+		error("#%s: %s", tag, why);
 	if (r->dry_run)
 		return;
 	if (store_begin(st)) {

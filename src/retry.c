@@ -19,7 +19,7 @@ static int64_t max64(int64_t a, int64_t b)
 
 void retry_hints_init(struct retry_hints *h)
 {
-	*h = (struct retry_hints){ -1, -1, -1, -1, RETRY_WINDOW_S };
+	*h = (struct retry_hints){ -1, -1, -1, -1, -1 };
 }
 
 static const char *skip_blanks(const char *s)
@@ -210,6 +210,43 @@ int64_t retry_next_start(int64_t interval_us, int64_t slot_us, int64_t now_us)
 	return max64(slot_us + interval_us, now_us + interval_us - slack);
 }
 
+void retry_quota_init(struct retry_quota *q)
+{
+	*q = (struct retry_quota){ -1, 0 };
+}
+
+void retry_quota_update(struct retry_quota *q, const struct retry_hints *h, int64_t now_us)
+{
+	if (h->remaining < 0 || h->reset_ms < 0)
+		return;
+	q->left = h->remaining;
+	q->until_us = now_us + h->reset_ms * 1000;      /* reset_ms is capped: no overflow */
+}
+
+int64_t retry_quota_wait_us(const struct retry_quota *q, int64_t now_us)
+{
+	return q->left == 0 && now_us < q->until_us ? q->until_us - now_us : 0;
+}
+
+void retry_quota_take(struct retry_quota *q, int64_t now_us)
+{
+	if (q->left < 0)
+		return;
+	if (now_us >= q->until_us)
+		q->left = -1;   /* its window is over: no word until the next answer */
+	else if (q->left > 0)
+		q->left--;
+}
+
+int64_t retry_seconds_ms(double seconds)
+{
+	if (!(seconds >= 0))    /* also NaN */
+		return -1;
+	if (seconds * 1000 >= RETRY_CAP_MS)
+		return RETRY_CAP_MS;
+	return (int64_t)(seconds * 1000 + 0.999);
+}
+
 /* The server's word on when to come back: Retry-After, else the rate limit's reset. */
 static int64_t hint_ms(const struct retry_answer *a)
 {
@@ -227,6 +264,7 @@ static int64_t limit_interval_us(const struct retry_hints *h)
 {
 	int64_t window = min64(h->window_s, RETRY_WINDOW_MAX_S);
 
+	/* a limit without its window says nothing usable (see struct retry_hints) */
 	if (h->limit <= 0 || window <= 0)
 		return 0;
 	return window * 1000000 / h->limit;

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
@@ -476,4 +477,71 @@ int scavio_error_message(const char *body, size_t len, char *out, size_t outsz)
 	}
 	cJSON_Delete(root);
 	return rc;
+}
+
+/* name at the top level, under "error" or under "data": where error answers put their extras. */
+static const cJSON *error_field(const cJSON *root, const char *name)
+{
+	const cJSON *where[3] = { root, member(root, "error"), member(root, "data") };
+
+	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
+		const cJSON *item = member(where[i], name);
+
+		if (item)
+			return item;
+	}
+	return NULL;
+}
+
+double scavio_retry_after(const char *body, size_t len)
+{
+	cJSON *root = parse_json(body, len);
+	const cJSON *item = error_field(root, "retry_after");
+	double secs = -1;
+	char *end;
+
+	if (cJSON_IsNumber(item) && isfinite(item->valuedouble) && item->valuedouble >= 0)
+		secs = item->valuedouble;
+	else if (cJSON_IsString(item) && item->valuestring[0] >= '0' &&
+		 item->valuestring[0] <= '9') {
+		secs = strtod(item->valuestring, &end);
+		if (*end)
+			secs = -1;      /* "5" and "1.5" are seconds; "5s" or "soon" is not */
+	}
+	cJSON_Delete(root);
+	return isfinite(secs) ? secs : -1;
+}
+
+/* A balance as text: a whole number, or digits given as a string. */
+static bool balance_text(const cJSON *item, char *out, size_t outsz)
+{
+	if (cJSON_IsNumber(item) && isfinite(item->valuedouble) &&
+	    fabs(item->valuedouble) < 1e15) {
+		snprintf(out, outsz, "%.15g", item->valuedouble);
+		return true;
+	}
+	if (cJSON_IsString(item) && item->valuestring[0] &&
+	    strspn(item->valuestring, "0123456789.-") == strlen(item->valuestring) &&
+	    strlen(item->valuestring) < outsz) {
+		snprintf(out, outsz, "%s", item->valuestring);
+		return true;
+	}
+	return false;
+}
+
+void scavio_billing(const char *body, size_t len, struct scavio_billing *out)
+{
+	static const char *const balances[] = { "balance", "credits_remaining", "credits" };
+	cJSON *root = parse_json(body, len);
+	const cJSON *url = error_field(root, "billing_url");
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < ARRAY_SIZE(balances) && !out->balance[0]; i++)
+		balance_text(error_field(root, balances[i]), out->balance, sizeof(out->balance));
+	/* shown to the user as a link to open: a web address only, made safe to print */
+	if (cJSON_IsString(url) && strncmp(url->valuestring, "https://", 8) == 0 &&
+	    strcspn(url->valuestring, " \t\r\n") == strlen(url->valuestring))
+		text_sanitize_utf8(out->url, sizeof(out->url), url->valuestring,
+				   strlen(url->valuestring));
+	cJSON_Delete(root);
 }

@@ -15,6 +15,7 @@ import re
 import secrets
 import select
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,7 +39,8 @@ SIM_READY_TIMEOUT = 5
 _SCRUB_PREFIXES = ("HASHTRACK_", "SCAVIO_", "XDG_", "SIM_")
 _SCRUB_NAMES = {"HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS",
                 "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-                "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}
+                "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
+                "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CREDENTIALS_DIRECTORY"}
 
 LIST_KEYS = {"hashtag", "min_new_videos", "video_growth", "view_growth",
              "added_at", "last_snapshot", "status", "last_error"}
@@ -78,6 +80,20 @@ def fault(status, body=None, **extra):
     r = {"status": status, "body": body}
     r.update(extra)
     return r
+
+
+def closed_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def error_lines(cp):
+    """The lines a hashtrack call wrote on stderr, blank ones left out."""
+    return [line for line in cp.stderr.splitlines() if line.strip()]
 
 
 def _write_atomic(path, text):

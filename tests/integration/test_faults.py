@@ -11,14 +11,14 @@ import io
 import json
 import os
 import random
-import socket
 import sqlite3
 import time
 import unittest
 from email.utils import formatdate
 
 from .harness import (ALERT_KEYS, T0, HashtrackTest, _read_jsonl, _write_atomic, at,
-                      counts, fault)
+                      closed_port, counts, fault)
+from .harness import error_lines as lines
 
 # Alerts are edges: T0 is the baseline, 6h the rules' silent first evaluation
 # (steady growth under every rule), 12h the jump: +300 videos (+25.0%).
@@ -26,19 +26,6 @@ VIBE_T0 = counts(1190, 29900)
 VIBE_STEADY = counts(1200, 30000)
 VIBE_JUMP = counts(1500, 40007)
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
-
-
-def closed_port():
-    """A loopback port nobody listens on (bound, then released)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def lines(cp):
-    return [line for line in cp.stderr.splitlines() if line.strip()]
 
 
 class FaultTest(HashtrackTest):

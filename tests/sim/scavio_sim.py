@@ -60,6 +60,10 @@ files in --state-dir and read back what it saw:
                  after arrival + latency the answer went out (the simulator's
                  own lag).
 
+--tls-cert FILE --tls-key FILE serve https:// instead of http:// (the tests
+make a private CA and a certificate for 127.0.0.1 and localhost with openssl);
+a client that refuses the certificate is dropped during the handshake.
+
 The API key is taken from $SIM_API_KEY, never from argv. Should a client put
 the key anywhere the simulator records (body, path), it is replaced by
 "[REDACTED]" and the record gets "key_leak": true.
@@ -74,6 +78,7 @@ import queue
 import re
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -577,6 +582,8 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=0, help="0 = ephemeral")
     ap.add_argument("--ready-file", required=True, help="the actual port is written here")
     ap.add_argument("--state-dir", required=True)
+    ap.add_argument("--tls-cert", help="serve https with this PEM certificate (chain)")
+    ap.add_argument("--tls-key", help="... and this PEM private key")
     args = ap.parse_args(argv)
 
     key = os.environ.get("SIM_API_KEY", "")
@@ -597,6 +604,13 @@ def main(argv=None):
 
     def stop(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
+
+    if args.tls_cert:
+        # The handshake runs in accept(); one a client refuses raises an
+        # SSLError there, which socketserver drops as it drops any OSError.
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

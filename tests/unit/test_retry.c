@@ -150,7 +150,7 @@ static void headers_are_found_case_insensitively_and_reset_per_answer(void **sta
 	h = hints_of(second);
 	assert_int_equal(h.retry_after_ms, -1);
 	assert_int_equal(h.limit, 30);
-	assert_int_equal(h.window_s, RETRY_WINDOW_S);
+	assert_int_equal(h.window_s, -1);
 	h = hints_of(odd);
 	assert_int_equal(h.retry_after_ms, -1);
 	assert_int_equal(h.limit, -1);
@@ -172,27 +172,27 @@ static const struct hostile_case hostile_cases[] = {
 	{ "X-RateLimit-Limit: " HUGE_TEXT ";w=" HUGE_TEXT, -1, -1, -1, INT64_MAX,
 	  RETRY_WINDOW_MAX_S },
 	{ "X-RateLimit-Limit: 1;w=" I64_MAX_TEXT, -1, -1, -1, 1, RETRY_WINDOW_MAX_S },
-	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: 1e9", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: 0x10", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, RETRY_WINDOW_S },
-	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, RETRY_WINDOW_S },
+	{ "X-RateLimit-Limit: 10;w=-5", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 10;w=0", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 10;w=", -1, -1, -1, 10, -1 },
+	{ "X-RateLimit-Limit: 0;w=1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Limit: -10;w=1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Limit: ;;;w=w=w=", -1, -1, -1, -1, -1 },
+	{ "Retry-After: " HUGE_TEXT, RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: " I64_MAX_TEXT, RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: -1", -1, -1, -1, -1, -1 },
+	{ "Retry-After: 1e9", -1, -1, -1, -1, -1 },
+	{ "Retry-After: 0x10", -1, -1, -1, -1, -1 },
+	{ "Retry-After: Fri, 22 May 9999 08:00:30 GMT", RETRY_CAP_MS, -1, -1, -1, -1 },
+	{ "Retry-After: Fri, 22 May -999 08:00:30 GMT", -1, -1, -1, -1, -1 },
+	{ "Retry-After: \x01\xff\xfe", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Reset: " HUGE_TEXT, -1, RETRY_CAP_MS, -1, -1, -1 },
+	{ "X-RateLimit-Reset: " I64_MAX_TEXT, -1, RETRY_CAP_MS, -1, -1, -1 },
+	{ "X-RateLimit-Reset: -9223372036854775808", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining: " HUGE_TEXT, -1, -1, INT64_MAX, -1, -1 },
+	{ "X-RateLimit-Remaining: -1", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining: 3 apples", -1, -1, -1, -1, -1 },
+	{ "X-RateLimit-Remaining:", -1, -1, -1, -1, -1 },
 };
 
 static void hostile_header_values_saturate_or_are_ignored(void **state)
@@ -475,6 +475,71 @@ static void jitter_random_is_xorshift32_and_never_sticks_at_zero(void **state)
 	assert_true(seen_high);         /* spreads over the whole range */
 }
 
+static void remaining_and_reset_allow_that_many_starts_with_no_window_assumed(void **state)
+{
+	struct retry_quota q;
+	struct retry_hints h;
+	int64_t t = 50 * SECOND_US;
+
+	(void)state;
+	retry_quota_init(&q);
+	assert_int_equal(retry_quota_wait_us(&q, t), 0);        /* no word: no limit */
+	/* an answer without both headers says nothing */
+	retry_hints_init(&h);
+	h.remaining = 0;
+	retry_quota_update(&q, &h, t);
+	assert_int_equal(retry_quota_wait_us(&q, t), 0);
+	/* Remaining: 2, Reset: 3 s -> two starts now, the third at the reset */
+	h.reset_ms = 3000;
+	h.remaining = 2;
+	retry_quota_update(&q, &h, t);
+	assert_int_equal(retry_quota_wait_us(&q, t), 0);
+	retry_quota_take(&q, t);
+	assert_int_equal(retry_quota_wait_us(&q, t + 1), 0);
+	retry_quota_take(&q, t + 1);
+	assert_int_equal(retry_quota_wait_us(&q, t + 2), 3 * SECOND_US - 2);
+	/* after the reset: free again, until an answer says otherwise */
+	assert_int_equal(retry_quota_wait_us(&q, t + 3 * SECOND_US), 0);
+	retry_quota_take(&q, t + 3 * SECOND_US);
+	assert_int_equal(q.left, -1);
+	/* Remaining: 0 holds until the reset, however short the window */
+	h.remaining = 0;
+	h.reset_ms = 1000;
+	retry_quota_update(&q, &h, t);
+	assert_int_equal(retry_quota_wait_us(&q, t), SECOND_US);
+}
+
+static void a_limit_without_its_window_paces_nothing(void **state)
+{
+	/* A 1-per-second API: "Limit: 1" once read as per minute slowed each start to 60 s. */
+	const char *lines[] = { "HTTP/1.1 429 Too Many Requests\r\n", "Retry-After: 1\r\n",
+				"X-RateLimit-Limit: 1\r\n", NULL };
+	struct retry_hints h = hints_of(lines);
+	struct retry_pace pace = { 0, false };
+	struct retry_answer a = {
+		.kind = FETCH_RATE_LIMITED, .hints = h, .attempts = 1, .retries = 0,
+		.random = 9,
+	};
+	struct retry_plan p;
+
+	(void)state;
+	assert_int_equal(h.limit, 1);
+	assert_int_equal(h.window_s, -1);
+	retry_decide(&a, &pace, &p);
+	assert_int_equal(p.pace.interval_us, SECOND_US);
+	assert_int_equal(p.delay_ms, 1000);
+}
+
+static void json_retry_after_seconds_become_capped_milliseconds(void **state)
+{
+	(void)state;
+	assert_int_equal(retry_seconds_ms(1.5), 1500);
+	assert_int_equal(retry_seconds_ms(0), 0);
+	assert_int_equal(retry_seconds_ms(0.0001), 1);  /* rounded up: never early */
+	assert_int_equal(retry_seconds_ms(1e300), RETRY_CAP_MS);
+	assert_int_equal(retry_seconds_ms(-1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +557,9 @@ int main(void)
 		cmocka_unit_test(paced_starts_keep_their_rate_and_make_up_a_late_wake),
 		cmocka_unit_test(paced_starts_are_never_closer_than_the_slack_allows),
 		cmocka_unit_test(jitter_random_is_xorshift32_and_never_sticks_at_zero),
+		cmocka_unit_test(remaining_and_reset_allow_that_many_starts_with_no_window_assumed),
+		cmocka_unit_test(a_limit_without_its_window_paces_nothing),
+		cmocka_unit_test(json_retry_after_seconds_become_capped_milliseconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

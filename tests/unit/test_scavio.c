@@ -405,6 +405,58 @@ static void error_answers_yield_their_message(void **state)
 	}
 }
 
+static void a_429_body_says_when_to_come_back(void **state)
+{
+	static const struct { const char *body; double secs; } cases[] = {
+		{ "{\"retry_after\":5}", 5 },
+		{ "{\"retry_after\":1.5}", 1.5 },
+		{ "{\"error\":{\"code\":429,\"retry_after\":\"7\"}}", 7 },
+		{ "{\"data\":{\"retry_after\":0}}", 0 },
+		{ "{\"retry_after\":-1}", -1 },
+		{ "{\"retry_after\":\"5s\"}", -1 },
+		{ "{\"retry_after\":\"soon\"}", -1 },
+		{ "{\"retry_after\":null}", -1 },
+		{ "{\"retry_after\":true}", -1 },
+		{ "{\"retry_after\":1e400}", -1 },
+		{ "{}", -1 }, { "not json", -1 }, { "", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_CASES(cases); i++) {
+		double got = scavio_retry_after(cases[i].body, strlen(cases[i].body));
+
+		if (got != cases[i].secs)
+			fail_msg("%s: got %g, want %g", cases[i].body, got, cases[i].secs);
+	}
+}
+
+static void a_402_body_yields_its_balance_and_billing_url(void **state)
+{
+	static const struct { const char *body, *balance, *url; } cases[] = {
+		{ "{\"error\":{\"code\":402},\"balance\":0,"
+		  "\"billing_url\":\"https://scavio.dev/billing\"}", "0", "https://scavio.dev/billing" },
+		{ "{\"error\":{\"credits_remaining\":\"12\",\"billing_url\":\"https://x.test/b\"}}",
+		  "12", "https://x.test/b" },
+		{ "{\"data\":{\"credits\":3.5}}", "3.5", "" },
+		/* not a web address to open, or not safe to print on one line: left out */
+		{ "{\"billing_url\":\"javascript:alert(1)\"}", "", "" },
+		{ "{\"billing_url\":\"https://x.test/a b\"}", "", "" },
+		{ "{\"billing_url\":\"https://x.test/\\nfake line\"}", "", "" },
+		{ "{\"balance\":\"lots\"}", "", "" },
+		{ "{\"balance\":{}}", "", "" },
+		{ "<html>", "", "" }, { "", "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_CASES(cases); i++) {
+		struct scavio_billing b;
+
+		scavio_billing(cases[i].body, strlen(cases[i].body), &b);
+		if (strcmp(b.balance, cases[i].balance) != 0 || strcmp(b.url, cases[i].url) != 0)
+			fail_msg("%s: got '%s' '%s'", cases[i].body, b.balance, b.url);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +469,8 @@ int main(void)
 		cmocka_unit_test(the_request_body_names_the_tag_as_json),
 		cmocka_unit_test(the_request_body_is_compact),
 		cmocka_unit_test(error_answers_yield_their_message),
+		cmocka_unit_test(a_429_body_says_when_to_come_back),
+		cmocka_unit_test(a_402_body_yields_its_balance_and_billing_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
