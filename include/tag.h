@@ -37,18 +37,18 @@ char *tag_url(const char *tag);
 enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
 
 struct tag_info {
-	char name[TAG_BUF_SIZE];
 	int64_t added_at;
-	bool active;
-	struct tag_rules rules;
-	bool has_last;
-	struct snapshot last;
-	enum tag_status status;
-	char last_error[256];
-	struct pace_alert_state state;  /* its alert edge, as the last run left it */
-	char campaign[CAMPAIGN_BUF_SIZE];       /* "" when in none */
 	int64_t muted_until;            /* alerts muted before this time; 0: never muted */
+	struct snapshot last;           /* when has_last */
+	struct pace_alert_state state;  /* its alert edge, as the last run left it */
+	struct tag_rules rules;
+	enum tag_status status;
+	bool active;
+	bool has_last;
+	char last_error[256];
 	char mute_reason[256];
+	char campaign[CAMPAIGN_BUF_SIZE];       /* "" when in none */
+	char name[TAG_BUF_SIZE];
 };
 
 /* "no-data", "ok", "not-found", "error"; and back (TAG_NO_DATA when unknown). */
