@@ -302,7 +302,7 @@ static void summary_list(FILE *f, const struct html_page *p, const struct html_r
 	for (size_t i = 0; i < p->n; i++)
 		if (keep(&p->rows[i]))
 			scratch[n++] = &p->rows[i];
-	qsort(scratch, n, sizeof(*scratch), by_ratio);
+	qsort(scratch, n, sizeof(const struct html_row *), by_ratio);
 	fprintf(f, "<div class=\"list\"><h3>%s <span>%zu</span></h3>", title, n);
 	if (n == 0)
 		fprintf(f, "<p class=\"note\">%s</p>", none);
@@ -388,7 +388,7 @@ static void campaigns(FILE *f, const struct html_page *p, const struct html_row 
 
 	for (size_t i = 0; i < p->n; i++)
 		scratch[i] = &p->rows[i];
-	qsort(scratch, p->n, sizeof(*scratch), by_campaign);
+	qsort(scratch, p->n, sizeof(const struct html_row *), by_campaign);
 	if (p->n == 0 || !campaign_of(scratch[0]))
 		return;
 	fputs("<h2>By campaign</h2>\n<div class=\"scroll\"><table class=\"all\">\n<thead><tr>"
@@ -406,7 +406,7 @@ static void campaigns(FILE *f, const struct html_page *p, const struct html_row 
 static void summary(FILE *f, const struct html_page *p)
 {
 	const struct html_row *top = top_growth(p);
-	const struct html_row **scratch = calloc(p->n ? p->n : 1, sizeof(*scratch));
+	const struct html_row **scratch = calloc(p->n ? p->n : 1, sizeof(const struct html_row *));
 	size_t nviral = 0, nfailing = 0, nrising = 0;
 	char when[TIME_BUF_SIZE], n[32], win[64];
 

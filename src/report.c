@@ -390,7 +390,7 @@ static int by_importance(const void *a, const void *b)
 /* Which rows get a chart, into r->charted: all of them, or the most telling. */
 static int pick_charts(const struct report_query *q, struct report *r)
 {
-	const struct report_row **order = calloc(r->n ? r->n : 1, sizeof(*order));
+	const struct report_row **order = calloc(r->n ? r->n : 1, sizeof(const struct report_row *));
 
 	r->charted = calloc(r->n ? r->n : 1, sizeof(*r->charted));
 	if (!order || !r->charted) {
@@ -400,7 +400,7 @@ static int pick_charts(const struct report_query *q, struct report *r)
 	for (size_t i = 0; i < r->n; i++)
 		order[i] = &r->rows[i];
 	if (!q->chart_all)
-		qsort(order, r->n, sizeof(*order), by_importance);
+		qsort(order, r->n, sizeof(const struct report_row *), by_importance);
 	r->ncharted = q->chart_all || r->n < REPORT_CHART_LIMIT ? r->n : REPORT_CHART_LIMIT;
 	for (size_t i = 0; i < r->ncharted; i++)
 		r->charted[i] = (size_t)(order[i] - r->rows);
