@@ -1,7 +1,7 @@
 /*
  * chart: a hashtag's pace over time as an inline SVG chart (new views or
  * videos per hour between runs, its usual pace as a band, its alerts
- * marked), and the small sparkline the HTML table shows. Pure: writes SVG
+ * marked). Pure: writes SVG
  * text to the FILE it is given, fetches nothing, computes no pace itself.
  */
 #ifndef HASHTRACK_CHART_H
@@ -49,9 +49,6 @@ struct chart {
 
 /* The chart as one <svg> element; without a known pace it says c->empty. */
 void chart_svg(FILE *f, const struct chart *c);
-
-/* A small line of n values (recent paces) for a table cell; nothing below 2 points. */
-void chart_sparkline_svg(FILE *f, const double *values, size_t n, bool viral);
 
 /* s with &, <, >, " and ' as character references, for SVG and HTML alike. */
 void chart_escape(FILE *f, const char *s);

@@ -1,8 +1,10 @@
 /*
  * html: the report as one self-contained page a person reads at a glance on
- * a 1280 px laptop: the summary, the table (viral and failing tags marked),
- * then a card per hashtag with its pace over time (new views and videos per
- * hour, its usual pace as a band, its alerts marked) beside its totals.
+ * a 1280 px laptop, at any number of hashtags: the summary first (what is
+ * firing, rising, failing, per campaign), then a card for each charted
+ * hashtag with its pace over time (new views and videos per hour, its usual
+ * pace as a band, its alerts marked) beside its totals, then the compact
+ * table of every hashtag (viral and failing ones marked).
  * Inline CSS and SVG only: no script, no fetch, no file beside it. Pure:
  * writes to the FILE it is given.
  */
@@ -20,13 +22,12 @@
 /* One row and its card; the fields run largest first (no padding), the flags last. */
 struct html_row {
 	const char *tag;
+	const char *campaign;           /* NULL or "": in none */
 	const char *status;             /* ok, learning, no-baseline, incomparable, not-found, no-data */
 	const char *error;              /* why its last fetch failed; NULL or "": not said */
 	const struct verdict *v;        /* the comparison with the baseline, or NULL */
 	double ratio;                   /* has_ratio: the headline pace over its usual pace */
 	double usual_videos, usual_views;       /* has_usual_*: per hour, as of the latest snapshot */
-	const double *trend;            /* the table's sparkline: recent paces, oldest first */
-	size_t ntrend;
 	const struct snapshot *snaps;   /* its history (the charts' time axis), oldest first */
 	size_t nsnaps;
 	double surge;                   /* its surge rule: the band's top is surge x usual */
@@ -46,8 +47,10 @@ struct html_page {
 	int64_t generated_at;
 	int64_t window;                 /* seconds */
 	const char *version;
-	const struct html_row *rows;    /* the page says so when some have no chart */
+	const struct html_row *rows;    /* the table's rows, in its order */
 	size_t n;
+	const size_t *cards;            /* the rows that get a card, in the cards' order */
+	size_t ncards;
 };
 
 /* The whole page. Returns -1 when writing to f failed. */

@@ -18,9 +18,13 @@
 #include "judge.h"
 #include "store.h"
 
-/* Snapshots in a sparkline, and hashtags that get a chart on the HTML page. */
+/*
+ * Snapshots in a sparkline, and hashtags that get a chart on the HTML page
+ * unless they are named: the ones that matter most, so that the page of a
+ * 10,000-tag account stays small and quick to paint.
+ */
 #define REPORT_RECENT 12
-#define REPORT_CHART_LIMIT 100
+#define REPORT_CHART_LIMIT 20
 /* Moments along a charted history at which its usual pace is estimated: bounded work. */
 #define REPORT_USUAL_POINTS 60
 
@@ -33,6 +37,7 @@ struct report_query {
 	enum report_sort sort;
 	bool has_min_growth;
 	double min_growth;              /* percent of video growth, as shown (two decimals) */
+	bool chart_all;                 /* chart every row (hashtags were named), not the top ones */
 };
 
 /*
@@ -68,6 +73,8 @@ struct report {
 	struct report_row *rows;
 	size_t n;
 	struct snapshot *recent;        /* the rows' recent snapshots, REPORT_RECENT each */
+	size_t *charted;                /* report_load_charts: the charted rows, most telling first */
+	size_t ncharted;
 };
 
 /*
@@ -80,8 +87,9 @@ int report_build(struct store *st, const struct report_query *q,
 int report_load_recent(struct store *st, struct report *r);
 /*
  * The whole history, the alert times and each count's pace and usual pace
- * (as q's detection and the tag's surge rule see them) of the first
- * REPORT_CHART_LIMIT rows.
+ * (as q's detection and the tag's surge rule see them) of every row when
+ * q->chart_all, else of the REPORT_CHART_LIMIT rows that tell most: firing
+ * first, then the highest pace over usual, then the highest growth.
  */
 int report_load_charts(struct store *st, const struct report_query *q, struct report *r);
 void report_release(struct report *r);

@@ -496,28 +496,3 @@ void chart_svg(FILE *f, const struct chart *c)
 	fputs("</svg>", f);
 	free(p);
 }
-
-void chart_sparkline_svg(FILE *f, const double *values, size_t n, bool viral)
-{
-	const double w = 96, h = 24, pad = 3;
-	double lo, hi;
-
-	if (n < 2)
-		return;
-	lo = hi = values[0];
-	for (size_t i = 1; i < n; i++) {
-		lo = fmin(lo, values[i]);
-		hi = fmax(hi, values[i]);
-	}
-	if (!isfinite(lo) || !isfinite(hi))
-		return;
-	fprintf(f, "<svg class=\"spark%s\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\""
-		" aria-hidden=\"true\"><polyline points=\"", viral ? " viral" : "", w, h, w, h);
-	for (size_t i = 0; i < n; i++) {
-		double x = pad + (w - 2 * pad) * (double)i / (double)(n - 1);
-		double y = hi == lo ? h / 2 : h - pad - (h - 2 * pad) * (values[i] - lo) / (hi - lo);
-
-		fprintf(f, "%s%.1f,%.1f", i ? " " : "", x, y);
-	}
-	fputs("\"/></svg>", f);
-}

@@ -29,8 +29,10 @@ static void report_help(void)
 	       "  --min-growth PCT  only hashtags whose video count grew by at least PCT\n"
 	       "                    percent in the window (the trending ones)\n"
 	       "  --format FMT      table (default), csv, json, or html: one self-contained\n"
-	       "                    page with the table and a chart per hashtag (the first\n"
-	       "                    %d in the table's order)\n\n"
+	       "                    page: a summary (firing, rising, failing, per campaign),\n"
+	       "                    pace charts for the TAGs named, or else for the %d that\n"
+	       "                    tell most (firing, then highest pace, then growth), and\n"
+	       "                    a compact table of every hashtag\n\n"
 	       "The table shows a sparkline of the pace between the last %d snapshots and\n"
 	       "marks firing tags; colour only on a terminal, never with NO_COLOR or\n"
 	       "--no-color.\n\n"
@@ -138,9 +140,10 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	rc = EXIT_FAILURE;
 	meta.window = o.q.dc.window;
+	o.q.chart_all = argc > optind;  /* hashtags named: chart exactly those */
 	meta.color = ctx->color;       /* after the options: --no-color may follow the command */
 	if (report_build(ctx->st, &o.q, tags, n, &r) ||
-	    ((o.fmt == REPORT_TABLE || o.fmt == REPORT_HTML) && report_load_recent(ctx->st, &r)) ||
+	    (o.fmt == REPORT_TABLE && report_load_recent(ctx->st, &r)) ||
 	    (o.fmt == REPORT_HTML && report_load_charts(ctx->st, &o.q, &r)))
 		goto cleanup;
 	if (report_write(stdout, o.fmt, &r, &meta))

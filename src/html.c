@@ -31,6 +31,15 @@ static const char style[] =
 	".stat b{display:block;font-size:22px;line-height:1.3;white-space:nowrap}"
 	".stat span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.05em}"
 	".stat.hot b{color:var(--viral)}.stat.fail b{color:var(--fail)}"
+	".lists{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px;margin:0 0 8px}"
+	"@media (max-width:720px){.lists{grid-template-columns:minmax(0,1fr)}}"
+	".list{background:var(--card);border:1px solid var(--line);border-radius:12px;"
+	"padding:10px 16px}"
+	".list h3{font-size:13px;margin:0 0 6px;text-transform:uppercase;letter-spacing:.05em;"
+	"color:var(--muted)}.list h3 span{color:var(--fg)}"
+	".list ul{margin:0;padding:0;list-style:none}.list li{margin:2px 0;overflow-wrap:anywhere}"
+	".list li a{color:var(--fg);font-weight:600;text-decoration:none}"
+	".list p{margin:0}.list .err{display:inline}"
 	"h2{font-size:17px;margin:26px 0 10px}"
 	".scroll{overflow-x:auto;border:1px solid var(--line);border-radius:12px;background:var(--card)}"
 	"table{width:100%;border-collapse:collapse}"
@@ -40,15 +49,18 @@ static const char style[] =
 	"th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);"
 	"background:#f9fafb;font-weight:600;vertical-align:bottom}"
 	"th.l,td.l{text-align:left}"
+	"table.all td:nth-child(-n+2),table.all th:nth-child(-n+2){text-align:left}"
+	"table.all td:first-child{white-space:normal;overflow-wrap:anywhere;max-width:230px;"
+	"font-weight:600;box-shadow:inset 4px 0 transparent}"
+	"table.all td:first-child a{color:var(--fg);text-decoration:none}"
+	"table.all td:nth-child(2){white-space:normal;max-width:220px}"
+	"table.all{table-layout:fixed}"
+	"table.all tr>:first-child{width:22%}table.all tr>:nth-child(2){width:14%}"
+	"table.all.more{content-visibility:auto;contain-intrinsic-size:auto 7400px}"
 	"td{font-variant-numeric:tabular-nums}"
-	"td.tag{white-space:normal;overflow-wrap:anywhere;max-width:230px;"
-	"box-shadow:inset 4px 0 transparent}"
-	"td.tag a{color:var(--fg);font-weight:600;text-decoration:none}"
-	"td.status{white-space:normal;max-width:220px}"
 	"td small{display:block;font-size:12px;line-height:1.3}"
-	"td.window{white-space:normal;max-width:110px}"
-	"tr.viral td{background:#fef2f2}tr.viral td.tag{box-shadow:inset 4px 0 var(--viral)}"
-	"tr.failing td{background:#fff7ed}tr.failing td.tag{box-shadow:inset 4px 0 var(--fail)}"
+	"tr.viral td{background:#fef2f2}tr.viral td:first-child{box-shadow:inset 4px 0 var(--viral)}"
+	"tr.failing td{background:#fff7ed}tr.failing td:first-child{box-shadow:inset 4px 0 var(--fail)}"
 	".up{color:var(--up)}.down{color:var(--down)}.none{color:#c0c4cc}"
 	".fire{color:var(--viral);font-weight:700}"
 	".badge{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;"
@@ -58,10 +70,6 @@ static const char style[] =
 	".badge.incomparable{background:#fef3c7;color:#92400e}"
 	".badge.not-found,.badge.failing{background:var(--fail);color:#fff}"
 	".err{display:block;color:var(--fail);font-size:12px;line-height:1.3;overflow-wrap:anywhere}"
-	"svg.spark{display:block;margin-left:auto}"
-	"svg.spark polyline{fill:none;stroke:var(--views);stroke-width:1.6;"
-	"stroke-linejoin:round;stroke-linecap:round}"
-	"svg.spark.viral polyline{stroke:var(--viral)}"
 	".card{background:var(--card);border:1px solid var(--line);border-radius:14px;"
 	"padding:14px 20px 10px;margin:0 0 16px}"
 	".card.viral{border-color:#fca5a5;box-shadow:0 0 0 3px #fee2e2}"
@@ -160,7 +168,7 @@ static const char *trend_class(bool has, double v)
 
 static void td_none(FILE *f)
 {
-	fputs("<td class=\"none\">&ndash;</td>", f);
+	fputs("<td class=\"none\">&ndash;", f);
 }
 
 static void td_count(FILE *f, bool has, int64_t v)
@@ -172,7 +180,7 @@ static void td_count(FILE *f, bool has, int64_t v)
 		return;
 	}
 	count_text(v, false, buf, sizeof(buf));
-	fprintf(f, "<td>%s</td>", buf);
+	fprintf(f, "<td>%s", buf);
 }
 
 /* What the window added, with its growth in percent below when there is one. */
@@ -188,7 +196,6 @@ static void td_delta(FILE *f, bool has, int64_t v, bool has_pct, double pct)
 	fprintf(f, "<td%s>%s", trend_class(true, (double)v), buf);
 	if (has_pct && isfinite(pct))
 		fprintf(f, "<small>%+.1f%%</small>", pct);
-	fputs("</td>", f);
 }
 
 static void td_rate(FILE *f, bool has, double v)
@@ -199,7 +206,7 @@ static void td_rate(FILE *f, bool has, double v)
 		td_none(f);
 		return;
 	}
-	fprintf(f, "<td>%s</td>", buf);
+	fprintf(f, "<td>%s", buf);
 }
 
 /* VIRAL while firing, the status, and a failed fetch with its reason. */
@@ -248,15 +255,165 @@ static const struct html_row *top_growth(const struct html_page *p)
 	return top;
 }
 
+/* Rising: not firing, with a pace at least this many times its usual pace. */
+#define HTML_RISING 1.5
+/* Hashtags named in each of the summary's lists; the rest are counted. */
+#define HTML_LISTED 12
+
+static bool rising(const struct html_row *r)
+{
+	return !r->firing && r->has_ratio && isfinite(r->ratio) && r->ratio >= HTML_RISING;
+}
+
+/* Highest pace over usual first; ties (and rows without one) by name. */
+static int by_ratio(const void *a, const void *b)
+{
+	const struct html_row *x = *(const struct html_row *const *)a;
+	const struct html_row *y = *(const struct html_row *const *)b;
+	bool hx = x->has_ratio && isfinite(x->ratio), hy = y->has_ratio && isfinite(y->ratio);
+
+	if (hx != hy)
+		return hx ? -1 : 1;
+	if (hx && x->ratio != y->ratio)
+		return x->ratio > y->ratio ? -1 : 1;
+	return strcmp(x->tag, y->tag);
+}
+
+static void tag_link(FILE *f, const struct html_row *r)
+{
+	if (r->charted) {
+		fputs("<a href=\"#tag-", f);
+		html_escape(f, r->tag);
+		fputs("\">#", f);
+		html_escape(f, r->tag);
+		fputs("</a>", f);
+	} else {
+		fputc('#', f);
+		html_escape(f, r->tag);
+	}
+}
+
+/* One of the summary's lists: the rows that pass keep, highest pace first. */
+static void summary_list(FILE *f, const struct html_page *p, const struct html_row **scratch,
+			 const char *title, const char *none, bool (*keep)(const struct html_row *))
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (keep(&p->rows[i]))
+			scratch[n++] = &p->rows[i];
+	qsort(scratch, n, sizeof(const struct html_row *), by_ratio);
+	fprintf(f, "<div class=\"list\"><h3>%s <span>%zu</span></h3>", title, n);
+	if (n == 0)
+		fprintf(f, "<p class=\"note\">%s</p>", none);
+	else
+		fputs("<ul>", f);
+	for (size_t i = 0; i < n && i < HTML_LISTED; i++) {
+		const struct html_row *r = scratch[i];
+
+		fputs("<li>", f);
+		tag_link(f, r);
+		if (r->failing) {
+			fputs(" <small class=\"err\">", f);
+			html_escape(f, r->error && r->error[0] ? r->error : r->status);
+			fputs("</small>", f);
+		} else if (r->has_ratio && isfinite(r->ratio)) {
+			fprintf(f, " <b%s>%.1f&times;</b>", r->firing ? " class=\"fire\"" : "",
+				r->ratio);
+		}
+		fputs("</li>", f);
+	}
+	if (n > HTML_LISTED)
+		fprintf(f, "<li class=\"note\">and %zu more in the table below</li>", n - HTML_LISTED);
+	fputs(n ? "</ul></div>" : "</div>", f);
+}
+
+static bool is_firing(const struct html_row *r) { return r->firing; }
+static bool is_failing(const struct html_row *r) { return r->failing; }
+
+static const char *campaign_of(const struct html_row *r)
+{
+	return r->campaign && r->campaign[0] ? r->campaign : NULL;
+}
+
+/* By campaign name, the rows in none last. */
+static int by_campaign(const void *a, const void *b)
+{
+	const char *x = campaign_of(*(const struct html_row *const *)a);
+	const char *y = campaign_of(*(const struct html_row *const *)b);
+
+	if (!x || !y)
+		return (x == NULL) - (y == NULL);
+	return strcmp(x, y);
+}
+
+/* One campaign's line: its rows are g[0..n). */
+static void campaign_line(FILE *f, const struct html_row *const *g, size_t n)
+{
+	size_t firing = 0, up = 0, failing = 0, known = 0;
+	int64_t views = 0;
+	char a[32], b[40];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct html_row *r = g[i];
+
+		firing += r->firing;
+		up += rising(r);
+		failing += r->failing;
+		if (compared(r) && r->v->has_new_views) {
+			views += r->v->new_views;
+			known++;
+		}
+	}
+	fputs("<tr><td>", f);
+	if (campaign_of(g[0]))
+		html_escape(f, g[0]->campaign);
+	else
+		fputs("<i>in no campaign</i>", f);
+	fmt_thousands((int64_t)n, a, sizeof(a));
+	fprintf(f, "<td>%s<td%s>%zu<td>%zu<td%s>%zu", a, firing ? " class=\"fire\"" : "", firing,
+		up, failing ? " class=\"down\"" : "", failing);
+	if (known) {
+		count_text(views, true, b, sizeof(b));
+		fprintf(f, "<td>%s%s\n", b, known < n ? " <small>(of those compared)</small>" : "");
+	} else {
+		fputs("<td class=\"none\">&ndash;\n", f);
+	}
+}
+
+/* A line per campaign, when any hashtag is in one. */
+static void campaigns(FILE *f, const struct html_page *p, const struct html_row **scratch)
+{
+	size_t first = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		scratch[i] = &p->rows[i];
+	qsort(scratch, p->n, sizeof(const struct html_row *), by_campaign);
+	if (p->n == 0 || !campaign_of(scratch[0]))
+		return;
+	fputs("<h2>By campaign</h2>\n<div class=\"scroll\"><table class=\"all\">\n<thead><tr>"
+	      "<th>Campaign</th><th>Hashtags</th><th>Firing</th><th>Rising</th><th>Failing</th>"
+	      "<th>New views</th></tr></thead>\n<tbody>\n", f);
+	for (size_t i = 1; i <= p->n; i++) {
+		if (i < p->n && by_campaign(&scratch[i], &scratch[first]) == 0)
+			continue;
+		campaign_line(f, scratch + first, i - first);
+		first = i;
+	}
+	fputs("</tbody></table></div>\n", f);
+}
+
 static void summary(FILE *f, const struct html_page *p)
 {
 	const struct html_row *top = top_growth(p);
-	size_t nviral = 0, nfailing = 0;
+	const struct html_row **scratch = calloc(p->n ? p->n : 1, sizeof(const struct html_row *));
+	size_t nviral = 0, nfailing = 0, nrising = 0;
 	char when[TIME_BUF_SIZE], n[32], win[64];
 
 	for (size_t i = 0; i < p->n; i++) {
 		nviral += p->rows[i].firing;
 		nfailing += p->rows[i].failing;
+		nrising += rising(&p->rows[i]);
 	}
 	human_time(p->generated_at, when);
 	duration_human(p->window, win, sizeof(win));
@@ -267,6 +424,7 @@ static void summary(FILE *f, const struct html_page *p)
 	fprintf(f, "<div class=\"stat\"><b>%s</b><span>hashtags</span></div>", n);
 	fprintf(f, "<div class=\"stat%s\"><b>%zu</b><span>viral now</span></div>",
 		nviral ? " hot" : "", nviral);
+	fprintf(f, "<div class=\"stat\"><b>%zu</b><span>rising</span></div>", nrising);
 	fprintf(f, "<div class=\"stat%s\"><b>%zu</b><span>failing</span></div>",
 		nfailing ? " fail" : "", nfailing);
 	if (top) {
@@ -276,6 +434,20 @@ static void summary(FILE *f, const struct html_page *p)
 			top->v->video_growth_pct >= 0 ? "up" : "down", top->v->video_growth_pct);
 	}
 	fprintf(f, "<div class=\"stat\"><b>%s</b><span>window</span></div></div>\n", win);
+	if (!scratch) {
+		fputs("<p class=\"err\">out of memory: the summary's lists are left out</p>\n", f);
+		return;
+	}
+	if (p->n > 0) {
+		fputs("<div class=\"lists\">", f);
+		summary_list(f, p, scratch, "Firing now", "No hashtag is firing.", is_firing);
+		summary_list(f, p, scratch, "Rising",
+			     "No other hashtag is at 1.5&times; its usual pace or more.", rising);
+		summary_list(f, p, scratch, "Failing", "Every fetch went through.", is_failing);
+		fputs("</div>\n", f);
+	}
+	campaigns(f, p, scratch);
+	free(scratch);
 }
 
 static const char *row_class(const struct html_row *r)
@@ -285,13 +457,17 @@ static const char *row_class(const struct html_row *r)
 	return r->firing ? " class=\"viral\"" : r->failing ? " class=\"failing\"" : "";
 }
 
+/*
+ * One compact row: no chart and no closing tags HTML does not need, so that
+ * 10,000 hashtags stay a page of a megabyte or two.
+ */
 static void table_row(FILE *f, const struct html_row *r)
 {
 	const struct verdict *v = r->v;
 	bool ok = compared(r);
 	char text[64];
 
-	fprintf(f, "<tr%s><td class=\"l tag\">", row_class(r));
+	fprintf(f, "<tr%s><td>", row_class(r));
 	if (r->charted) {
 		fputs("<a href=\"#tag-", f);
 		html_escape(f, r->tag);
@@ -299,9 +475,11 @@ static void table_row(FILE *f, const struct html_row *r)
 	}
 	fputs("#", f);
 	html_escape(f, r->tag);
-	fputs(r->charted ? "</a></td><td class=\"l status\">" : "</td><td class=\"l status\">", f);
-	badges(f, r, true);
-	fputs("</td>", f);
+	fputs(r->charted ? "</a><td>" : "<td>", f);
+	if (r->firing || r->failing || strcmp(r->status, "ok") != 0)
+		badges(f, r, true);
+	else
+		fputs("ok", f);
 	td_count(f, r->has_last && count_known(r->last.videos), r->last.videos);
 	td_count(f, r->has_last && count_known(r->last.views), r->last.views);
 	td_delta(f, ok && v->has_new_videos, ok ? v->new_videos : 0,
@@ -310,32 +488,60 @@ static void table_row(FILE *f, const struct html_row *r)
 		 ok && v->has_view_growth, ok ? v->view_growth_pct : 0);
 	td_rate(f, ok && v->has_new_views && v->elapsed > 0, ok ? v->views_per_hour : 0);
 	if (r->has_ratio && isfinite(r->ratio))
-		fprintf(f, "<td%s>%.1f&times;</td>", r->firing ? " class=\"fire\"" : "", r->ratio);
+		fprintf(f, "<td%s>%.1f&times;", r->firing ? " class=\"fire\"" : "", r->ratio);
 	else
 		td_none(f);
 	if (ok) {
 		duration_human(v->elapsed, text, sizeof(text));
-		fprintf(f, "<td class=\"window\">%s</td><td>", text);
+		fprintf(f, "<td>%s\n", text);
 	} else {
-		fputs("<td class=\"none\">&ndash;</td><td>", f);
+		fputs("<td class=\"none\">&ndash;\n", f);
 	}
-	chart_sparkline_svg(f, r->trend, r->ntrend, r->firing);
-	fputs("</td></tr>\n", f);
 }
 
-static void table(FILE *f, const struct html_page *p)
+/* Rows in blocks the browser lays out only when scrolled to: a long table paints at once. */
+#define TABLE_BLOCK 200
+/*
+ * Rows in the table at most, whatever the number of hashtags: under half a
+ * megabyte, and a page Chromium paints in a second or two. CSV has them all.
+ */
+#define TABLE_LIMIT 2000
+
+static void table_head(FILE *f)
 {
-	fputs("<h2>Hashtags</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
-	      "<th class=\"l\">Hashtag</th><th class=\"l\">Status</th><th>Videos</th><th>Views</th>"
+	fputs("<table class=\"all\"><thead><tr>"
+	      "<th>Hashtag</th><th>Status</th><th>Videos</th><th>Views</th>"
 	      "<th>New videos</th><th>New views</th><th>Views per hour</th>"
 	      "<th title=\"the pace over its usual pace\">Pace vs usual</th><th>Window</th>"
-	      "<th>Recent pace</th></tr></thead>\n<tbody>\n", f);
+	      "</tr></thead>\n<tbody>\n", f);
+}
+
+/*
+ * Blocks of TABLE_BLOCK rows, each its own fixed-layout table that the
+ * browser lays out only when it is scrolled into view: a long table paints
+ * at once. The first block has the column heads.
+ */
+static void table(FILE *f, const struct html_page *p)
+{
+	char n[32];
+
+	fmt_thousands((int64_t)p->n, n, sizeof(n));
+	fputs("<h2>All hashtags</h2>\n<div class=\"scroll\">", f);
+	table_head(f);
 	if (p->n == 0)
-		fputs("<tr><td class=\"l note\" colspan=\"10\">No hashtags to show. Track one with "
-		      "<code>hashtrack add TAG</code>, then <code>hashtrack run</code>.</td></tr>\n", f);
-	for (size_t i = 0; i < p->n; i++)
+		fputs("<tr><td class=\"note\" colspan=\"9\">No hashtags to show. Track one with "
+		      "<code>hashtrack add TAG</code>, then <code>hashtrack run</code>.\n", f);
+	for (size_t i = 0; i < p->n && i < TABLE_LIMIT; i++) {
+		if (i > 0 && i % TABLE_BLOCK == 0)
+			fputs("</tbody></table><table class=\"all more\"><tbody>\n", f);
 		table_row(f, &p->rows[i]);
+	}
 	fputs("</tbody></table></div>\n", f);
+	if (p->n > TABLE_LIMIT)
+		fprintf(f, "<p class=\"note\">The first %d of %s hashtags, in the table's order "
+			"(<code>--sort pace</code> puts the fastest first); "
+			"<code>hashtrack report --format csv</code> lists them all.</p>\n",
+			TABLE_LIMIT, n);
 }
 
 /* "+1,000,000 views, usual 40,000" for one count, on its own line. */
@@ -507,20 +713,20 @@ static void card(FILE *f, const struct html_row *r)
 
 static void cards(FILE *f, const struct html_page *p)
 {
-	size_t charted = 0;
+	char n[32];
 
-	for (size_t i = 0; i < p->n; i++)
-		charted += p->rows[i].charted;
-	if (charted == 0)
+	if (p->ncards == 0)
 		return;
+	fmt_thousands((int64_t)p->n, n, sizeof(n));
 	fputs("<h2>Pace over time</h2>\n", f);
-	if (charted < p->n)
-		fprintf(f, "<p class=\"note\">Charts for the first %zu of %zu hashtags, in the "
-			"table's order. Name hashtags, or use --min-growth, to chart others.</p>\n",
-			charted, p->n);
-	for (size_t i = 0; i < p->n; i++)
-		if (p->rows[i].charted)
-			card(f, &p->rows[i]);
+	if (p->ncards < p->n)
+		fprintf(f, "<p class=\"note\">Charts for the %zu of %s hashtags that tell most: "
+			"firing first, then the highest pace over usual, then the highest growth. "
+			"Name hashtags (<code>hashtrack report --format html TAG...</code>) to "
+			"chart others.</p>\n", p->ncards, n);
+	for (size_t i = 0; i < p->ncards; i++)
+		if (p->rows[p->cards[i]].charted)
+			card(f, &p->rows[p->cards[i]]);
 }
 
 int html_write(FILE *f, const struct html_page *p)
@@ -528,8 +734,8 @@ int html_write(FILE *f, const struct html_page *p)
 	head(f, p);
 	fputs("<body>\n<main>\n", f);
 	summary(f, p);
-	table(f, p);
 	cards(f, p);
+	table(f, p);
 	fprintf(f, "<footer>Made by hashtrack %s from its own database. This page is "
 		"self-contained: no scripts, nothing fetched.</footer>\n</main>\n</body>\n</html>\n",
 		p->version);

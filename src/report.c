@@ -372,14 +372,50 @@ static int chart_row(const struct report_query *q, struct report_row *row,
 	return row->nsnaps ? usual_series(q, row, scratch, cap) : 0;
 }
 
+/* Firing first, then the highest pace over usual, then the highest growth, then by name. */
+static int by_importance(const void *a, const void *b)
+{
+	const struct report_row *x = *(const struct report_row *const *)a;
+	const struct report_row *y = *(const struct report_row *const *)b;
+	double px, py;
+	bool hx = report_row_pace(x, &px), hy = report_row_pace(y, &py);
+
+	if (x->tag->state.firing != y->tag->state.firing)
+		return x->tag->state.firing ? -1 : 1;
+	if (hx != hy || (hx && px != py))
+		return ranked(x, y, hx, hy, ORDER(px, py));
+	return by_growth(x, y);
+}
+
+/* Which rows get a chart, into r->charted: all of them, or the most telling. */
+static int pick_charts(const struct report_query *q, struct report *r)
+{
+	const struct report_row **order = calloc(r->n ? r->n : 1, sizeof(const struct report_row *));
+
+	r->charted = calloc(r->n ? r->n : 1, sizeof(*r->charted));
+	if (!order || !r->charted) {
+		free(order);
+		return -1;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		order[i] = &r->rows[i];
+	if (!q->chart_all)
+		qsort(order, r->n, sizeof(const struct report_row *), by_importance);
+	r->ncharted = q->chart_all || r->n < REPORT_CHART_LIMIT ? r->n : REPORT_CHART_LIMIT;
+	for (size_t i = 0; i < r->ncharted; i++)
+		r->charted[i] = (size_t)(order[i] - r->rows);
+	free(order);
+	return 0;
+}
+
 int report_load_charts(struct store *st, const struct report_query *q, struct report *r)
 {
 	struct pace_point *scratch = NULL;
 	size_t cap = 0;
-	int rc = 0;
+	int rc = pick_charts(q, r) ? error("out of memory") : 0;
 
-	for (size_t i = 0; i < r->n && i < REPORT_CHART_LIMIT && rc == 0; i++) {
-		struct report_row *row = &r->rows[i];
+	for (size_t i = 0; i < r->ncharted && rc == 0; i++) {
+		struct report_row *row = &r->rows[r->charted[i]];
 		int got = store_each_snapshot(st, row->tag->name, INT64_MIN, collect_snapshot, row);
 
 		if (got < 0 ||
@@ -410,5 +446,6 @@ void report_release(struct report *r)
 	}
 	free(r->rows);
 	free(r->recent);
+	free(r->charted);
 	memset(r, 0, sizeof(*r));
 }

@@ -293,68 +293,46 @@ static int write_table(FILE *f, const struct report_row *rows, size_t n, bool cs
 	return rc;
 }
 
-/*
- * The table's sparkline on the page: views (else videos) per hour between
- * consecutive recent snapshots that know the count and compare, as in the
- * terminal's PACE TREND. out has room for REPORT_RECENT.
- */
-static size_t recent_pace(const struct report_row *r, double *out)
-{
-	bool views = r->j.views.known || !r->j.videos.known;
-	size_t n = 0;
-
-	for (size_t i = 1; i < r->nrecent && i < REPORT_RECENT; i++) {
-		const struct snapshot *a = &r->recent[i - 1], *b = &r->recent[i];
-		int64_t x = views ? a->views : a->videos, y = views ? b->views : b->videos;
-
-		if (b->ts > a->ts && count_known(x) && count_known(y) && snapshot_comparable(a, b))
-			out[n++] = (double)(y - x) * 3600.0 / (double)(b->ts - a->ts);
-	}
-	return n;
-}
-
 static struct chart_series series_of(const struct report_pace *p)
 {
 	return (struct chart_series){ .pace = p->pace, .npace = p->npace, .usual = p->usual,
 				      .nusual = p->nusual };
 }
 
-static int write_html(FILE *f, const struct report_row *rows, size_t n,
-		      const struct report_meta *m)
+static int write_html(FILE *f, const struct report *rep, const struct report_meta *m)
 {
+	const struct report_row *rows = rep->rows;
+	size_t n = rep->n;
 	struct html_row *h = calloc(n ? n : 1, sizeof(*h));
-	double *trend = calloc(n ? n * REPORT_RECENT : 1, sizeof(*trend));
-	int rc = -1;
+	int rc;
 
-	if (!h || !trend)
-		goto cleanup;
+	if (!h)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct report_row *r = &rows[i];
 		const struct tag_info *t = r->tag;
 		struct html_row *o = &h[i];
 
 		*o = (struct html_row){
-			.tag = t->name, .status = r->status, .firing = t->state.firing,
+			.tag = t->name, .campaign = t->campaign, .status = r->status,
+			.firing = t->state.firing,
 			.failing = t->status == TAG_NOT_FOUND || t->status == TAG_ERROR,
 			.error = t->status == TAG_ERROR ? t->last_error : NULL,
 			.has_last = t->has_last, .last = t->last, .v = &r->v,
-			.trend = trend + i * REPORT_RECENT, .charted = r->charted,
+			.charted = r->charted,
 			.snaps = r->snaps, .nsnaps = r->nsnaps,
 			.videos = series_of(&r->videos_pace), .views = series_of(&r->views_pace),
 			.surge = r->surge, .alerts = r->alerts, .nalerts = r->nalerts,
 		};
-		o->ntrend = recent_pace(r, trend + i * REPORT_RECENT);
 		o->has_ratio = report_row_pace(r, &o->ratio);
 		o->has_usual_videos = usual_of(&r->j.videos, &o->usual_videos);
 		o->has_usual_views = usual_of(&r->j.views, &o->usual_views);
 	}
 	rc = html_write(f, &(struct html_page){
 		.generated_at = m->generated_at, .window = m->window, .version = m->version,
-		.rows = h, .n = n,
+		.rows = h, .n = n, .cards = rep->charted, .ncards = rep->ncharted,
 	});
-cleanup:
 	free(h);
-	free(trend);
 	return rc;
 }
 
@@ -385,7 +363,7 @@ int report_write(FILE *f, enum report_format fmt, const struct report *r,
 	case REPORT_TABLE:
 		return write_table(f, r->rows, r->n, false, m->color);
 	case REPORT_HTML:
-		return write_html(f, r->rows, r->n, m);
+		return write_html(f, r, m);
 	}
 	return -1;
 }

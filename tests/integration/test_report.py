@@ -516,3 +516,44 @@ class ImportDetails(HashtrackTest):
         path.write_text(self.HEAD + "vibecoding,%s,1,2\n" % T0)
         cp = self.assert_exit(self.ht("import", path), 1)
         self.assertIn("bad.csv:2: 4 fields where the header has 5", cp.stderr)
+
+
+class ReportHtmlForManyTags(HashtrackTest):
+    """An account of thousands of tags: a bounded page that still shows what matters."""
+
+    TAGS = 2100
+
+    def setUp(self):
+        super().setUp()
+        rows = ["hashtag,ts,video_count,view_count,source"]
+        for i in range(self.TAGS):
+            tag = "t%04d" % i
+            for k in range(13):                 # three days, six-hourly
+                views = 1_000_000 + 10_000 * k
+                if tag == "t2099" and k == 12:
+                    views += 400_000            # the last tag by name takes off
+                rows.append("%s,%s,%d,%d,1" % (tag, at(6 * k), 100 + k, views))
+        self.ok("import", "-", stdin="\n".join(rows) + "\n")
+        self.ok("add", *("t%04d" % i for i in range(self.TAGS)))
+
+    def test_the_page_charts_a_bounded_set_led_by_the_fastest_and_lists_a_bounded_table(self):
+        page = self.ok("report", "--format", "html", now=at(72)).stdout
+        self.assertLess(len(page.encode()), 2_000_000)
+        self.assertEqual(page.count('<section class="card'), 20)
+        first_card = page.index('<section class="card')
+        self.assertEqual(page.find('id="tag-t2099"'), page.find('id="tag-', first_card),
+                         "the tag furthest above its usual pace gets the first card")
+        self.assertIn('<h3>Rising <span>1</span></h3><ul><li><a href="#tag-t2099">#t2099</a>',
+                      page)
+        self.assertIn("Charts for the 20 of 2,100 hashtags that tell most", page)
+        self.assertEqual(page.count("<tr><td>"), 2000, "the table stops at 2,000 rows")
+        self.assertIn("The first 2000 of 2,100 hashtags", page)
+        self.assertNotIn('class="spark', page)
+
+    def test_named_tags_are_charted_exactly(self):
+        names = ["t%04d" % i for i in range(0, 50, 2)]          # 25 of them
+        page = self.ok("report", "--format", "html", *names, now=at(72)).stdout
+        self.assertEqual(page.count('<section class="card'), len(names))
+        for tag in names:
+            self.assertIn('id="tag-%s"' % tag, page)
+        self.assertNotIn("that tell most", page)

@@ -279,24 +279,6 @@ static void one_pace_or_one_moment_still_draws(void **state)
 	free(svg);
 }
 
-static void the_sparkline_needs_two_points(void **state)
-{
-	const double v[3] = { 1, 3, 2 };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	(void)state;
-	chart_sparkline_svg(f, v, 1, false);
-	fflush(f);
-	assert_int_equal(len, 0);
-	chart_sparkline_svg(f, v, 3, true);
-	fclose(f);
-	assert_non_null(strstr(buf, "<svg class=\"spark viral\""));
-	assert_non_null(strstr(buf, "points=\"3.0,21.0 48.0,3.0 93.0,12.0\""));
-	free(buf);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,7 +292,6 @@ int main(void)
 		cmocka_unit_test(unknown_paces_are_gaps_never_zero),
 		cmocka_unit_test(no_known_pace_says_why_instead),
 		cmocka_unit_test(one_pace_or_one_moment_still_draws),
-		cmocka_unit_test(the_sparkline_needs_two_points),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

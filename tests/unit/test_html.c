@@ -104,29 +104,33 @@ static struct html_row charted(const char *tag)
 
 static void tags_get_rows_pace_cards_and_alert_marks(void **state)
 {
-	const double trend[] = { 1667.83, 8332.17 };
+	static const size_t cards[] = { 0, 1 };
 	struct html_row rows[] = {
 		charted("vibecoding"),
 		{ .tag = "newtag", .status = "no-data", .charted = true },
 		{ .tag = "late", .status = "no-baseline", .has_last = true, .last = snaps[0] },
 	};
 	struct html_page p = { .generated_at = 1779429600, .window = 21600, .version = "9.9",
-			       .rows = rows, .n = 3 };
+			       .rows = rows, .n = 3, .cards = cards, .ncards = 2 };
 	char *page;
 
 	(void)state;
-	rows[0].trend = trend;
-	rows[0].ntrend = 2;
 	page = render(&p);
-	/* the table: thousands separators, the viral tag marked */
-	assert_non_null(strstr(page, "<td>2,500</td><td>90,000</td>"));
+	/* the summary first: what is firing, linked to its card */
+	assert_non_null(strstr(page, "<h3>Firing now <span>1</span></h3><ul><li>"
+			       "<a href=\"#tag-vibecoding\">#vibecoding</a> <b class=\"fire\">"
+			       "5.2&times;</b></li></ul>"));
+	assert_non_null(strstr(page, "<h3>Failing <span>0</span></h3>"));
+	assert_null(strstr(page, "By campaign"));
+	assert_true(strstr(page, "Pace over time") < strstr(page, "All hashtags"));
+	/* the table: thousands separators, the viral tag marked, no chart per row */
+	assert_non_null(strstr(page, "<td>2,500<td>90,000"));
 	assert_non_null(strstr(page, "+1,000"));
 	assert_non_null(strstr(page, "+66.7%"));
 	assert_non_null(strstr(page, "+8,332"));
 	assert_non_null(strstr(page, "5.2&times;"));
 	assert_non_null(strstr(page, "<tr class=\"viral\">"));
 	assert_int_equal(count(page, "<span class=\"badge viral\">VIRAL</span>"), 2);
-	assert_int_equal(count(page, "<svg class=\"spark viral\""), 1);
 	/* the card: a views and a videos pace chart, band, alert marks, the totals beside */
 	assert_non_null(strstr(page, "id=\"tag-vibecoding\""));
 	assert_non_null(strstr(page, "href=\"https://www.tiktok.com/tag/vibecoding\""));
@@ -144,7 +148,7 @@ static void tags_get_rows_pace_cards_and_alert_marks(void **state)
 	assert_non_null(strstr(page, "usual 1,600"));
 	/* the rest */
 	assert_non_null(strstr(page, "Nothing to chart until"));
-	assert_non_null(strstr(page, "Charts for the first 2 of 3 hashtags"));
+	assert_non_null(strstr(page, "Charts for the 2 of 3 hashtags that tell most"));
 	assert_null(strstr(page, "id=\"tag-late\""));
 	assert_null(strstr(page, "nan"));
 	assert_self_contained(page);
@@ -161,10 +165,11 @@ static void durations_read_as_people_say_them(void **state)
 		{ 2 * 86400 + 3 * 3600, "2 days 3 hours" }, { 7 * 86400, "7 days" },
 		{ -21600, "-6 hours" },
 	};
+	static const size_t cards[] = { 0 };
 	struct html_row rows[] = { charted("vibecoding") };
 	struct verdict v = fired;
 	struct html_page p = { .generated_at = 1779429600, .window = 2 * 86400, .version = "9.9",
-			       .rows = rows, .n = 1 };
+			       .rows = rows, .n = 1, .cards = cards, .ncards = 1 };
 	char buf[64], *page;
 
 	(void)state;
@@ -179,7 +184,7 @@ static void durations_read_as_people_say_them(void **state)
 	page = render(&p);
 	assert_non_null(strstr(page, "growth over a window of 2 days"));
 	assert_non_null(strstr(page, "<b>2 days</b><span>window</span>"));
-	assert_non_null(strstr(page, "<td class=\"window\">90 minutes</td>"));
+	assert_non_null(strstr(page, "<td>90 minutes\n"));
 	assert_non_null(strstr(page, "In the last 90 minutes"));
 	assert_null(strstr(page, "1h30m"));
 	free(page);
@@ -197,8 +202,9 @@ static void failing_tags_are_marked_with_their_reason(void **state)
 		  .views = { view_pace, 2, view_usual, 3 }, .surge = 3 },
 		{ .tag = "fine", .status = "ok", .has_last = true, .last = snaps[2] },
 	};
+	static const size_t cards[] = { 1 };
 	struct html_page p = { .generated_at = 1779429600, .window = 21600, .version = "9.9",
-			       .rows = rows, .n = 3 };
+			       .rows = rows, .n = 3, .cards = cards, .ncards = 1 };
 	char *page;
 
 	(void)state;
@@ -209,6 +215,10 @@ static void failing_tags_are_marked_with_their_reason(void **state)
 	assert_non_null(strstr(page, "API answered 400: &lt;bad&gt; hashtag"));
 	assert_non_null(strstr(page, "<section class=\"card failing\" id=\"tag-flaky\">"));
 	assert_non_null(strstr(page, "<b>2</b><span>failing</span>"));
+	assert_non_null(strstr(page, "<h3>Failing <span>2</span></h3><ul><li>"
+			       "<a href=\"#tag-flaky\">#flaky</a> <small class=\"err\">API answered "
+			       "400: &lt;bad&gt; hashtag</small></li><li>#gone <small class=\"err\">"
+			       "not-found</small></li></ul>"));
 	assert_int_equal(count(page, "<g class=\"mark\">"), 0);
 	assert_non_null(strstr(page, "no alert so far"));
 	assert_self_contained(page);
@@ -231,13 +241,14 @@ static void unknown_counts_are_never_shown_as_zero(void **state)
 		  .charted = true, .snaps = half, .nsnaps = 2, .videos = { videos, 1, NULL, 0 },
 		  .surge = 3 },
 	};
+	static const size_t cards[] = { 0 };
 	struct html_page p = { .generated_at = 1779429600, .window = 21600, .version = "9.9",
-			       .rows = rows, .n = 1 };
+			       .rows = rows, .n = 1, .cards = cards, .ncards = 1 };
 	char *page;
 
 	(void)state;
 	page = render(&p);
-	assert_non_null(strstr(page, "<td>2,500</td><td class=\"none\">&ndash;</td>"));
+	assert_non_null(strstr(page, "<td>2,500<td class=\"none\">&ndash;"));
 	assert_non_null(strstr(page, "<dd class=\"big\">unknown</dd>"));
 	assert_int_equal(count(page, "<svg class=\"chart\""), 2);
 	assert_int_equal(count(page, "<path class=\"line videos\""), 1);
@@ -246,6 +257,39 @@ static void unknown_counts_are_never_shown_as_zero(void **state)
 	assert_non_null(strstr(page, "no usual pace yet: still learning"));
 	assert_null(strstr(page, " 0 views"));
 	assert_null(strstr(strstr(page, "<body>"), ">-1"));
+	free(page);
+}
+
+static void campaigns_get_a_line_each_with_those_in_none_last(void **state)
+{
+	struct verdict v = fired;
+	struct html_row rows[] = {
+		charted("a"), charted("b"), charted("c"), charted("d"),
+	};
+	struct html_page p = { .generated_at = 1779429600, .window = 21600, .version = "9.9",
+			       .rows = rows, .n = 4 };
+	char *page, *spring, *none, *summer;
+
+	(void)state;
+	rows[0].campaign = "spring";
+	rows[1].campaign = "summer <sale>";
+	rows[2].campaign = "spring";
+	rows[3].firing = false;
+	rows[3].v = &v;
+	v.has_new_views = false;
+	for (size_t i = 0; i < 4; i++)
+		rows[i].charted = false;
+	page = render(&p);
+	spring = strstr(page, "<tr><td>spring<td>2<td class=\"fire\">2<td>0<td>0<td>+99,986\n");
+	summer = strstr(page, "<tr><td>summer &lt;sale&gt;<td>1<td class=\"fire\">1<td>0<td>0"
+			"<td>+49,993\n");
+	none = strstr(page, "<tr><td><i>in no campaign</i><td>1<td>0<td>1<td>0"
+		      "<td class=\"none\">&ndash;\n");
+	assert_non_null(spring);
+	assert_non_null(summer);
+	assert_non_null(none);
+	assert_true(spring < summer && summer < none);
+	assert_null(strstr(page, "Pace over time"));
 	free(page);
 }
 
@@ -270,6 +314,7 @@ int main(void)
 		cmocka_unit_test(durations_read_as_people_say_them),
 		cmocka_unit_test(failing_tags_are_marked_with_their_reason),
 		cmocka_unit_test(unknown_counts_are_never_shown_as_zero),
+		cmocka_unit_test(campaigns_get_a_line_each_with_those_in_none_last),
 		cmocka_unit_test(text_is_escaped),
 	};
 
