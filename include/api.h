@@ -26,6 +26,7 @@ struct api_answer {
 	const char *tag;
 	enum api_outcome outcome;
 	struct scavio_counts counts;    /* API_COUNTS */
+	int attempts;                   /* requests made for this answer, retries included */
 	char why[768];                  /* otherwise: one line, without the tag */
 };
 

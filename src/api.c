@@ -109,7 +109,8 @@ static void read_answer(const struct fetch_result *res, struct api_answer *a)
 {
 	char why[512];
 
-	*a = (struct api_answer){ .index = res->index, .tag = res->tag };
+	*a = (struct api_answer){ .index = res->index, .tag = res->tag,
+				  .attempts = res->attempts };
 	if (res->kind == FETCH_OK) {
 		read_counts(res, a);
 	} else if (fetch_kind_is_fatal(res->kind)) {

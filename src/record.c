@@ -241,6 +241,10 @@ void record_counts(struct recorder *r, size_t index, const struct scavio_counts 
 		r->has_credits = true;
 		r->credits = c->credits;
 	}
+	if (c->has_credits_used) {
+		r->has_credits_used = true;
+		r->credits_used += c->credits_used;
+	}
 	rc = save_counts(r, t, &cur, why, sizeof(why));
 	if (rc == 3) {
 		/* Two runs in one second: the tag has its snapshot, so it counts as stored. */
