@@ -27,12 +27,12 @@ struct ops_run {
 void ops_start(struct ops_run *o, const struct config *cfg);
 
 /*
- * The run ended with exit status `exit`: append it to the ledger, write the
- * metrics textfile and ping ping_url (exit 0) or ping_url/fail with the
- * summary. Returns the exit status, 1 instead of 0 when the ledger could
- * not be written (said on stderr).
+ * The run ended with exit status `status`: append it to the ledger, write
+ * the metrics textfile and ping ping_url (status 0) or ping_url/fail with
+ * the summary. Returns the exit status, 1 instead of 0 when the ledger
+ * could not be written (said on stderr).
  */
-int ops_finish(struct ops_run *o, struct store *st, int exit);
+int ops_finish(struct ops_run *o, struct store *st, int status);
 
 /*
  * Write text to path atomically: a temporary file in the same directory,

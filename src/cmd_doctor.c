@@ -176,9 +176,7 @@ static int last_success(struct doctor *d, int64_t *success, bool *has_success, i
 		*success = row.started_at;
 	if (d->nruns) {
 		*last = d->runs[d->nruns - 1].started_at;
-		*has_last = d->runs[d->nruns - 1].exit != 0 || *has_success;
-		if (*has_last && d->runs[d->nruns - 1].exit == 0)
-			*last = *success;
+		*has_last = true;
 		return 0;
 	}
 	if (!*has_success && store_get_meta(st, "last_success", success, has_success))

@@ -154,20 +154,20 @@ static void write_metrics(struct ops_run *o, struct store *st)
 	free(tags);
 }
 
-int ops_finish(struct ops_run *o, struct store *st, int exit)
+int ops_finish(struct ops_run *o, struct store *st, int status)
 {
 	const struct config *cfg = o->cfg;
 	int64_t took_us = clock_monotonic_us() - o->started_us;
 
 	o->row.finished_at = o->row.started_at + (took_us + 500000) / 1000000;
-	o->row.exit = exit;
+	o->row.exit = status;
 	if (store_add_run(st, &o->row)) {
 		error("cannot record the run in the ledger: %s", store_error(st));
-		o->row.exit = exit = exit ? exit : EXIT_FAILURE;
+		o->row.exit = status = status ? status : EXIT_FAILURE;
 	}
 	if (cfg->metrics_file && *cfg->metrics_file)
 		write_metrics(o, st);
 	if (has_ping(cfg))
-		ping(cfg, exit ? "/fail" : "", exit ? o->summary : "");
-	return exit;
+		ping(cfg, status ? "/fail" : "", status ? o->summary : "");
+	return status;
 }

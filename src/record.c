@@ -283,6 +283,8 @@ static void remember_run(struct recorder *r)
 {
 	struct store *st = r->st;
 
+	if (r->has_credits_used)
+		note("credits used: %" PRId64, r->credits_used);
 	if (r->has_credits)
 		note("credits remaining: %" PRId64, r->credits);
 	if (store_begin(st))

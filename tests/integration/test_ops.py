@@ -10,6 +10,7 @@ import threading
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import tests.integration.test_unix as unix_tests
 from tests.integration.harness import HashtrackTest, at, counts, fault
 
 RUN_KEYS = ["started_at", "finished_at", "tags", "stored", "failed", "alerts",
@@ -117,6 +118,8 @@ class Ledger(HashtrackTest):
                           second["credits_used"], second["exit"]), (at(6), 2, 0, 2, 0))
         self.assertIn(second["credits_remaining"], (497, 498))   # the answer that came last
         self.assertGreaterEqual(second["finished_at"], second["started_at"])
+        cp = self.assert_exit(self.ht("run", "-v", now=at(12)), 0)
+        self.assertIn("credits used: 2", cp.stderr)
 
     def test_credits_the_api_did_not_report_are_null_never_0(self):
         self.tags(alpha=counts(100, 1000), beta=counts(5, 50))
@@ -311,13 +314,7 @@ class DoctorReadsTheLedger(HashtrackTest):
         super().setUp()
         self.ok("add", "alpha")
 
-    def lines(self, cp):
-        out = {}
-        for line in cp.stdout.splitlines():
-            m = re.match(r"^(ok|warn|fail)\s+(\S+(?: \S+)?)\s{2,}(.*)$", line)
-            self.assertIsNotNone(m, "not a doctor line: %r" % line)
-            out.setdefault(m.group(2).strip(), []).append((m.group(1), m.group(3)))
-        return out
+    lines = unix_tests.Doctor.lines     # {check: [(level, text)]} of doctor's output
 
     def check(self, now, name):
         found = self.lines(self.ht("doctor", now=now)).get(name)
