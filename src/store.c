@@ -168,10 +168,11 @@ static const struct migration {
 
 	/*
 	 * 3 -> 4: the run ledger, one row per `run` (not --dry-run). Credits are
-	 * NULL when the API did not say.
+	 * NULL when the API did not say. IF NOT EXISTS: a test that rewinds a
+	 * current file's version to replay older steps keeps its tables.
 	 */
 	{
-	"CREATE TABLE run ("
+	"CREATE TABLE IF NOT EXISTS run ("
 	"  id INTEGER PRIMARY KEY,"
 	"  started_at INTEGER NOT NULL,"
 	"  finished_at INTEGER NOT NULL,"
@@ -185,7 +186,7 @@ static const struct migration {
 	"  credits_remaining INTEGER,"
 	"  exit INTEGER NOT NULL"
 	");"
-	"CREATE INDEX run_by_start ON run(started_at);",
+	"CREATE INDEX IF NOT EXISTS run_by_start ON run(started_at);",
 	NULL },
 };
 

@@ -81,7 +81,7 @@ static void a_decomposed_tag_merges_into_its_composed_twin_keeping_snapshots(voi
 		"  VALUES (50, 300, 'recorded', 0, 1);");
 
 	assert_int_equal(store_schema_version(*state, &version), 0);
-	assert_int_equal(version, 3);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_count("SELECT count(*) FROM hashtag"), 1);
 	assert_int_equal(store_history(*state, CAFE_COMPOSED, 0, &hist, &n, &cap), 0);
 	assert_int_equal(n, 3);
