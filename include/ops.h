@@ -21,6 +21,7 @@ struct ops_run {
 	int64_t started_us;     /* the monotonic clock at the start, for the duration */
 	struct run_row row;     /* the caller fills tags .. credits as the run goes */
 	char summary[OPS_SUMMARY_SIZE]; /* the run's one-line summary: a /fail ping's body */
+	bool store_lost;        /* the database can record nothing: no ledger row either */
 };
 
 /* The run has the lock: start the clock and ping ping_url/start. */

@@ -123,6 +123,31 @@ static void check_webhook(struct doctor *d)
 		      "(set HASHTRACK_WEBHOOK or [alert] webhook)");
 }
 
+/* [health] ping_url by its origin only (the path is the secret), and [metrics] textfile. */
+static void check_ops(struct doctor *d)
+{
+	const struct config *cfg = &d->ctx->cfg;
+	char origin[300], *dir, *slash;
+
+	if (cfg->ping_url && *cfg->ping_url && config_url_origin(cfg->ping_url, origin,
+								 sizeof(origin)) == 0)
+		check(d, OK, "health", "each run pings %s/...", origin);
+	if (!cfg->metrics_file || !*cfg->metrics_file || !(dir = strdup(cfg->metrics_file)))
+		return;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	/* The textfile is written beside itself and renamed: its directory must be writable. */
+	if (access(dir, W_OK | X_OK) != 0)
+		check(d, WARN, "metrics", "cannot write '%s': directory '%s': %s", cfg->metrics_file,
+		      dir, strerror(errno));
+	else
+		check(d, OK, "metrics", "'%s' after each run", cfg->metrics_file);
+	free(dir);
+}
+
 static void check_schema(struct doctor *d)
 {
 	struct store *st = d->ctx->st;
@@ -395,6 +420,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 	if (check_config(&d) == 0) {
 		check_key(&d);
 		check_webhook(&d);
+		check_ops(&d);
 		check_database(&d);
 		if (online)
 			check_online(&d);

@@ -245,6 +245,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAILURE;
 cleanup:
 	if (ops.cfg) {
+		ops.store_lost = lost;
 		if (!ops.summary[0])
 			snprintf(ops.summary, sizeof(ops.summary), "the run could not start its fetches");
 		rc = ops_finish(&ops, ctx->st, rc);

@@ -161,7 +161,8 @@ int ops_finish(struct ops_run *o, struct store *st, int status)
 
 	o->row.finished_at = o->row.started_at + (took_us + 500000) / 1000000;
 	o->row.exit = status;
-	if (store_add_run(st, &o->row)) {
+	/* A run stopped because the database can record nothing has said so already. */
+	if (!o->store_lost && store_add_run(st, &o->row)) {
 		error("cannot record the run in the ledger: %s", store_error(st));
 		o->row.exit = status = status ? status : EXIT_FAILURE;
 	}

@@ -214,6 +214,11 @@ class HealthPing(HashtrackTest):
         self.assertIn("cannot ping http://127.0.0.1/...", cp.stderr)
         self.assertNotIn("s3cr3t", cp.stderr)
 
+    def test_doctor_shows_the_ping_url_without_its_path(self):
+        cp = self.ht("doctor")
+        self.assertRegex(cp.stdout, r"(?m)^ok\s+health\s+each run pings http://127\.0\.0\.1/\.\.\.$")
+        self.assertNotIn("s3cr3t", cp.stdout)
+
     def test_a_dry_run_pings_nothing(self):
         self.tags(alpha=counts(100, 1000))
         self.ok("run", "--dry-run", now=at(0))
@@ -302,6 +307,11 @@ class Metrics(HashtrackTest):
         cp = self.run_at(at(0), quiet_when_ok=False)
         self.assertIn("[metrics] textfile", cp.stderr)
         self.assertIn("warning", cp.stderr)
+
+    def test_doctor_checks_the_textfile_directory(self):
+        self.assertRegex(self.ht("doctor").stdout, r"(?m)^ok\s+metrics\s")
+        shutil.rmtree(self.prom_dir)
+        self.assertRegex(self.ht("doctor").stdout, r"(?m)^warn\s+metrics\s+cannot write")
 
     def test_a_dry_run_writes_no_metrics(self):
         self.tags(**{self.TAG: counts(100, 10000)})
