@@ -10,7 +10,7 @@ _hashtrack_tags()
 _hashtrack()
 {
 	local cur prev cmd i opts
-	local commands="add remove list run report history alerts export backtest import doctor help"
+	local commands="add remove list run report history alerts export backtest import runs doctor help"
 	local globals="-c --config -d --db -q --quiet -v --verbose --no-color -h --help -V --version"
 	local common="-q --quiet -v --verbose --no-color -h --help"
 
@@ -69,6 +69,7 @@ _hashtrack()
 	export) opts="--since --format" ;;
 	backtest) opts="--since --surge --min-videos --video-growth --view-growth --format" ;;
 	import) opts="" ;;
+	runs) opts="--since --format" ;;
 	doctor) opts="--online" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
 	*) return ;;

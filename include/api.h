@@ -32,6 +32,7 @@ struct api_answer {
 					   URL's or the network's fault, not the tag's */
 	char cause[128];                /* then the failure in our own words, without
 					   libcurl's (which vary: "after 1 ms"), to compare */
+	int attempts;                   /* requests made for this answer, retries included */
 	char why[768];                  /* otherwise: one line, without the tag */
 };
 

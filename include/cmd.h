@@ -38,6 +38,7 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_backtest(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_backup(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_runs(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* Global options every command also takes after its name, e.g. `run -v`. */
 #define COMMON_OPTIONS \

@@ -32,6 +32,9 @@ struct config {
 	enum alert_format alert_format;
 	bool send_calmed;       /* [alert] calmed: send "back to usual pace" notices */
 
+	char *ping_url;         /* [health] ping_url: NULL or "": no dead-man's switch pings */
+	char *metrics_file;     /* [metrics] textfile: NULL or "": no metrics written */
+
 	int64_t now;            /* the clock: HASHTRACK_NOW, else time() at load */
 	char *file;             /* the config file that was read, NULL for none */
 	unsigned file_mode;     /* its permission bits */

@@ -35,6 +35,8 @@ struct recorder {
 	size_t nbatch;
 	bool has_credits;
 	int64_t credits;                /* the latest credits_remaining the API reported */
+	bool has_credits_used;
+	int64_t credits_used;           /* the credits_used the answers reported, summed */
 	struct snapshot *hist;          /* a tag's history, reused from tag to tag */
 	size_t hist_cap;
 	struct pace_point *scratch;     /* judge_snapshot's room */

@@ -14,6 +14,8 @@ struct scavio_counts {
 	int shape;              /* 1..6, the response shape the counts came from */
 	bool has_credits;
 	int64_t credits;        /* credits_remaining, top level or under "data" */
+	bool has_credits_used;
+	int64_t credits_used;   /* credits_used (this request's cost), top level or under "data" */
 };
 
 /* The request body {"hashtag_name":"<tag>"}; malloc'd, NULL on allocation failure. */

@@ -12,10 +12,11 @@
 
 #include "alert.h"
 #include "detect.h"
+#include "ledger.h"
 #include "pace.h"
 #include "tag.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_ERR_SIZE 512
 #define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
 #define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */
@@ -204,6 +205,24 @@ int store_import_row(struct store_import *im, const char *tag, const struct snap
 		     bool *added, bool *new_tag);
 /* Commit or roll back, and free im. Returns -1 when the commit failed. */
 int store_import_end(struct store_import *im, bool commit);
+
+/* ---- the run ledger ---- */
+
+/* Append a run to the ledger. */
+int store_add_run(struct store *st, const struct run_row *r);
+
+/* Runs started at or after since (INT64_MIN: all), oldest first; *out malloc'd (free()). */
+int store_list_runs(struct store *st, int64_t since, struct run_row **out, size_t *n);
+
+/*
+ * The newest run that exited 0, or *found false; ledger reading for doctor
+ * and the metrics.
+ */
+int store_last_success(struct store *st, struct run_row *out, bool *found);
+
+/* How many alerts of each event were ever recorded, indexed by enum alert_event. */
+#define STORE_ALERT_EVENTS (ALERT_CALMED + 1)
+int store_alert_totals(struct store *st, int64_t totals[STORE_ALERT_EVENTS]);
 
 /* ---- facts kept between runs, and the database itself ---- */
 

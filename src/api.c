@@ -153,7 +153,8 @@ static void read_answer(const struct config *cfg, const struct fetch_result *res
 {
 	char why[300], advice[400], url[200] = "";
 
-	*a = (struct api_answer){ .index = res->index, .tag = res->tag };
+	*a = (struct api_answer){ .index = res->index, .tag = res->tag,
+				  .attempts = res->attempts };
 	if (res->kind == FETCH_OK) {
 		read_counts(res, a);
 	} else if (res->kind == FETCH_CAPPED) {

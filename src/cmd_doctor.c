@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "cmd.h"
+#include "duration.h"
 #include "http.h"
 #include "msg.h"
 #include "timefmt.h"
@@ -39,7 +40,12 @@ struct doctor {
 	int failures;
 	int64_t ntags;
 	char first_tag[TAG_BUF_SIZE];
+	struct run_row *runs;   /* the ledger's last LEDGER_LOOKBACK, oldest first */
+	size_t nruns;
 };
+
+/* How far back doctor reads the ledger: the spend's week and this month. */
+#define LEDGER_LOOKBACK (32 * 86400)
 
 __attribute__((format(printf, 4, 5)))
 static void check(struct doctor *d, enum level level, const char *what, const char *fmt, ...)
@@ -158,6 +164,31 @@ static void check_webhook(struct doctor *d)
 		      "(set HASHTRACK_WEBHOOK or [alert] webhook)");
 }
 
+/* [health] ping_url by its origin only (the path is the secret), and [metrics] textfile. */
+static void check_ops(struct doctor *d)
+{
+	const struct config *cfg = &d->ctx->cfg;
+	char origin[300], *dir, *slash;
+
+	if (cfg->ping_url && *cfg->ping_url && config_url_origin(cfg->ping_url, origin,
+								 sizeof(origin)) == 0)
+		check(d, OK, "health", "each run pings %s/...", origin);
+	if (!cfg->metrics_file || !*cfg->metrics_file || !(dir = strdup(cfg->metrics_file)))
+		return;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	/* The textfile is written beside itself and renamed: its directory must be writable. */
+	if (access(dir, W_OK | X_OK) != 0)
+		check(d, WARN, "metrics", "cannot write '%s': directory '%s': %s", cfg->metrics_file,
+		      dir, strerror(errno));
+	else
+		check(d, OK, "metrics", "'%s' after each run", cfg->metrics_file);
+	free(dir);
+}
+
 static void check_schema(struct doctor *d)
 {
 	struct store *st = d->ctx->st;
@@ -195,15 +226,38 @@ static void check_tags(struct doctor *d)
 		check(d, WARN, "hashtags", "none tracked; add one with 'hashtrack add TAG'");
 }
 
+/*
+ * The last successful run from the ledger; from the facts kept before the
+ * ledger existed when it has none (a database upgraded since).
+ */
+static int last_success(struct doctor *d, int64_t *success, bool *has_success, int64_t *last,
+			bool *has_last)
+{
+	struct store *st = d->ctx->st;
+	struct run_row row;
+
+	if (store_last_success(st, &row, has_success))
+		return -1;
+	if (*has_success)
+		*success = row.started_at;
+	if (d->nruns) {
+		*last = d->runs[d->nruns - 1].started_at;
+		*has_last = true;
+		return 0;
+	}
+	if (!*has_success && store_get_meta(st, "last_success", success, has_success))
+		return -1;
+	return store_get_meta(st, "last_run", last, has_last);
+}
+
 static void check_last_run(struct doctor *d)
 {
 	const struct config *cfg = &d->ctx->cfg;
-	char when[TIME_BUF_SIZE], age[32], failed[TIME_BUF_SIZE + 64] = "";
-	int64_t success, last;
-	bool has_success, has_last;
+	char when[TIME_BUF_SIZE], age[32], every[32], failed[TIME_BUF_SIZE + 64] = "";
+	int64_t success = 0, last = 0, interval;
+	bool has_success = false, has_last = false;
 
-	if (store_get_meta(d->ctx->st, "last_success", &success, &has_success) ||
-	    store_get_meta(d->ctx->st, "last_run", &last, &has_last)) {
+	if (last_success(d, &success, &has_success, &last, &has_last)) {
 		check(d, FAIL, "last run", "%s", store_error(d->ctx->st));
 		return;
 	}
@@ -216,28 +270,68 @@ static void check_last_run(struct doctor *d)
 		      "(see README)", failed);
 		return;
 	}
+	/* How often runs come, as the ledger shows; [detect] window until it can tell. */
+	interval = ledger_interval(d->runs, d->nruns, cfg->detect.window);
 	time_format(success, when);
 	duration_format(cfg->now - success, age, sizeof(age));
-	/* two windows without a successful run: the schedule or the API is failing */
-	check(d, cfg->now - success > 2 * cfg->detect.window || failed[0] ? WARN : OK,
-	      "last run", "last success %s (%s ago)%s", when, age, failed);
+	duration_format(interval, every, sizeof(every));
+	if (cfg->now - success > 2 * interval)
+		check(d, WARN, "last run", "last success %s (%s ago), over twice the schedule's "
+		      "%s%s; check the cron job or timer, and 'hashtrack runs'", when, age, every,
+		      failed);
+	else
+		check(d, failed[0] ? WARN : OK, "last run", "last success %s (%s ago)%s", when, age,
+		      failed);
+}
+
+/* "1,234" */
+static const char *thousands(int64_t n, char *buf, size_t bufsz)
+{
+	fmt_thousands(n, buf, bufsz);
+	return buf;
+}
+
+/* The credits spent per day and this month, from the ledger. */
+static void check_spend(struct doctor *d, const struct ledger_spend *sp)
+{
+	char day[32], month[32], projected[32];
+
+	if (!sp->known) {
+		check(d, OK, "spend", "no run in the last %d days said what it spent",
+		      LEDGER_SPEND_DAYS);
+		return;
+	}
+	check(d, OK, "spend", "%s credits a day over the last %d days; %s this month, about %s "
+	      "by its end", thousands((int64_t)(sp->per_day + 0.5), day, sizeof(day)),
+	      LEDGER_SPEND_DAYS, thousands(sp->month_spent, month, sizeof(month)),
+	      thousands(sp->month_projected, projected, sizeof(projected)));
 }
 
 static void check_credits(struct doctor *d)
 {
 	int64_t credits, low = d->ntags * 4 * CREDIT_DAYS;
+	struct ledger_spend sp;
+	char left[32];
 	bool found;
 
+	ledger_spend(d->runs, d->nruns, d->ctx->cfg.now, &sp);
 	if (store_get_meta(d->ctx->st, "credits_remaining", &credits, &found)) {
 		check(d, FAIL, "credits", "%s", store_error(d->ctx->st));
 	} else if (!found) {
 		check(d, OK, "credits", "not reported by the API yet");
+	} else if (sp.has_days_left) {
+		/* The measured spend says how long they last; a week or less draws a warning. */
+		check(d, sp.days_left < CREDIT_DAYS ? WARN : OK, "credits",
+		      "%s left, about %.0f days at the last %d days' spend%s", thousands(credits,
+		      left, sizeof(left)), sp.days_left, LEDGER_SPEND_DAYS,
+		      sp.days_left < CREDIT_DAYS ? "; top up your Scavio credits" : "");
 	} else if (credits < low) {
 		check(d, WARN, "credits", "%" PRId64 " left, under a week of runs for %" PRId64
 		      " tags; top up your Scavio credits", credits, d->ntags);
 	} else {
 		check(d, OK, "credits", "%" PRId64 " left", credits);
 	}
+	check_spend(d, &sp);
 }
 
 struct online {
@@ -337,6 +431,10 @@ static void check_database(struct doctor *d)
 	check(d, OK, "database", "'%s' opens", ctx->cfg.db_path);
 	check_schema(d);
 	check_tags(d);
+	if (store_list_runs(ctx->st, ctx->cfg.now - LEDGER_LOOKBACK, &d->runs, &d->nruns)) {
+		check(d, FAIL, "runs", "%s", store_error(ctx->st));
+		return;
+	}
 	check_last_run(d);
 	check_credits(d);
 }
@@ -364,9 +462,11 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 		check_key(&d);
 		check_api(&d);
 		check_webhook(&d);
+		check_ops(&d);
 		check_database(&d);
 		if (online)
 			check_online(&d);
 	}
+	free(d.runs);
 	return d.failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

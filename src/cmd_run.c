@@ -14,6 +14,7 @@
 #include "http.h"
 #include "lock.h"
 #include "msg.h"
+#include "ops.h"
 #include "outbox.h"
 #include "record.h"
 
@@ -43,6 +44,7 @@ struct held {
 struct run {
 	struct recorder rec;
 	size_t n, done;
+	int64_t requests;       /* API requests started, retries included */
 	bool progress;          /* redraw a progress line on the terminal */
 	char fatal[1024];       /* why the API stopped the whole run, naming the tag */
 	size_t skipped;         /* not fetched: [api] max_credits_per_run was spent */
@@ -98,6 +100,7 @@ static int on_answer(void *user, const struct api_answer *a)
 	int stop = 0;
 
 	r->done++;
+	r->requests += a->attempts;
 	switch (a->outcome) {
 	case API_COUNTS:
 		r->any_ok = true;
@@ -223,12 +226,39 @@ static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *d
 	return -1;
 }
 
+/* The one-line summary: on a terminal, and the body of a [health] ping_url/fail. */
+static void summarize(const struct run *r, size_t pending, char *buf, size_t bufsz)
+{
+	int len = snprintf(buf, bufsz, "%zu hashtags: %zu stored, %zu failed, %zu alerts, "
+			   "%zu pending", r->n, r->rec.stored, r->rec.failed, r->rec.alerts, pending);
+
+	if (r->fatal[0] && len > 0 && (size_t)len < bufsz)
+		snprintf(buf + len, bufsz - (size_t)len, "; %s", r->fatal);
+}
+
 static void print_summary(const struct cmd_ctx *ctx, const struct run *r, size_t pending)
 {
+	char line[OPS_SUMMARY_SIZE];
+
 	if (!ctx->stdout_tty || msg_verbosity < 0)
 		return;
-	printf("%zu hashtags: %zu stored, %zu failed, %zu alerts, %zu pending\n",
-	       r->n, r->rec.stored, r->rec.failed, r->rec.alerts, pending);
+	summarize(r, pending, line, sizeof(line));
+	printf("%s\n", line);
+}
+
+/* What the ledger keeps of the run (its times and exit status are ops_finish's). */
+static void ledger_row(const struct run *r, struct run_row *row)
+{
+	row->tags = (int64_t)r->n;
+	row->due = (int64_t)r->n;
+	row->stored = (int64_t)r->rec.stored;
+	row->failed = (int64_t)r->rec.failed;
+	row->alerts = (int64_t)r->rec.alerts;
+	row->requests = r->requests;
+	row->has_credits_used = r->rec.has_credits_used;
+	row->credits_used = r->rec.credits_used;
+	row->has_credits_remaining = r->rec.has_credits;
+	row->credits_remaining = r->rec.credits;
 }
 
 static void say_waiting(void *user)
@@ -259,6 +289,7 @@ static int take_lock(struct cmd_ctx *ctx, int *lock)
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { 0 };
+	struct ops_run ops = { 0 };
 	struct tag_info *tags = NULL;
 	bool dry_run = false, has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	int64_t max_id = 0;
@@ -275,6 +306,8 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!dry_run && (rc = take_lock(ctx, &lock)))
 		goto cleanup;
+	if (!dry_run)
+		ops_start(&ops, &ctx->cfg);
 	rc = load_tags(ctx, "run", argc - optind, argv + optind, &tags, &r.n);
 	if (rc)
 		goto cleanup;
@@ -287,12 +320,14 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		pending += outbox_orphaned(ctx->st);
 	if (lost) {
 		/* The store cannot record anything: fetching would store nothing either. */
+		snprintf(ops.summary, sizeof(ops.summary), "the database cannot record anything");
 		rc = EXIT_FAILURE;
 		goto cleanup;
 	}
 	/* A cron job that tracks nothing is a mistake worth a mail. */
 	if (r.n == 0) {
 		error("no hashtag is tracked; add one with 'hashtrack add TAG'");
+		snprintf(ops.summary, sizeof(ops.summary), "no hashtag is tracked");
 		rc = EXIT_FAILURE;
 		goto cleanup;
 	}
@@ -302,9 +337,17 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (!dry_run && has_webhook)
 		pending += outbox_send(ctx->st, &ctx->cfg, max_id, &max_id, &lost);
 	print_summary(ctx, &r, pending);
+	summarize(&r, pending, ops.summary, sizeof(ops.summary));
+	ledger_row(&r, &ops.row);
 	if (r.rec.failed || pending)
 		rc = EXIT_FAILURE;
 cleanup:
+	if (ops.cfg) {
+		ops.store_lost = lost;
+		if (!ops.summary[0])
+			snprintf(ops.summary, sizeof(ops.summary), "the run could not start its fetches");
+		rc = ops_finish(&ops, ctx->st, rc);
+	}
 	free(tags);
 	/* The store first: closing the lock's descriptor drops SQLite's locks (lock.h). */
 	store_close(ctx->st);

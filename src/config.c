@@ -45,6 +45,8 @@ void config_release(struct config *cfg)
 	free(cfg->api_url);
 	free(cfg->db_path);
 	free(cfg->webhook);
+	free(cfg->ping_url);
+	free(cfg->metrics_file);
 	free(cfg->file);
 	free(cfg->key_file);
 	free(cfg->key_path);
@@ -124,6 +126,18 @@ static int set_webhook(struct config *cfg, const char *v, char *err, size_t n)
 {
 	(void)err; (void)n;
 	return replace_string(&cfg->webhook, v);
+}
+
+static int set_ping_url(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->ping_url, v);
+}
+
+static int set_metrics_file(struct config *cfg, const char *v, char *err, size_t n)
+{
+	(void)err; (void)n;
+	return replace_string(&cfg->metrics_file, v);
 }
 
 static int set_db(struct config *cfg, const char *v, char *err, size_t n)
@@ -307,6 +321,8 @@ static const struct {
 	{ "alert", "webhook", set_webhook },
 	{ "alert", "format", set_format },
 	{ "alert", "calmed", set_calmed },
+	{ "health", "ping_url", set_ping_url },
+	{ "metrics", "textfile", set_metrics_file },
 };
 
 static bool known_section(const char *section)
@@ -331,7 +347,8 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 		return 1;
 	if (!known_section(section)) {
 		snprintf(ctx->msg, sizeof(ctx->msg),
-			 "unknown section [%s]; sections are [api], [storage], [detect], [alert]",
+			 "unknown section [%s]; sections are [api], [storage], [detect], [alert], "
+			 "[health], [metrics]",
 			 section);
 		return 0;
 	}
@@ -728,7 +745,7 @@ int config_load(struct config *cfg, const char *flag_config, const char *flag_db
 	    (!cfg->api_url && replace_string(&cfg->api_url, DEFAULT_API_URL)) ||
 	    (!cfg->db_path && !(cfg->db_path = xdg_path("XDG_DATA_HOME", ".local/share",
 							 "hashtrack.db"))) ||
-	    expand_home(&cfg->db_path)) {
+	    expand_home(&cfg->db_path) || expand_home(&cfg->metrics_file)) {
 		snprintf(err, errsz, "out of memory, or no $HOME to place the database in");
 		return -1;
 	}
@@ -736,6 +753,9 @@ int config_load(struct config *cfg, const char *flag_config, const char *flag_db
 		return -1;
 	if (cfg->webhook && *cfg->webhook &&
 	    config_check_url("[alert] webhook", cfg->webhook, err, errsz))
+		return -1;
+	if (cfg->ping_url && *cfg->ping_url &&
+	    config_check_url("[health] ping_url", cfg->ping_url, err, errsz))
 		return -1;
 	return 0;
 }

@@ -39,6 +39,7 @@ static const struct command {
 	{ "export", cmd_export, 0, "all snapshots as CSV or JSON on stdout" },
 	{ "backtest", cmd_backtest, 0, "replay stored history through the rules: the alerts they would send" },
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from the CSV or JSON export" },
+	{ "runs", cmd_runs, 0, "the run ledger: when, how long, what was stored, failed, alerted, spent" },
 	{ "backup", cmd_backup, 0, "a consistent copy of the database, safe while a run is going on" },
 	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
 };

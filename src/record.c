@@ -244,6 +244,10 @@ void record_counts(struct recorder *r, size_t index, const struct scavio_counts 
 		r->has_credits = true;
 		r->credits = c->credits;
 	}
+	if (c->has_credits_used) {
+		r->has_credits_used = true;
+		r->credits_used += c->credits_used;
+	}
 	rc = save_counts(r, t, &cur, why, sizeof(why));
 	if (rc == 3) {
 		/* Two runs in one second: the tag has its snapshot, so it counts as stored. */
@@ -282,6 +286,8 @@ static void remember_run(struct recorder *r)
 {
 	struct store *st = r->st;
 
+	if (r->has_credits_used)
+		note("credits used: %" PRId64, r->credits_used);
 	if (r->has_credits)
 		note("credits remaining: %" PRId64, r->credits);
 	if (store_begin(st))

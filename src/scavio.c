@@ -338,21 +338,29 @@ static int read_count(const struct answer *ans, const char *name,
 	return -1;
 }
 
-/* Informational only: a bad credits_remaining is ignored, never fatal. */
-static void read_credits(const struct answer *ans, struct scavio_counts *out)
+/*
+ * Informational only: a bad credits_remaining or credits_used is ignored,
+ * never fatal. Top level first, then under "data".
+ */
+static void read_credit(const struct answer *ans, const char *name, bool *has, int64_t *value)
 {
 	const cJSON *where[2] = { ans->root, member(ans->root, "data") };
 	char ignored[8];
 
 	for (size_t i = 0; i < ARRAY_SIZE(where); i++) {
-		const cJSON *item = member(where[i], "credits_remaining");
+		const cJSON *item = member(where[i], name);
 
-		if (item && read_count(ans, "credits_remaining", item, &out->credits,
-				       ignored, sizeof(ignored)) == 0) {
-			out->has_credits = true;
+		if (item && read_count(ans, name, item, value, ignored, sizeof(ignored)) == 0) {
+			*has = true;
 			return;
 		}
 	}
+}
+
+static void read_credits(const struct answer *ans, struct scavio_counts *out)
+{
+	read_credit(ans, "credits_remaining", &out->has_credits, &out->credits);
+	read_credit(ans, "credits_used", &out->has_credits_used, &out->credits_used);
 }
 
 /*

@@ -209,6 +209,28 @@ static const struct migration {
 	"CREATE INDEX alert_by_tag ON alert(hashtag_id, detected_at);"
 	"CREATE INDEX alert_pending ON alert(id) WHERE status = 'pending';",
 	NULL },
+
+	/*
+	 * 4 -> 5: the run ledger, one row per `run` (not --dry-run). Credits are
+	 * NULL when the API did not say.
+	 */
+	{
+	"CREATE TABLE run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started_at INTEGER NOT NULL,"
+	"  finished_at INTEGER NOT NULL,"
+	"  tags INTEGER NOT NULL,"
+	"  due INTEGER NOT NULL,"
+	"  stored INTEGER NOT NULL,"
+	"  failed INTEGER NOT NULL,"
+	"  alerts INTEGER NOT NULL,"
+	"  requests INTEGER NOT NULL,"
+	"  credits_used INTEGER,"
+	"  credits_remaining INTEGER,"
+	"  exit INTEGER NOT NULL"
+	");"
+	"CREATE INDEX run_by_start ON run(started_at);",
+	NULL },
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -1720,4 +1742,117 @@ cleanup:
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int store_add_run(struct store *st, const struct run_row *r)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"INSERT INTO run (started_at, finished_at, tags, due, stored, failed, alerts,"
+		" requests, credits_used, credits_remaining, exit)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, r->started_at);
+	sqlite3_bind_int64(stmt, 2, r->finished_at);
+	sqlite3_bind_int64(stmt, 3, r->tags);
+	sqlite3_bind_int64(stmt, 4, r->due);
+	sqlite3_bind_int64(stmt, 5, r->stored);
+	sqlite3_bind_int64(stmt, 6, r->failed);
+	sqlite3_bind_int64(stmt, 7, r->alerts);
+	sqlite3_bind_int64(stmt, 8, r->requests);
+	bind_opt_int(stmt, 9, r->has_credits_used, r->credits_used);
+	bind_opt_int(stmt, 10, r->has_credits_remaining, r->credits_remaining);
+	sqlite3_bind_int(stmt, 11, r->exit);
+	return step_done(st, stmt, "record the run");
+}
+
+/* The columns read_run_row reads, in its order. */
+#define RUN_COLUMNS \
+	"SELECT started_at, finished_at, tags, due, stored, failed, alerts, requests," \
+	"       credits_used, credits_remaining, exit FROM run"
+
+static void read_run_row(sqlite3_stmt *stmt, struct run_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->started_at = sqlite3_column_int64(stmt, 0);
+	r->finished_at = sqlite3_column_int64(stmt, 1);
+	r->tags = sqlite3_column_int64(stmt, 2);
+	r->due = sqlite3_column_int64(stmt, 3);
+	r->stored = sqlite3_column_int64(stmt, 4);
+	r->failed = sqlite3_column_int64(stmt, 5);
+	r->alerts = sqlite3_column_int64(stmt, 6);
+	r->requests = sqlite3_column_int64(stmt, 7);
+	r->has_credits_used = sqlite3_column_type(stmt, 8) != SQLITE_NULL;
+	r->credits_used = sqlite3_column_int64(stmt, 8);
+	r->has_credits_remaining = sqlite3_column_type(stmt, 9) != SQLITE_NULL;
+	r->credits_remaining = sqlite3_column_int64(stmt, 9);
+	r->exit = sqlite3_column_int(stmt, 10);
+}
+
+int store_list_runs(struct store *st, int64_t since, struct run_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st, RUN_COLUMNS " WHERE started_at >= ?1"
+					 " ORDER BY started_at, id");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (array_grow(out, &cap, *n + 1, sizeof(**out), 16)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		read_run_row(stmt, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return rc == SQLITE_NOMEM ? fail(st, "out of memory") : fail_db(st, "list runs");
+}
+
+int store_last_success(struct store *st, struct run_row *out, bool *found)
+{
+	sqlite3_stmt *stmt = prepare(st, RUN_COLUMNS " WHERE exit = 0"
+					 " ORDER BY started_at DESC, id DESC LIMIT 1");
+	int rc;
+
+	*found = false;
+	if (!stmt)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		read_run_row(stmt, out);
+		*found = true;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_db(st, "read the last successful run");
+	return 0;
+}
+
+int store_alert_totals(struct store *st, int64_t totals[STORE_ALERT_EVENTS])
+{
+	sqlite3_stmt *stmt = prepare(st, "SELECT event, count(*) FROM alert GROUP BY event");
+	enum alert_event e;
+	int rc;
+
+	for (size_t i = 0; i < STORE_ALERT_EVENTS; i++)
+		totals[i] = 0;
+	if (!stmt)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (alert_event_parse((const char *)sqlite3_column_text(stmt, 0), &e) == 0)
+			totals[e] += sqlite3_column_int64(stmt, 1);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return fail_db(st, "count alerts");
+	return 0;
 }

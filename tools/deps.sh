@@ -40,7 +40,8 @@ need cmocka libcmocka-dev
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"    # man page lint
 
-# Optional groups, for `make fuzz`, `make lint` and `make check-browser` only.
+# Optional groups, for `make fuzz`, `make lint`, `make check-browser` and the
+# promtool check of tests/integration/test_ops.py only.
 case "${1:-}" in
 fuzz)
 	command -v clang >/dev/null 2>&1 || missing="$missing clang"
@@ -50,6 +51,9 @@ fuzz)
 lint)
 	command -v cppcheck >/dev/null 2>&1 || missing="$missing cppcheck"
 	command -v clang-tidy >/dev/null 2>&1 || missing="$missing clang-tidy"
+	;;
+promtool)       # test_ops: `promtool check metrics` on the [metrics] textfile
+	command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 	;;
 browser)        # make check-browser: the HTML report in headless Chromium
 	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"

@@ -8,11 +8,13 @@ from pathlib import Path
 
 FLOORS = {  # highest first
     "face": {"main", "cmd", "cmd_*"},
-    "flow": {"api", "record", "outbox", "report", "report_out", "backtest"},
-    "services": {"store", "fetch", "deliver", "http", "config", "lock", "msg", "clock"},
+    "flow": {"api", "record", "outbox", "report", "report_out", "backtest", "ops"},
+    "services": {"store", "fetch", "deliver", "http", "config", "lock", "msg", "clock",
+                 "ping"},
     "pure": {"tag", "duration", "timefmt", "scavio", "detect", "pace", "judge", "alert",
              "retry", "table", "jsonout", "chart", "html", "sparkline", "text", "array",
-             "csvread", "jsonread", "snapout", "version"},
+             "csvread", "jsonread", "snapout", "version", "metrics",
+             "ledger"},
 }
 RANK = {name: i for i, name in enumerate(reversed(list(FLOORS)))}  # pure 0 .. face 3
 

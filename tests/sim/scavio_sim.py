@@ -8,6 +8,7 @@ files in --state-dir and read back what it saw:
                  re-read on every request. RESPONSE is one of
                    {"videos": N, "views": N, "shape": 1..6}   counts (int or str)
                        optional "credits": N  -> top-level "credits_remaining"
+                       optional "credits_used": N -> top-level "credits_used"
                        optional "snake": true -> shape 4 as video_count/view_count
                    {"status": N, "body": <JSON>}              any JSON answer
                    {"status": N, "raw": "<text>"}             any text answer
@@ -322,6 +323,8 @@ def render_counts(resp):
             raise ValueError("unknown shape %r" % shape)
     if "credits" in resp:
         body["credits_remaining"] = resp["credits"]
+    if "credits_used" in resp:
+        body["credits_used"] = resp["credits_used"]
     return body
 
 

@@ -289,6 +289,36 @@ static void credits_remaining_is_read_from_top_level_then_data(void **state)
 	}
 }
 
+static const struct credits_case used_cases[] = {
+	{ "used at top level",
+	  "{\"credits_used\":1,\"video_count\":1,\"view_count\":2}", true, 1 },
+	{ "used under data",
+	  "{\"data\":{\"credits_used\":2,\"videoCount\":1,\"viewCount\":2}}", true, 2 },
+	{ "used as a string of digits, beside remaining",
+	  "{\"credits_used\":\"3\",\"credits_remaining\":9,\"video_count\":1,\"view_count\":2}",
+	  true, 3 },
+	{ "no credits_used field",
+	  "{\"credits_remaining\":9,\"video_count\":1,\"view_count\":2}", false, 0 },
+	{ "a negative credits_used is ignored, the counts are not",
+	  "{\"credits_used\":-1,\"video_count\":1,\"view_count\":2}", false, 0 },
+};
+
+static void credits_used_is_read_like_credits_remaining(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_CASES(used_cases); i++) {
+		const struct credits_case *c = &used_cases[i];
+		struct scavio_counts out;
+		char err[128] = "";
+
+		if (parse_exact(c->body, &out, err, sizeof(err)) != 0)
+			fail_msg("%s: rejected: %s", c->name, err);
+		if (out.has_credits_used != c->has || out.credits_used != c->credits)
+			fail_msg("%s: got has=%d used=%lld", c->name,
+				 out.has_credits_used, (long long)out.credits_used);
+	}
+}
+
 static void a_body_is_read_only_up_to_its_length(void **state)
 {
 	const char text[] = "{\"video_count\":1,\"view_count\":2}garbage";
@@ -463,6 +493,7 @@ int main(void)
 		cmocka_unit_test(accepted_answers_yield_their_counts_and_shape),
 		cmocka_unit_test(invalid_answers_fail_with_a_reason),
 		cmocka_unit_test(credits_remaining_is_read_from_top_level_then_data),
+		cmocka_unit_test(credits_used_is_read_like_credits_remaining),
 		cmocka_unit_test(a_body_is_read_only_up_to_its_length),
 		cmocka_unit_test(a_raw_nul_byte_in_a_count_string_is_refused),
 		cmocka_unit_test(a_short_error_buffer_is_truncated_safely),

@@ -57,7 +57,8 @@ static const char undo_after_v3[] =
 	"ALTER TABLE hashtag DROP COLUMN campaign;"
 	"ALTER TABLE hashtag DROP COLUMN muted_until;"
 	"ALTER TABLE hashtag DROP COLUMN mute_reason;"
-	"ALTER TABLE alert DROP COLUMN campaign;";
+	"ALTER TABLE alert DROP COLUMN campaign;"
+	"DROP TABLE run;";
 
 /* Close the store, let setup write the file as schema 2 did, reopen it. */
 static void reopen_from_v2(void **state, const char *setup)
