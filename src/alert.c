@@ -19,8 +19,9 @@
 #include "tag.h"
 #include "timefmt.h"
 
-/* Discord refuses longer content. */
+/* Discord refuses longer content; Slack a longer section text. */
 #define DISCORD_MAX_CHARS 2000
+#define SLACK_SECTION_MAX_CHARS 3000
 /* What fmt_thousands asks for; a change has a '+' in front of that. */
 #define NUM_BUF 32
 #define CHANGE_BUF (NUM_BUF + 1)
@@ -66,6 +67,9 @@ int alert_format_parse(const char *s, enum alert_format *out)
 		{ "slack", ALERT_SLACK },
 		{ "discord", ALERT_DISCORD },
 		{ "json", ALERT_JSON },
+		{ "teams", ALERT_TEAMS },
+		{ "ntfy", ALERT_NTFY },
+		{ "email", ALERT_EMAIL },
 	};
 
 	if (!s)
@@ -77,6 +81,16 @@ int alert_format_parse(const char *s, enum alert_format *out)
 		}
 	}
 	return -1;
+}
+
+const char *alert_format_name(enum alert_format fmt)
+{
+	static const char *const names[] = {
+		[ALERT_SLACK] = "slack", [ALERT_DISCORD] = "discord", [ALERT_JSON] = "json",
+		[ALERT_TEAMS] = "teams", [ALERT_NTFY] = "ntfy", [ALERT_EMAIL] = "email",
+	};
+
+	return (size_t)fmt < ARRAY_SIZE(names) ? names[fmt] : "slack";
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -166,8 +180,11 @@ static void window_clause(const struct alert *a, bool views_told, char *buf, siz
 	}
 }
 
-/* The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn). */
-static char *compose(const struct alert *a, const char *mark)
+/*
+ * The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn),
+ * shown is the tag as the format shows it ("#tag" in plain text).
+ */
+static char *compose(const struct alert *a, const char *mark, const char *shown)
 {
 	char pace[CLAUSE_BUF] = "", window[CLAUSE_BUF];
 	const char *head = "Viral alert";
@@ -186,25 +203,77 @@ static char *compose(const struct alert *a, const char *mark)
 	if (a->event == ALERT_CALMED) {
 		if (told)
 			pace_clause(a, "back ", pace, sizeof(pace));
-		text = format_alloc("%sCalmed #%s%s: %s %s", mark, a->tag, mark,
+		text = format_alloc("%sCalmed %s%s: %s %s", mark, shown, mark,
 				    told ? pace : "back to its usual pace", url);
 	} else {
 		if (a->event == ALERT_ESCALATION)
 			head = "Escalation";
-		text = format_alloc("%s%s #%s%s: %s%s%s %s", mark, head, a->tag, mark, pace,
+		text = format_alloc("%s%s %s%s: %s%s%s %s", mark, head, shown, mark, pace,
 				    pace[0] && window[0] ? "; " : "", window, url);
 	}
 	free(url);
 	return text;
 }
 
+/* "#tag" with every '_' as "\\_": Discord's and Teams' markdown then shows it as it is. */
+static char *backslash_underscores(const char *tag)
+{
+	size_t len = 2;
+	char *out, *p;
+
+	for (const char *q = tag; *q; q++)
+		len += *q == '_' ? 2 : 1;
+	out = malloc(len);
+	if (!out)
+		return NULL;
+	p = out;
+	*p++ = '#';
+	for (; *tag; tag++) {
+		if (*tag == '_')
+			*p++ = '\\';
+		*p++ = *tag;
+	}
+	*p = '\0';
+	return out;
+}
+
+char *alert_tag_shown(enum alert_format fmt, const char *tag)
+{
+	char *url, *esc, *text = NULL;
+
+	if (fmt == ALERT_DISCORD || fmt == ALERT_TEAMS)
+		return backslash_underscores(tag);
+	if (fmt != ALERT_SLACK)
+		return format_alloc("#%s", tag);
+	/* A link's label is not restyled by mrkdwn. */
+	url = tag_url(tag);
+	esc = alert_slack_escape(tag);
+	if (url && esc)
+		text = format_alloc("<%s|#%s>", url, esc);
+	free(url);
+	free(esc);
+	return text;
+}
+
+char *alert_sentence_for(enum alert_format fmt, const struct alert *a)
+{
+	char *shown, *text;
+
+	if (!a || !a->tag)
+		return NULL;
+	shown = alert_tag_shown(fmt, a->tag);
+	text = shown ? compose(a, fmt == ALERT_SLACK ? "*" : "", shown) : NULL;
+	free(shown);
+	return text;
+}
+
 char *alert_sentence(const struct alert *a)
 {
-	return compose(a, "");
+	return alert_sentence_for(ALERT_JSON, a);
 }
 
 /* Slack reads &, < and > as markup; everything else passes as it is. */
-static char *slack_escape(const char *s)
+char *alert_slack_escape(const char *s)
 {
 	size_t len = 0;
 	char *out, *p;
@@ -263,7 +332,7 @@ static char *slack_context(const struct alert *a)
 			   views, growth, rules[0] ? rules : "none", when);
 	if (!raw)
 		return NULL;
-	text = slack_escape(raw);
+	text = alert_slack_escape(raw);
 	free(raw);
 	return text;
 }
@@ -296,12 +365,13 @@ static cJSON *block(const char *type, const char *key, cJSON *item)
 	return obj;
 }
 
+/* The rest of the sentence is words, figures and a percent-encoded link: nothing to escape. */
 static cJSON *slack_section(const struct alert *a)
 {
-	char *bold = compose(a, "*");
-	char *text = bold ? slack_escape(bold) : NULL;
+	char *text = alert_sentence_for(ALERT_SLACK, a);
 
-	free(bold);
+	if (text)
+		alert_cut_chars(text, SLACK_SECTION_MAX_CHARS);
 	return block("section", "text", mrkdwn(text));
 }
 
@@ -337,23 +407,30 @@ static cJSON *slack_blocks(const struct alert *a)
 	return blocks;
 }
 
+static char *compose_plain_slack(const struct alert *a)
+{
+	char *shown = alert_tag_shown(ALERT_SLACK, a->tag);
+	char *text = shown ? compose(a, "", shown) : NULL;
+
+	free(shown);
+	return text;
+}
+
+/* text, the notification's, is mrkdwn too: the tag is the same link there. */
 static bool add_slack(cJSON *obj, const struct alert *a)
 {
-	char *sentence = alert_sentence(a);
-	char *text = sentence ? slack_escape(sentence) : NULL;
-	bool ok = text && cJSON_AddStringToObject(obj, "text", text);
+	char *sentence = compose_plain_slack(a);
+	bool ok = sentence && cJSON_AddStringToObject(obj, "text", sentence);
 	cJSON *blocks = ok ? slack_blocks(a) : NULL;
 
 	free(sentence);
-	free(text);
 	if (blocks && cJSON_AddItemToObject(obj, "blocks", blocks))
 		return true;
 	cJSON_Delete(blocks);
 	return false;
 }
 
-/* Cut s after max code points, never inside a multi-byte character. */
-static void cut_chars(char *s, size_t max)
+void alert_cut_chars(char *s, size_t max)
 {
 	size_t chars = 0;
 
@@ -367,15 +444,23 @@ static void cut_chars(char *s, size_t max)
 	}
 }
 
+bool alert_add_no_mentions(cJSON *obj)
+{
+	cJSON *am = cJSON_AddObjectToObject(obj, "allowed_mentions");
+
+	return am && cJSON_AddArrayToObject(am, "parse");
+}
+
 static bool add_discord(cJSON *obj, const struct alert *a)
 {
-	char *sentence = alert_sentence(a);
+	char *sentence = alert_sentence_for(ALERT_DISCORD, a);
 	bool ok;
 
 	if (!sentence)
 		return false;
-	cut_chars(sentence, DISCORD_MAX_CHARS);
-	ok = cJSON_AddStringToObject(obj, "content", sentence) != NULL;
+	alert_cut_chars(sentence, DISCORD_MAX_CHARS);
+	ok = cJSON_AddStringToObject(obj, "content", sentence) != NULL &&
+	     alert_add_no_mentions(obj);
 	free(sentence);
 	return ok;
 }
@@ -469,6 +554,8 @@ char *alert_payload(enum alert_format fmt, const struct alert *a)
 		break;
 	case ALERT_JSON:
 		ok = add_json(obj, a);
+		break;
+	default:        /* teams, ntfy, email: payload.c */
 		break;
 	}
 	if (ok)
