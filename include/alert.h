@@ -81,6 +81,9 @@ char *alert_sentence(const struct alert *a);
  */
 char *alert_sentence_for(enum alert_format fmt, const struct alert *a);
 
+/* The sentence's head alone, "Viral alert #tag": a subject line; malloc'd. */
+char *alert_title(const struct alert *a);
+
 /* "#tag" as fmt shows it, as in alert_sentence_for(); malloc'd. */
 char *alert_tag_shown(enum alert_format fmt, const char *tag);
 

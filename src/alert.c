@@ -267,6 +267,14 @@ char *alert_sentence_for(enum alert_format fmt, const struct alert *a)
 	return text;
 }
 
+char *alert_title(const struct alert *a)
+{
+	const char *head = a->event == ALERT_CALMED ? "Calmed" :
+			   a->event == ALERT_ESCALATION ? "Escalation" : "Viral alert";
+
+	return format_alloc("%s #%s", head, a->tag);
+}
+
 char *alert_sentence(const struct alert *a)
 {
 	return alert_sentence_for(ALERT_JSON, a);
