@@ -3,17 +3,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 #include "cmd.h"
 #include "duration.h"
 #include "jsonout.h"
 #include "msg.h"
+#include "outbox.h"
 #include "table.h"
 #include "timefmt.h"
 
 static const char alerts_usage[] =
-	"usage: hashtrack alerts [--since DUR] [--pending] [--format table|csv|json]\n";
+	"usage: hashtrack alerts [--since DUR] [--pending] [--format table|csv|json]\n"
+	"       hashtrack alerts test [--channel NAME]\n";
 
 static void alerts_help(void)
 {
@@ -22,8 +25,15 @@ static void alerts_help(void)
 	       "recorded (no webhook configured), its delivery attempts and last error.\n\n"
 	       "  --since DUR    only alerts detected within DUR (90s, 30m, 6h, 1d, 2w)\n"
 	       "  --pending      only alerts still waiting for delivery\n"
-	       "  --format FMT   table (default), csv or json\n\n"
-	       "example:\n  hashtrack alerts --pending --since 1d\n", alerts_usage);
+	       "  --format FMT   table (default), csv or json; json lists each alert's\n"
+	       "                 channels with their own status, attempts and last error\n\n"
+	       "alerts test sends a clearly marked test message (not an alert) through\n"
+	       "every channel, or the one --channel names ('default' is the [alert]\n"
+	       "webhook), and prints one line each: ok or fail, with the reason. It\n"
+	       "writes nothing to the database. Exit status 1 when one failed, 2 for\n"
+	       "an unknown channel.\n\n"
+	       "example:\n  hashtrack alerts --pending --since 1d\n"
+	       "  hashtrack alerts test --channel ops\n", alerts_usage);
 }
 
 struct alerts_opts {
@@ -32,9 +42,38 @@ struct alerts_opts {
 	enum out_format fmt;
 };
 
+/* [{"name","status","attempts","last_error","sent_at"}] of one alert. */
+static cJSON *channels_json(struct store *st, int64_t id)
+{
+	struct delivery_row *d = NULL;
+	size_t n = 0;
+	cJSON *arr = cJSON_CreateArray();
+	bool ok = arr && store_alert_deliveries(st, id, &d, &n) == 0;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		ok = o && cJSON_AddItemToArray(arr, o) &&
+		     cJSON_AddStringToObject(o, "name", d[i].channel) &&
+		     cJSON_AddStringToObject(o, "status", d[i].sent ? "sent" : "pending") &&
+		     json_add_int(o, "attempts", true, d[i].attempts) &&
+		     json_add_str(o, "last_error", d[i].last_error) &&
+		     json_add_time(o, "sent_at", d[i].has_sent_at, d[i].sent_at);
+	}
+	free(d);
+	if (!ok) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* The store the JSON rows read their channels from (json_print_array passes rows only). */
+static struct store *json_store;
+
 static cJSON *alert_json(const struct alert_row *r)
 {
-	cJSON *o = cJSON_CreateObject(), *rules;
+	cJSON *o = cJSON_CreateObject(), *rules, *channels = NULL;
 
 	if (!o || !json_add_int(o, "id", true, r->id) ||
 	    !cJSON_AddStringToObject(o, "hashtag", r->tag) ||
@@ -51,7 +90,10 @@ static cJSON *alert_json(const struct alert_row *r)
 			     r->a.views_per_hour) ||
 	    !json_add_round2(o, "pace_ratio", r->a.has_pace_ratio, r->a.pace_ratio) ||
 	    !(rules = cJSON_AddArrayToObject(o, "rules")) ||
-	    !alert_rules_json(rules, r->a.rules)) {
+	    !alert_rules_json(rules, r->a.rules) ||
+	    !(channels = channels_json(json_store, r->id)) ||
+	    !cJSON_AddItemToObject(o, "channels", channels)) {
+		cJSON_Delete(channels);
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -172,6 +214,36 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 	return -1;
 }
 
+/* alerts test [--channel NAME] */
+static int alerts_test(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "channel", required_argument, NULL, 'c' },
+		COMMON_OPTIONS,
+		{ 0 },
+	};
+	const char *name = NULL;
+	int c;
+
+	optind = 0;
+	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
+		if (c == 'c') {
+			name = optarg;
+		} else if (c == 'h') {
+			alerts_help();
+			return EXIT_SUCCESS;
+		} else {
+			return usage_error("alerts", alerts_usage);
+		}
+	}
+	if (optind < argc) {
+		error("alerts test: unexpected argument '%s'", argv[optind]);
+		return usage_error("alerts", alerts_usage);
+	}
+	c = outbox_test(&ctx->cfg, name);
+	return c == 2 ? EXIT_USAGE : c ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct alerts_opts o = { .since = INT64_MIN, .fmt = OUT_TABLE };
@@ -179,11 +251,14 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "test") == 0)
+		return alerts_test(ctx, argc - 1, argv + 1);
 	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0 ||
 	    (rc = open_store_readonly(ctx)))
 		return rc;
 	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
+	json_store = ctx->st;
 	rc = o.fmt == OUT_JSON ? print_json(rows, n) : print_rows(rows, n, o.fmt);
 	free(rows);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
