@@ -368,7 +368,7 @@ class AlertsListing(FaultTest):
         self.run_at(at(12), code=1)
         rows = self.alerts()
         for row in rows:
-            self.assertEqual(set(row), ALERT_KEYS)
+            self.assertEqual(set(row), ALERT_KEYS | {"channels"})
         self.assertEqual(sorted((r["status"], r["attempts"], r["last_error"]) for r in rows),
                          [("pending", 1, "webhook answered 503"), ("sent", 1, None)])
         (pending,) = self.alerts("--pending")
