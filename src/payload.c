@@ -156,19 +156,26 @@ static cJSON *slack_mrkdwn_block(const char *type, const char *text)
 	return b;
 }
 
-/* Items packed into sections of at most PAYLOAD_SLACK_SECTION_MAX bytes each. */
-static bool slack_sections(cJSON *blocks, const struct lines *l)
+/*
+ * Items packed into sections of at most PAYLOAD_SLACK_SECTION_MAX bytes, in
+ * at most max sections; *placed gets how many items went in.
+ */
+static bool slack_sections(cJSON *blocks, const struct lines *l, size_t max, size_t *placed)
 {
 	char *buf = malloc(PAYLOAD_SLACK_SECTION_MAX + 1);
-	size_t used = 0;
+	size_t used = 0, sections = 0;
 	bool ok = buf != NULL;
 
+	*placed = 0;
 	for (size_t i = 0; ok && i <= l->n; i++) {
 		size_t len = i < l->n ? strlen(l->item[i]) : 0;
 
 		if (used && (i == l->n || used + 1 + len > PAYLOAD_SLACK_SECTION_MAX)) {
 			ok = cJSON_AddItemToArray(blocks, slack_mrkdwn_block("section", buf));
 			used = 0;
+			*placed = i;
+			if (++sections == max)
+				break;
 		}
 		if (i < l->n && ok) {
 			used += (size_t)snprintf(buf + used, PAYLOAD_SLACK_SECTION_MAX + 1 - used,
@@ -180,15 +187,24 @@ static bool slack_sections(cJSON *blocks, const struct lines *l)
 	return ok;
 }
 
-static char *slack_digest(const struct lines *l)
+/* The head, the items in sections (as many as 50 blocks hold), then "and K more". */
+static char *slack_digest(struct lines *l)
 {
 	cJSON *obj = cJSON_CreateObject(), *blocks;
+	size_t placed = 0;
 	bool ok = obj && cJSON_AddStringToObject(obj, "text", l->head) &&
 		  (blocks = cJSON_AddArrayToObject(obj, "blocks")) &&
 		  cJSON_AddItemToArray(blocks, slack_mrkdwn_block("section", l->head)) &&
-		  slack_sections(blocks, l) &&
-		  (!l->tail || cJSON_AddItemToArray(blocks, slack_mrkdwn_block("context", l->tail)));
+		  slack_sections(blocks, l, PAYLOAD_SLACK_MAX_BLOCKS - 2, &placed);
 
+	if (ok && placed < l->n) {
+		free(l->tail);
+		l->more += l->n - placed;
+		l->tail = dup_printf(MORE_TEXT, l->more);
+		ok = l->tail != NULL;
+	}
+	ok = ok && (!l->tail ||
+		    cJSON_AddItemToArray(blocks, slack_mrkdwn_block("context", l->tail)));
 	return print_take(obj, ok);
 }
 
