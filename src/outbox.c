@@ -258,7 +258,7 @@ size_t outbox_orphaned(struct store *st)
 	}
 	if (n > 0)
 		warn("%zu alert%s still pending, but no webhook is configured; set [alert] webhook "
-		     "(or a [channel.NAME] section) to send them", n, n == 1 ? " is" : "s are");
+		     "to send them", n, n == 1 ? " is" : "s are");
 	free(rows);
 	return n;
 }
