@@ -188,6 +188,7 @@ static char **split_rcpt(const char *to, char **buf)
 	list = calloc(n, sizeof(*list));
 	if (!*buf || !list) {
 		free(*buf);
+		*buf = NULL;
 		free(list);
 		return NULL;
 	}

@@ -89,7 +89,7 @@ static size_t plan_payloads(const struct config *cfg, const struct channel *ch,
 	}
 	first[0] = 0;
 	count[0] = n;
-	list = calloc(n, sizeof(*list));
+	list = calloc(n, sizeof(const struct alert *));
 	for (size_t i = 0; list && i < n; i++)
 		list[i] = &rows[i].a;
 	if (list)
