@@ -7,7 +7,6 @@
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "duration.h"
 #include "jsonout.h"
 #include "tag.h"
+#include "text.h"
 #include "timefmt.h"
 
 /* Discord refuses longer content; Slack a longer section text. */
@@ -93,27 +93,6 @@ const char *alert_format_name(enum alert_format fmt)
 	return (size_t)fmt < ARRAY_SIZE(names) ? names[fmt] : "slack";
 }
 
-__attribute__((format(printf, 1, 2)))
-static char *format_alloc(const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	text = malloc((size_t)n + 1);
-	if (!text)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return text;
-}
-
 /* A change always shows its sign: "+1,234", "-5", "+0". */
 static void fmt_change(int64_t n, char buf[static CHANGE_BUF])
 {
@@ -180,6 +159,13 @@ static void window_clause(const struct alert *a, bool views_told, char *buf, siz
 	}
 }
 
+/* The sentence's first words. */
+static const char *head_of(const struct alert *a)
+{
+	return a->event == ALERT_CALMED ? "Calmed" :
+	       a->event == ALERT_ESCALATION ? "Escalation" : "Viral alert";
+}
+
 /*
  * The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn),
  * shown is the tag as the format shows it ("#tag" in plain text).
@@ -187,7 +173,6 @@ static void window_clause(const struct alert *a, bool views_told, char *buf, siz
 static char *compose(const struct alert *a, const char *mark, const char *shown)
 {
 	char pace[CLAUSE_BUF] = "", window[CLAUSE_BUF];
-	const char *head = "Viral alert";
 	bool told;
 	char *url, *text;
 
@@ -203,12 +188,10 @@ static char *compose(const struct alert *a, const char *mark, const char *shown)
 	if (a->event == ALERT_CALMED) {
 		if (told)
 			pace_clause(a, "back ", pace, sizeof(pace));
-		text = format_alloc("%sCalmed %s%s: %s %s", mark, shown, mark,
+		text = text_printf("%s%s %s%s: %s %s", mark, head_of(a), shown, mark,
 				    told ? pace : "back to its usual pace", url);
 	} else {
-		if (a->event == ALERT_ESCALATION)
-			head = "Escalation";
-		text = format_alloc("%s%s %s%s: %s%s%s %s", mark, head, shown, mark, pace,
+		text = text_printf("%s%s %s%s: %s%s%s %s", mark, head_of(a), shown, mark, pace,
 				    pace[0] && window[0] ? "; " : "", window, url);
 	}
 	free(url);
@@ -244,12 +227,12 @@ char *alert_tag_shown(enum alert_format fmt, const char *tag)
 	if (fmt == ALERT_DISCORD || fmt == ALERT_TEAMS)
 		return backslash_underscores(tag);
 	if (fmt != ALERT_SLACK)
-		return format_alloc("#%s", tag);
+		return text_printf("#%s", tag);
 	/* A link's label is not restyled by mrkdwn. */
 	url = tag_url(tag);
 	esc = alert_slack_escape(tag);
 	if (url && esc)
-		text = format_alloc("<%s|#%s>", url, esc);
+		text = text_printf("<%s|#%s>", url, esc);
 	free(url);
 	free(esc);
 	return text;
@@ -269,10 +252,7 @@ char *alert_sentence_for(enum alert_format fmt, const struct alert *a)
 
 char *alert_title(const struct alert *a)
 {
-	const char *head = a->event == ALERT_CALMED ? "Calmed" :
-			   a->event == ALERT_ESCALATION ? "Escalation" : "Viral alert";
-
-	return format_alloc("%s #%s", head, a->tag);
+	return text_printf("%s #%s", head_of(a), a->tag);
 }
 
 char *alert_sentence(const struct alert *a)
@@ -336,7 +316,7 @@ static char *slack_context(const struct alert *a)
 		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->view_growth_pct);
 	alert_rules_text(a->rules, rules, sizeof(rules));
 	time_format(a->detected_at, when);
-	raw = format_alloc("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
+	raw = text_printf("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
 			   views, growth, rules[0] ? rules : "none", when);
 	if (!raw)
 		return NULL;

@@ -40,6 +40,8 @@ struct alerts_opts {
 	int64_t since;
 	bool pending_only;
 	enum out_format fmt;
+	bool test;              /* alerts test */
+	const char *channel;    /* its --channel */
 };
 
 /* [{"name","status","attempts","last_error","sent_at"}] of one alert. */
@@ -186,6 +188,7 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 		{ "since", required_argument, NULL, 's' },
 		{ "pending", no_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "channel", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -194,6 +197,8 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'p') {
 			o->pending_only = true;
+		} else if (c == 'c') {
+			o->channel = optarg;
 		} else if (c == 'f') {
 			if (parse_out_format("alerts", optarg, &o->fmt))
 				return usage_error("alerts", alerts_usage);
@@ -207,41 +212,17 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 			return usage_error("alerts", alerts_usage);
 		}
 	}
+	o->test = optind < argc && strcmp(argv[optind], "test") == 0;
+	optind += o->test;
 	if (optind < argc) {
 		error("alerts: unexpected argument '%s'", argv[optind]);
 		return usage_error("alerts", alerts_usage);
 	}
-	return -1;
-}
-
-/* alerts test [--channel NAME] */
-static int alerts_test(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "channel", required_argument, NULL, 'c' },
-		COMMON_OPTIONS,
-		{ 0 },
-	};
-	const char *name = NULL;
-	int c;
-
-	optind = 0;
-	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
-		if (c == 'c') {
-			name = optarg;
-		} else if (c == 'h') {
-			alerts_help();
-			return EXIT_SUCCESS;
-		} else {
-			return usage_error("alerts", alerts_usage);
-		}
-	}
-	if (optind < argc) {
-		error("alerts test: unexpected argument '%s'", argv[optind]);
+	if (o->channel && !o->test) {
+		error("alerts: --channel goes with 'alerts test'");
 		return usage_error("alerts", alerts_usage);
 	}
-	c = outbox_test(&ctx->cfg, name);
-	return c == 2 ? EXIT_USAGE : c ? EXIT_FAILURE : EXIT_SUCCESS;
+	return -1;
 }
 
 int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
@@ -251,10 +232,14 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	if (argc > 1 && strcmp(argv[1], "test") == 0)
-		return alerts_test(ctx, argc - 1, argv + 1);
-	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0 ||
-	    (rc = open_store_readonly(ctx)))
+	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0)
+		return rc;
+	if (o.test) {
+		/* A test writes nothing, so needs no database. */
+		rc = outbox_test(&ctx->cfg, o.channel);
+		return rc == 2 ? EXIT_USAGE : rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	if ((rc = open_store_readonly(ctx)))
 		return rc;
 	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;

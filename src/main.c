@@ -40,7 +40,7 @@ static const struct command {
 	{ "backtest", cmd_backtest, 0, "replay stored history through the rules: the alerts they would send" },
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from the CSV or JSON export" },
 	{ "backup", cmd_backup, 0, "a consistent copy of the database, safe while a run is going on" },
-	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
+	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, channels; --online calls the API once" },
 };
 
 static const char usage_text[] =

@@ -3,7 +3,6 @@
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 
 #include "tag.h"
+#include "text.h"
 
 #define TEST_TEXT "hashtrack test message: channel '%s' works; this is not an alert"
 #define MORE_TEXT "and %zu more; see them all with 'hashtrack alerts'"
@@ -25,25 +25,6 @@ void payload_release(struct payload *p)
 	free(p->title);
 	free(p->link);
 	memset(p, 0, sizeof(*p));
-}
-
-__attribute__((format(printf, 1, 2)))
-static char *dup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *out;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	out = len < 0 ? NULL : malloc((size_t)len + 1);
-	if (out) {
-		va_start(ap, fmt);
-		vsnprintf(out, (size_t)len + 1, fmt, ap);
-		va_end(ap);
-	}
-	return out;
 }
 
 /* cJSON's text of obj, which it takes; NULL when obj is NULL or out of memory. */
@@ -81,7 +62,7 @@ static int lines_build(struct lines *l, enum alert_format fmt, const struct aler
 	size_t used;
 
 	memset(l, 0, sizeof(*l));
-	l->head = dup_printf("hashtrack: %zu alerts in this run", n);
+	l->head = text_printf("hashtrack: %zu alerts in this run", n);
 	l->item = calloc(n ? n : 1, sizeof(*l->item));
 	if (!l->head || !l->item)
 		return -1;
@@ -99,7 +80,7 @@ static int lines_build(struct lines *l, enum alert_format fmt, const struct aler
 		l->item[l->n++] = s;
 	}
 	l->more = n - l->n;
-	if (l->more && !(l->tail = dup_printf(MORE_TEXT, l->more)))
+	if (l->more && !(l->tail = text_printf(MORE_TEXT, l->more)))
 		return -1;
 	return 0;
 }
@@ -200,7 +181,7 @@ static char *slack_digest(struct lines *l)
 	if (ok && placed < l->n) {
 		free(l->tail);
 		l->more += l->n - placed;
-		l->tail = dup_printf(MORE_TEXT, l->more);
+		l->tail = text_printf(MORE_TEXT, l->more);
 		ok = l->tail != NULL;
 	}
 	ok = ok && (!l->tail ||
@@ -310,7 +291,7 @@ static char *teams_lines(const struct lines *l, const char *action_title, const 
 static int alert_teams(const struct alert *a, struct payload *out)
 {
 	char *title = alert_title(a), *sentence = alert_sentence_for(ALERT_TEAMS, a);
-	char *button = title ? dup_printf("Open %s on TikTok", strchr(title, '#')) : NULL;
+	char *button = title ? text_printf("Open %s on TikTok", strchr(title, '#')) : NULL;
 	struct lines l = { .item = &sentence, .n = sentence ? 1 : 0 };
 
 	out->link = tag_url(a->tag);
@@ -398,7 +379,7 @@ cleanup:
 
 int payload_test(enum alert_format fmt, const char *channel, struct payload *out)
 {
-	char *text = dup_printf(TEST_TEXT, channel);
+	char *text = text_printf(TEST_TEXT, channel);
 	struct lines l = { .item = &text, .n = 1 };
 	cJSON *obj;
 
@@ -543,7 +524,7 @@ char *payload_email(const struct payload *p, const char *from, const char *to, i
 	mail_date(now, date);
 	domain = domain && domain[1] ? domain + 1 : "hashtrack.invalid";
 	if (subject && body)
-		out = dup_printf("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+		out = text_printf("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
 				 "Message-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n"
 				 "Content-Type: text/plain; charset=UTF-8\r\n"
 				 "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n",
