@@ -74,10 +74,6 @@ class SmtpServer:
             arg = line[len(verb):].strip()
             if verb in self.fail:
                 say(self.fail[verb])
-                if verb in ("EHLO", "HELO"):
-                    continue
-                if verb == "DATA":
-                    continue
                 continue
             if verb == "EHLO":
                 conn.sendall(b"250-localhost\r\n")
