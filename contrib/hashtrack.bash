@@ -65,12 +65,12 @@ _hashtrack()
 	run) opts="--dry-run" ;;
 	report) opts="--window --sort --min-growth --format" ;;
 	history) opts="--since --format" ;;
-	alerts) opts="--since --pending --format" ;;
+	alerts) opts="test --channel --since --pending --format" ;;
 	export) opts="--since --format" ;;
 	backtest) opts="--since --surge --min-videos --video-growth --view-growth --format" ;;
 	import) opts="" ;;
 	runs) opts="--since --format" ;;
-	doctor) opts="--online" ;;
+	doctor) opts="--online --test-channels" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
 	*) return ;;
 	esac

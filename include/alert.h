@@ -9,7 +9,7 @@
 
 #include "tag.h"
 
-enum alert_format { ALERT_SLACK, ALERT_DISCORD, ALERT_JSON };
+enum alert_format { ALERT_SLACK, ALERT_DISCORD, ALERT_JSON, ALERT_TEAMS, ALERT_NTFY, ALERT_EMAIL };
 
 /* A take-off, its pace doubling while it lasts, and its end. */
 enum alert_event { ALERT_VIRAL, ALERT_ESCALATION, ALERT_CALMED };
@@ -63,8 +63,9 @@ struct alert_row {
 	int64_t sent_at;
 };
 
-/* Parse "slack", "discord" or "json"; -1 when unknown. */
+/* Parse "slack", "discord", "json", "teams", "ntfy" or "email"; -1 when unknown. */
 int alert_format_parse(const char *s, enum alert_format *out);
+const char *alert_format_name(enum alert_format fmt);
 
 /*
  * The one-line sentence, e.g. "Viral alert #tag: +1,234 videos in 6h
@@ -73,13 +74,35 @@ int alert_format_parse(const char *s, enum alert_format *out);
  */
 char *alert_sentence(const struct alert *a);
 
+/*
+ * The same sentence with the tag shown so that fmt's markup leaves it as it
+ * is: Slack "<https://www.tiktok.com/tag/_vibe_|#_vibe_>", Discord and Teams
+ * "#\_vibe\_"; the plain sentence for the other formats. malloc'd.
+ */
+char *alert_sentence_for(enum alert_format fmt, const struct alert *a);
+
+/* The sentence's head alone, "Viral alert #tag": a subject line; malloc'd. */
+char *alert_title(const struct alert *a);
+
+/* "#tag" as fmt shows it, as in alert_sentence_for(); malloc'd. */
+char *alert_tag_shown(enum alert_format fmt, const char *tag);
+
+/* Cut s after max code points, never inside a multi-byte character. */
+void alert_cut_chars(char *s, size_t max);
+
+/* "allowed_mentions": {"parse": []}: a Discord message pings no one. */
+bool alert_add_no_mentions(cJSON *obj);
+
+/* Slack's escaping of &, < and >; malloc'd. */
+char *alert_slack_escape(const char *s);
+
 /* The config keys of rules, comma-separated: "min_new_videos, surge"; "" for none. */
 void alert_rules_text(unsigned rules, char *buf, size_t bufsz);
 
 /* Append the config keys of rules ("surge", "min_new_videos", ...) to a JSON array. */
 bool alert_rules_json(cJSON *arr, unsigned rules);
 
-/* The webhook body in the given format; malloc'd, NULL on allocation failure. */
+/* The webhook body for slack, discord or json (payload.h has every format); malloc'd. */
 char *alert_payload(enum alert_format fmt, const struct alert *a);
 
 #endif

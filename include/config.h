@@ -15,6 +15,23 @@
 /* Longest config line accepted: inih's INI_MAX_LINE less the newline and NUL. */
 #define CONFIG_MAX_LINE 198
 
+/* The [alert] webhook's channel: what --channel, doctor and alerts call it. */
+#define CHANNEL_DEFAULT "default"
+#define CHANNEL_NAME_SIZE 64
+
+/* One destination of alerts: the [alert] webhook or a [channel.NAME] section. */
+struct channel {
+	char name[CHANNEL_NAME_SIZE];
+	char *url;              /* https:// (http:// to loopback), or smtp:// / smtps:// */
+	enum alert_format format;
+	char *to;               /* email: recipients, comma-separated */
+	char *from;             /* email: the sender */
+	char *campaigns;        /* comma-separated; NULL or "": every alert */
+	char *password_file;    /* email: the SMTP password is read from this file */
+	char *password;         /* what it holds, trimmed; never printed */
+	bool password_exposed;  /* that file is readable by group or others */
+};
+
 struct config {
 	char *api_key;          /* never printed, logged or stored */
 	char *api_url;
@@ -31,6 +48,10 @@ struct config {
 	char *webhook;          /* NULL or "": alerts are recorded, not sent */
 	enum alert_format alert_format;
 	bool send_calmed;       /* [alert] calmed: send "back to usual pace" notices */
+	int digest;             /* [alert] digest: more alerts than this for one channel in
+				   one run go out as one message; 0: never */
+	struct channel *channels;       /* the default channel first, when it has a URL */
+	size_t nchannels;
 
 	char *ping_url;         /* [health] ping_url: NULL or "": no dead-man's switch pings */
 	char *metrics_file;     /* [metrics] textfile: NULL or "": no metrics written */
@@ -103,5 +124,17 @@ int config_check_url(const char *what, const char *url, char *err, size_t errsz)
  * userinfo (a webhook's secret): what messages may show. Returns 0 or -1.
  */
 int config_url_origin(const char *url, char *buf, size_t bufsz);
+
+/* The channel called name, NULL when none is. */
+const struct channel *config_channel(const struct config *cfg, const char *name);
+
+/* Whether ch takes alerts of campaign (NULL: the tag is in no campaign). */
+bool channel_routes(const struct channel *ch, const char *campaign);
+
+/* Whether any channel takes alerts of campaign. */
+bool config_routes_any(const struct config *cfg, const char *campaign);
+
+/* Whether email to url must be encrypted: smtps://, or smtp:// to a host not loopback. */
+bool config_mail_needs_tls(const char *url);
 
 #endif

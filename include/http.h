@@ -78,6 +78,9 @@ void http_free(struct http *h);
 /* The handle's next request: a POST of body (not copied: it must outlive the request). */
 void http_post(struct http *h, const char *body);
 
+/* The next requests' header lines in place of opt's (NULL terminated, copied); 0 or -1. */
+int http_set_headers(struct http *h, const char *const *lines);
+
 /* Make the request now, blocking until it ends. */
 void http_perform(struct http *h, struct http_result *r);
 
@@ -94,6 +97,24 @@ void http_result(struct http *h, int code, struct http_result *r);
  * goes on; the caller owns, and frees, what it gets.
  */
 void http_swap_body(struct http *h, char **buf, size_t *cap);
+
+/* One email, sent over SMTP (smtp:// or smtps://). */
+struct http_mail {
+	const char *url;                /* smtp://[user[:password]@]host[:port] */
+	const char *password;           /* NULL: the URL's own, if any */
+	const char *from;
+	const char *const *rcpt;        /* NULL terminated */
+	const char *message;            /* headers and body, CRLF line ends */
+	bool require_tls;               /* STARTTLS must succeed (smtp://), else it is tried */
+	int64_t timeout_s;
+};
+
+/*
+ * Send m, blocking. r->status is the server's last reply code (250 when
+ * the message was accepted), r->error libcurl's words, which carry the
+ * server's reply and never the password. Returns 0, -1 when out of memory.
+ */
+int http_send_mail(const struct http_mail *m, struct http_result *r);
 
 /* A URL as libcurl reads it: the parts that say where a request goes. */
 struct http_url {

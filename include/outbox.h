@@ -23,6 +23,13 @@
 size_t outbox_send(struct store *st, const struct config *cfg, int64_t after_id,
 		   int64_t *max_id, bool *lost);
 
+/*
+ * `alerts test`: a test message through every channel, or the one called
+ * name, one line on stdout each. Writes nothing to the database. Returns 0
+ * when all went through, 1 when one failed, 2 when no channel is called name.
+ */
+int outbox_test(const struct config *cfg, const char *name);
+
 /* A dry run sends nothing, but prints what a run would send. */
 void outbox_print_pending(struct store *st);
 

@@ -16,7 +16,7 @@
 #include "pace.h"
 #include "tag.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_ERR_SIZE 512
 #define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
 #define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */
@@ -186,6 +186,41 @@ int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n);
 /* After a delivery attempt: sent (at now) or still pending with error. */
 int store_alert_attempt(struct store *st, int64_t id, bool sent, int64_t now,
 			const char *error);
+
+/* ---- deliveries: an alert's state on each channel it is routed to ---- */
+
+struct delivery_row {
+	char channel[64];
+	bool sent;              /* else pending */
+	int attempts;
+	char last_error[256];
+	bool has_sent_at;
+	int64_t sent_at;
+};
+
+/* A pending delivery of alert id on channel (in the caller's transaction). */
+int store_add_delivery(struct store *st, int64_t id, const char *channel);
+
+/* The alerts pending on channel, oldest first; *out malloc'd (free()). */
+int store_pending_on(struct store *st, const char *channel, struct alert_row **out, size_t *n);
+
+/*
+ * One attempt for alerts ids[0..n) on channel (a digest is one attempt for
+ * all of them), in one transaction: each delivery sent (at now) or still
+ * pending with error, and each alert's summary: pending while any channel
+ * is, sent when all are.
+ */
+int store_delivery_attempt(struct store *st, const char *channel, const int64_t *ids, size_t n,
+			   bool sent, int64_t now, const char *error);
+
+/* The channels with a pending delivery; *out malloc'd (free() each and it). */
+int store_pending_channels(struct store *st, char ***out, size_t *n);
+
+/* Drop channel's pending deliveries (it left the config); *n gets how many. */
+int store_drop_channel(struct store *st, const char *channel, size_t *n);
+
+/* Alert id's deliveries, by channel name; *out malloc'd (free()). */
+int store_alert_deliveries(struct store *st, int64_t id, struct delivery_row **out, size_t *n);
 
 /* detected_at of each alert of tag, oldest first; *out malloc'd (free()). */
 int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *n);

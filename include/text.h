@@ -12,6 +12,10 @@
 #define TEXT_QUOTE_MAX 40
 #define TEXT_QUOTE_SIZE (TEXT_QUOTE_MAX + sizeof("..."))
 
+/* printf into a malloc'd string; NULL when out of memory. */
+__attribute__((format(printf, 1, 2)))
+char *text_printf(const char *fmt, ...);
+
 /* C's white space, without the locale isspace() consults. */
 bool text_is_space(char c);
 

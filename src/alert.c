@@ -7,7 +7,6 @@
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +16,12 @@
 #include "duration.h"
 #include "jsonout.h"
 #include "tag.h"
+#include "text.h"
 #include "timefmt.h"
 
-/* Discord refuses longer content. */
+/* Discord refuses longer content; Slack a longer section text. */
 #define DISCORD_MAX_CHARS 2000
+#define SLACK_SECTION_MAX_CHARS 3000
 /* What fmt_thousands asks for; a change has a '+' in front of that. */
 #define NUM_BUF 32
 #define CHANGE_BUF (NUM_BUF + 1)
@@ -66,6 +67,9 @@ int alert_format_parse(const char *s, enum alert_format *out)
 		{ "slack", ALERT_SLACK },
 		{ "discord", ALERT_DISCORD },
 		{ "json", ALERT_JSON },
+		{ "teams", ALERT_TEAMS },
+		{ "ntfy", ALERT_NTFY },
+		{ "email", ALERT_EMAIL },
 	};
 
 	if (!s)
@@ -79,25 +83,14 @@ int alert_format_parse(const char *s, enum alert_format *out)
 	return -1;
 }
 
-__attribute__((format(printf, 1, 2)))
-static char *format_alloc(const char *fmt, ...)
+const char *alert_format_name(enum alert_format fmt)
 {
-	va_list ap;
-	char *text;
-	int n;
+	static const char *const names[] = {
+		[ALERT_SLACK] = "slack", [ALERT_DISCORD] = "discord", [ALERT_JSON] = "json",
+		[ALERT_TEAMS] = "teams", [ALERT_NTFY] = "ntfy", [ALERT_EMAIL] = "email",
+	};
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	text = malloc((size_t)n + 1);
-	if (!text)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(text, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return text;
+	return (size_t)fmt < ARRAY_SIZE(names) ? names[fmt] : "slack";
 }
 
 /* A change always shows its sign: "+1,234", "-5", "+0". */
@@ -166,11 +159,20 @@ static void window_clause(const struct alert *a, bool views_told, char *buf, siz
 	}
 }
 
-/* The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn). */
-static char *compose(const struct alert *a, const char *mark)
+/* The sentence's first words. */
+static const char *head_of(const struct alert *a)
+{
+	return a->event == ALERT_CALMED ? "Calmed" :
+	       a->event == ALERT_ESCALATION ? "Escalation" : "Viral alert";
+}
+
+/*
+ * The sentence; mark wraps its head ("*" makes it bold in Slack mrkdwn),
+ * shown is the tag as the format shows it ("#tag" in plain text).
+ */
+static char *compose(const struct alert *a, const char *mark, const char *shown)
 {
 	char pace[CLAUSE_BUF] = "", window[CLAUSE_BUF];
-	const char *head = "Viral alert";
 	bool told;
 	char *url, *text;
 
@@ -186,25 +188,80 @@ static char *compose(const struct alert *a, const char *mark)
 	if (a->event == ALERT_CALMED) {
 		if (told)
 			pace_clause(a, "back ", pace, sizeof(pace));
-		text = format_alloc("%sCalmed #%s%s: %s %s", mark, a->tag, mark,
+		text = text_printf("%s%s %s%s: %s %s", mark, head_of(a), shown, mark,
 				    told ? pace : "back to its usual pace", url);
 	} else {
-		if (a->event == ALERT_ESCALATION)
-			head = "Escalation";
-		text = format_alloc("%s%s #%s%s: %s%s%s %s", mark, head, a->tag, mark, pace,
+		text = text_printf("%s%s %s%s: %s%s%s %s", mark, head_of(a), shown, mark, pace,
 				    pace[0] && window[0] ? "; " : "", window, url);
 	}
 	free(url);
 	return text;
 }
 
+/* "#tag" with every '_' as "\\_": Discord's and Teams' markdown then shows it as it is. */
+static char *backslash_underscores(const char *tag)
+{
+	size_t len = 2;
+	char *out, *p;
+
+	for (const char *q = tag; *q; q++)
+		len += *q == '_' ? 2 : 1;
+	out = malloc(len);
+	if (!out)
+		return NULL;
+	p = out;
+	*p++ = '#';
+	for (; *tag; tag++) {
+		if (*tag == '_')
+			*p++ = '\\';
+		*p++ = *tag;
+	}
+	*p = '\0';
+	return out;
+}
+
+char *alert_tag_shown(enum alert_format fmt, const char *tag)
+{
+	char *url, *esc, *text = NULL;
+
+	if (fmt == ALERT_DISCORD || fmt == ALERT_TEAMS)
+		return backslash_underscores(tag);
+	if (fmt != ALERT_SLACK)
+		return text_printf("#%s", tag);
+	/* A link's label is not restyled by mrkdwn. */
+	url = tag_url(tag);
+	esc = alert_slack_escape(tag);
+	if (url && esc)
+		text = text_printf("<%s|#%s>", url, esc);
+	free(url);
+	free(esc);
+	return text;
+}
+
+char *alert_sentence_for(enum alert_format fmt, const struct alert *a)
+{
+	char *shown, *text;
+
+	if (!a || !a->tag)
+		return NULL;
+	shown = alert_tag_shown(fmt, a->tag);
+	text = shown ? compose(a, fmt == ALERT_SLACK ? "*" : "", shown) : NULL;
+	free(shown);
+	return text;
+}
+
+char *alert_title(const struct alert *a)
+{
+	return text_printf("%s #%s", head_of(a), a->tag);
+}
+
 char *alert_sentence(const struct alert *a)
 {
-	return compose(a, "");
+	return alert_sentence_for(ALERT_JSON, a);
 }
 
 /* Slack reads &, < and > as markup; everything else passes as it is. */
-static char *slack_escape(const char *s)
+char *alert_slack_escape(const char *s)
 {
 	size_t len = 0;
 	char *out, *p;
@@ -259,11 +316,11 @@ static char *slack_context(const struct alert *a)
 		snprintf(growth, sizeof(growth), " (%+.1f%%)", a->view_growth_pct);
 	alert_rules_text(a->rules, rules, sizeof(rules));
 	time_format(a->detected_at, when);
-	raw = format_alloc("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
+	raw = text_printf("%s views%s \xc2\xb7 rules: %s \xc2\xb7 detected %s",
 			   views, growth, rules[0] ? rules : "none", when);
 	if (!raw)
 		return NULL;
-	text = slack_escape(raw);
+	text = alert_slack_escape(raw);
 	free(raw);
 	return text;
 }
@@ -296,12 +353,13 @@ static cJSON *block(const char *type, const char *key, cJSON *item)
 	return obj;
 }
 
+/* The rest of the sentence is words, figures and a percent-encoded link: nothing to escape. */
 static cJSON *slack_section(const struct alert *a)
 {
-	char *bold = compose(a, "*");
-	char *text = bold ? slack_escape(bold) : NULL;
+	char *text = alert_sentence_for(ALERT_SLACK, a);
 
-	free(bold);
+	if (text)
+		alert_cut_chars(text, SLACK_SECTION_MAX_CHARS);
 	return block("section", "text", mrkdwn(text));
 }
 
@@ -337,23 +395,30 @@ static cJSON *slack_blocks(const struct alert *a)
 	return blocks;
 }
 
+static char *compose_plain_slack(const struct alert *a)
+{
+	char *shown = alert_tag_shown(ALERT_SLACK, a->tag);
+	char *text = shown ? compose(a, "", shown) : NULL;
+
+	free(shown);
+	return text;
+}
+
+/* text, the notification's, is mrkdwn too: the tag is the same link there. */
 static bool add_slack(cJSON *obj, const struct alert *a)
 {
-	char *sentence = alert_sentence(a);
-	char *text = sentence ? slack_escape(sentence) : NULL;
-	bool ok = text && cJSON_AddStringToObject(obj, "text", text);
+	char *sentence = compose_plain_slack(a);
+	bool ok = sentence && cJSON_AddStringToObject(obj, "text", sentence);
 	cJSON *blocks = ok ? slack_blocks(a) : NULL;
 
 	free(sentence);
-	free(text);
 	if (blocks && cJSON_AddItemToObject(obj, "blocks", blocks))
 		return true;
 	cJSON_Delete(blocks);
 	return false;
 }
 
-/* Cut s after max code points, never inside a multi-byte character. */
-static void cut_chars(char *s, size_t max)
+void alert_cut_chars(char *s, size_t max)
 {
 	size_t chars = 0;
 
@@ -367,15 +432,23 @@ static void cut_chars(char *s, size_t max)
 	}
 }
 
+bool alert_add_no_mentions(cJSON *obj)
+{
+	cJSON *am = cJSON_AddObjectToObject(obj, "allowed_mentions");
+
+	return am && cJSON_AddArrayToObject(am, "parse");
+}
+
 static bool add_discord(cJSON *obj, const struct alert *a)
 {
-	char *sentence = alert_sentence(a);
+	char *sentence = alert_sentence_for(ALERT_DISCORD, a);
 	bool ok;
 
 	if (!sentence)
 		return false;
-	cut_chars(sentence, DISCORD_MAX_CHARS);
-	ok = cJSON_AddStringToObject(obj, "content", sentence) != NULL;
+	alert_cut_chars(sentence, DISCORD_MAX_CHARS);
+	ok = cJSON_AddStringToObject(obj, "content", sentence) != NULL &&
+	     alert_add_no_mentions(obj);
 	free(sentence);
 	return ok;
 }
@@ -469,6 +542,8 @@ char *alert_payload(enum alert_format fmt, const struct alert *a)
 		break;
 	case ALERT_JSON:
 		ok = add_json(obj, a);
+		break;
+	default:        /* teams, ntfy, email: payload.c */
 		break;
 	}
 	if (ok)

@@ -3,17 +3,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 #include "cmd.h"
 #include "duration.h"
 #include "jsonout.h"
 #include "msg.h"
+#include "outbox.h"
 #include "table.h"
 #include "timefmt.h"
 
 static const char alerts_usage[] =
-	"usage: hashtrack alerts [--since DUR] [--pending] [--format table|csv|json]\n";
+	"usage: hashtrack alerts [--since DUR] [--pending] [--format table|csv|json]\n"
+	"       hashtrack alerts test [--channel NAME]\n";
 
 static void alerts_help(void)
 {
@@ -22,19 +25,57 @@ static void alerts_help(void)
 	       "recorded (no webhook configured), its delivery attempts and last error.\n\n"
 	       "  --since DUR    only alerts detected within DUR (90s, 30m, 6h, 1d, 2w)\n"
 	       "  --pending      only alerts still waiting for delivery\n"
-	       "  --format FMT   table (default), csv or json\n\n"
-	       "example:\n  hashtrack alerts --pending --since 1d\n", alerts_usage);
+	       "  --format FMT   table (default), csv or json; json lists each alert's\n"
+	       "                 channels with their own status, attempts and last error\n\n"
+	       "alerts test sends a clearly marked test message (not an alert) through\n"
+	       "every channel, or the one --channel names ('default' is the [alert]\n"
+	       "webhook), and prints one line each: ok or fail, with the reason. It\n"
+	       "writes nothing to the database. Exit status 1 when one failed, 2 for\n"
+	       "an unknown channel.\n\n"
+	       "example:\n  hashtrack alerts --pending --since 1d\n"
+	       "  hashtrack alerts test --channel ops\n", alerts_usage);
 }
 
 struct alerts_opts {
 	int64_t since;
 	bool pending_only;
 	enum out_format fmt;
+	bool test;              /* alerts test */
+	const char *channel;    /* its --channel */
 };
+
+/* [{"name","status","attempts","last_error","sent_at"}] of one alert. */
+static cJSON *channels_json(struct store *st, int64_t id)
+{
+	struct delivery_row *d = NULL;
+	size_t n = 0;
+	cJSON *arr = cJSON_CreateArray();
+	bool ok = arr && store_alert_deliveries(st, id, &d, &n) == 0;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		ok = o && cJSON_AddItemToArray(arr, o) &&
+		     cJSON_AddStringToObject(o, "name", d[i].channel) &&
+		     cJSON_AddStringToObject(o, "status", d[i].sent ? "sent" : "pending") &&
+		     json_add_int(o, "attempts", true, d[i].attempts) &&
+		     json_add_str(o, "last_error", d[i].last_error) &&
+		     json_add_time(o, "sent_at", d[i].has_sent_at, d[i].sent_at);
+	}
+	free(d);
+	if (!ok) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* The store the JSON rows read their channels from (json_print_array passes rows only). */
+static struct store *json_store;
 
 static cJSON *alert_json(const struct alert_row *r)
 {
-	cJSON *o = cJSON_CreateObject(), *rules;
+	cJSON *o = cJSON_CreateObject(), *rules, *channels = NULL;
 
 	if (!o || !json_add_int(o, "id", true, r->id) ||
 	    !cJSON_AddStringToObject(o, "hashtag", r->tag) ||
@@ -51,7 +92,10 @@ static cJSON *alert_json(const struct alert_row *r)
 			     r->a.views_per_hour) ||
 	    !json_add_round2(o, "pace_ratio", r->a.has_pace_ratio, r->a.pace_ratio) ||
 	    !(rules = cJSON_AddArrayToObject(o, "rules")) ||
-	    !alert_rules_json(rules, r->a.rules)) {
+	    !alert_rules_json(rules, r->a.rules) ||
+	    !(channels = channels_json(json_store, r->id)) ||
+	    !cJSON_AddItemToObject(o, "channels", channels)) {
+		cJSON_Delete(channels);
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -144,6 +188,7 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 		{ "since", required_argument, NULL, 's' },
 		{ "pending", no_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "channel", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -152,6 +197,8 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'p') {
 			o->pending_only = true;
+		} else if (c == 'c') {
+			o->channel = optarg;
 		} else if (c == 'f') {
 			if (parse_out_format("alerts", optarg, &o->fmt))
 				return usage_error("alerts", alerts_usage);
@@ -165,8 +212,14 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 			return usage_error("alerts", alerts_usage);
 		}
 	}
+	o->test = optind < argc && strcmp(argv[optind], "test") == 0;
+	optind += o->test;
 	if (optind < argc) {
 		error("alerts: unexpected argument '%s'", argv[optind]);
+		return usage_error("alerts", alerts_usage);
+	}
+	if (o->channel && !o->test) {
+		error("alerts: --channel goes with 'alerts test'");
 		return usage_error("alerts", alerts_usage);
 	}
 	return -1;
@@ -179,11 +232,18 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0 ||
-	    (rc = open_store_readonly(ctx)))
+	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0)
+		return rc;
+	if (o.test) {
+		/* A test writes nothing, so needs no database. */
+		rc = outbox_test(&ctx->cfg, o.channel);
+		return rc == 2 ? EXIT_USAGE : rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	if ((rc = open_store_readonly(ctx)))
 		return rc;
 	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
+	json_store = ctx->st;
 	rc = o.fmt == OUT_JSON ? print_json(rows, n) : print_rows(rows, n, o.fmt);
 	free(rows);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -14,9 +14,10 @@
 #include "duration.h"
 #include "http.h"
 #include "msg.h"
+#include "outbox.h"
 #include "timefmt.h"
 
-static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
+static const char doctor_usage[] = "usage: hashtrack doctor [--online [--test-channels]]\n";
 
 /* A key is shown by its first four characters only when it has at least this many. */
 #define DOCTOR_KEY_SHOWN_FROM 12
@@ -29,7 +30,9 @@ static void doctor_help(void)
 	printf("%s\nCheck the configuration, the API key (shown masked), the database and its\n"
 	       "integrity, the webhook, the tracked tags, the last run and the credits\n"
 	       "left, one line each: ok, warn or fail. Exit status 0 when nothing failed.\n\n"
-	       "  --online   also make one real API call with the first tracked tag\n\n"
+	       "  --online          also make one real API call with the first tracked tag\n"
+	       "  --test-channels   with --online, also send a test message through every\n"
+	       "                    channel (it posts; without it no channel is posted to)\n\n"
 	       "example:\n  hashtrack doctor --online\n", doctor_usage);
 }
 
@@ -143,25 +146,45 @@ static void check_api(struct doctor *d)
 
 static void check_webhook(struct doctor *d)
 {
-	static const char *const formats[] = { "slack", "discord", "json" };
 	const struct config *cfg = &d->ctx->cfg;
 	char origin[300];
 
-	if (cfg->webhook && *cfg->webhook) {
+	if (cfg->nchannels == 0) {
+		check(d, WARN, "webhook", "none; alerts are recorded, not sent "
+		      "(set HASHTRACK_WEBHOOK or [alert] webhook, or add a [channel.NAME])");
+		return;
+	}
+	for (size_t i = 0; i < cfg->nchannels; i++) {
+		const struct channel *ch = &cfg->channels[i];
+		const char *what = strcmp(ch->name, CHANNEL_DEFAULT) == 0 ? "webhook" : "channel";
+
 		/*
 		 * A webhook's path and query are its secret (Slack, Discord), and
 		 * userinfo may hold a password: show the scheme and host only, as
 		 * libcurl reads them (config_load has already checked they parse).
 		 */
-		if (config_url_origin(cfg->webhook, origin, sizeof(origin)) == 0)
-			check(d, OK, "webhook", "%s alerts to %s/...", formats[cfg->alert_format],
-			      origin);
+		if (config_url_origin(ch->url, origin, sizeof(origin)) == 0)
+			check(d, OK, what, "'%s': %s alerts to %s/...%s%s", ch->name,
+			      alert_format_name(ch->format), origin,
+			      ch->campaigns && *ch->campaigns ? ", campaigns " : "",
+			      ch->campaigns && *ch->campaigns ? ch->campaigns : "");
 		else
-			check(d, FAIL, "webhook", "not a URL libcurl can read; check [alert] webhook");
+			check(d, FAIL, what, "'%s': not a URL libcurl can read; check its url",
+			      ch->name);
+		if (ch->password_exposed)
+			check(d, WARN, what, "'%s': '%s' holds the SMTP password and others can read "
+			      "it; run 'chmod 600 %s'", ch->name, ch->password_file, ch->password_file);
 	}
+}
+
+/* --test-channels: the test message through each channel, as `alerts test` sends it. */
+static void check_channels_online(struct doctor *d)
+{
+	fflush(stdout);
+	if (outbox_test(&d->ctx->cfg, NULL) != 0)
+		check(d, FAIL, "channels", "a test message did not go through; see above");
 	else
-		check(d, WARN, "webhook", "none; alerts are recorded, not sent "
-		      "(set HASHTRACK_WEBHOOK or [alert] webhook)");
+		check(d, OK, "channels", "every channel took its test message");
 }
 
 /* [health] ping_url by its origin only (the path is the secret), and [metrics] textfile. */
@@ -443,20 +466,27 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "online", no_argument, NULL, 'o' },
+		{ "test-channels", no_argument, NULL, 't' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
 	struct doctor d = { .ctx = ctx };
-	bool online = false;
+	bool online = false, test_channels = false;
 	int c;
 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'o')
 			online = true;
+		else if (c == 't')
+			test_channels = true;
 		else if (c == 'h')
 			return doctor_help(), EXIT_SUCCESS;
 		else
 			return usage_error("doctor", doctor_usage);
+	}
+	if (test_channels && !online) {
+		error("doctor: --test-channels goes with --online (it posts to every channel)");
+		return usage_error("doctor", doctor_usage);
 	}
 	if (check_config(&d) == 0) {
 		check_key(&d);
@@ -466,6 +496,8 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 		check_database(&d);
 		if (online)
 			check_online(&d);
+		if (online && test_channels)
+			check_channels_online(&d);
 	}
 	free(d.runs);
 	return d.failures ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -291,7 +291,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct run r = { 0 };
 	struct ops_run ops = { 0 };
 	struct tag_info *tags = NULL;
-	bool dry_run = false, has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
+	bool dry_run = false, has_webhook = ctx->cfg.nchannels > 0;
 	int64_t max_id = 0;
 	size_t pending = 0;
 	bool lost = false;

@@ -36,8 +36,11 @@ void config_init(struct config *cfg)
 	};
 	cfg->alert_format = ALERT_SLACK;
 	cfg->send_calmed = true;
+	cfg->digest = 5;
 	cfg->now = (int64_t)time(NULL);
 }
+
+static void config_release_channels(struct config *cfg);
 
 void config_release(struct config *cfg)
 {
@@ -51,7 +54,29 @@ void config_release(struct config *cfg)
 	free(cfg->key_file);
 	free(cfg->key_path);
 	free(cfg->ca_file);
+	config_release_channels(cfg);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+static void channel_release(struct channel *ch)
+{
+	free(ch->url);
+	free(ch->to);
+	free(ch->from);
+	free(ch->campaigns);
+	free(ch->password_file);
+	if (ch->password)       /* not left lying around in freed memory */
+		memset(ch->password, 0, strlen(ch->password));
+	free(ch->password);
+}
+
+static void config_release_channels(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nchannels; i++)
+		channel_release(&cfg->channels[i]);
+	free(cfg->channels);
+	cfg->channels = NULL;
+	cfg->nchannels = 0;
 }
 
 static int replace_string(char **field, const char *value)
@@ -290,8 +315,19 @@ static int set_format(struct config *cfg, const char *v, char *err, size_t n)
 {
 	if (alert_format_parse(v, &cfg->alert_format) == 0)
 		return 0;
-	snprintf(err, n, "'%s' is not an alert format; use slack, discord or json", v);
+	snprintf(err, n, "'%s' is not an alert format; use slack, discord, teams, json or ntfy "
+		 "(email is for [channel.NAME] sections)", v);
 	return -1;
+}
+
+static int set_digest(struct config *cfg, const char *v, char *err, size_t n)
+{
+	int64_t d;
+
+	if (set_bounded(&d, v, 0, 100000, err, n))
+		return -1;
+	cfg->digest = (int)d;
+	return 0;
 }
 
 static const struct {
@@ -323,6 +359,7 @@ static const struct {
 	{ "alert", "calmed", set_calmed },
 	{ "health", "ping_url", set_ping_url },
 	{ "metrics", "textfile", set_metrics_file },
+	{ "alert", "digest", set_digest },
 };
 
 static bool known_section(const char *section)
@@ -338,6 +375,102 @@ struct ini_ctx {
 	char msg[CONFIG_ERR_SIZE];      /* the first error, without file:line */
 };
 
+/* ---- [channel.NAME] sections ---- */
+
+static bool channel_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= CHANNEL_NAME_SIZE)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+/* The channel called name, appended (format slack) when new; NULL when out of memory. */
+static struct channel *channel_get(struct config *cfg, const char *name)
+{
+	struct channel *grown;
+
+	for (size_t i = 0; i < cfg->nchannels; i++)
+		if (strcmp(cfg->channels[i].name, name) == 0)
+			return &cfg->channels[i];
+	grown = realloc(cfg->channels, (cfg->nchannels + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	cfg->channels = grown;
+	memset(&grown[cfg->nchannels], 0, sizeof(*grown));
+	snprintf(grown[cfg->nchannels].name, CHANNEL_NAME_SIZE, "%s", name);
+	grown[cfg->nchannels].format = ALERT_SLACK;
+	return &grown[cfg->nchannels++];
+}
+
+/* An email address list or address: no control characters, no angle brackets. */
+static bool address_ok(const char *v)
+{
+	return !has_control(v) && !strpbrk(v, "<>\"") && strchr(v, '@');
+}
+
+static int channel_set(struct channel *ch, const char *key, const char *v, char *why, size_t n)
+{
+	if (strcmp(key, "url") == 0)
+		return replace_string(&ch->url, v);
+	if (strcmp(key, "format") == 0) {
+		if (alert_format_parse(v, &ch->format) == 0)
+			return 0;
+		snprintf(why, n, "'%s' is not a channel format; use slack, discord, teams, json, "
+			 "ntfy or email", v);
+		return -1;
+	}
+	if (strcmp(key, "to") == 0 || strcmp(key, "from") == 0) {
+		if (*v && !address_ok(v)) {
+			snprintf(why, n, "'%s' is not an email address (or list of them, "
+				 "comma-separated)", v);
+			return -1;
+		}
+		return replace_string(strcmp(key, "to") == 0 ? &ch->to : &ch->from, v);
+	}
+	if (strcmp(key, "campaigns") == 0) {
+		if (has_control(v)) {
+			snprintf(why, n, "has a control character in it");
+			return -1;
+		}
+		return replace_string(&ch->campaigns, v);
+	}
+	if (strcmp(key, "password_file") == 0)
+		return replace_string(&ch->password_file, v);
+	snprintf(why, n, "unknown key; a channel has url, format, to, from, campaigns, "
+		 "password_file");
+	return -1;
+}
+
+static int on_channel_pair(struct ini_ctx *ctx, const char *name, const char *key,
+			   const char *value)
+{
+	char why[CONFIG_ERR_SIZE - 128] = "";
+	struct channel *ch;
+
+	if (!channel_name_ok(name)) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "[channel.%s]: a channel name is 1 to %d "
+			 "letters, digits, '-' or '_'", name, CHANNEL_NAME_SIZE - 1);
+		return 0;
+	}
+	if (strcmp(name, CHANNEL_DEFAULT) == 0) {
+		snprintf(ctx->msg, sizeof(ctx->msg), "[channel." CHANNEL_DEFAULT "] is the [alert] "
+			 "webhook's name; set [alert] webhook, or name this channel otherwise");
+		return 0;
+	}
+	ch = channel_get(ctx->cfg, name);
+	if (ch && channel_set(ch, key, value, why, sizeof(why)) == 0)
+		return 1;
+	snprintf(ctx->msg, sizeof(ctx->msg), "[channel.%s] %s: %s", name, key,
+		 why[0] ? why : "out of memory");
+	return 0;
+}
+
 static int on_ini_pair(void *user, const char *section, const char *key, const char *value)
 {
 	struct ini_ctx *ctx = user;
@@ -345,11 +478,12 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 
 	if (ctx->msg[0])        /* keep the first error only; inih reports its line */
 		return 1;
+	if (strncmp(section, "channel.", 8) == 0)
+		return on_channel_pair(ctx, section + 8, key, value);
 	if (!known_section(section)) {
 		snprintf(ctx->msg, sizeof(ctx->msg),
 			 "unknown section [%s]; sections are [api], [storage], [detect], [alert], "
-			 "[health], [metrics]",
-			 section);
+			 "[channel.NAME], [health], [metrics]", section);
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -734,6 +868,166 @@ static int resolve_ca(struct config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/* ---- channels after loading: the default one, checks, password files ---- */
+
+/* The [alert] webhook, when it has a URL, as channel "default", first. */
+static int add_default_channel(struct config *cfg)
+{
+	struct channel *grown;
+
+	if (!cfg->webhook || !*cfg->webhook)
+		return 0;
+	grown = realloc(cfg->channels, (cfg->nchannels + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	cfg->channels = grown;
+	memmove(grown + 1, grown, cfg->nchannels * sizeof(*grown));
+	memset(grown, 0, sizeof(*grown));
+	snprintf(grown->name, CHANNEL_NAME_SIZE, "%s", CHANNEL_DEFAULT);
+	grown->format = cfg->alert_format;
+	cfg->nchannels++;
+	return replace_string(&grown->url, cfg->webhook);
+}
+
+/* The password file's first line, trimmed; its mode says whether others may read it. */
+static int read_password(struct channel *ch, char *err, size_t errsz)
+{
+	char buf[1024];
+	struct stat sb;
+	FILE *f = open_regular(ch->password_file, &sb);
+	size_t len;
+
+	if (!f) {
+		snprintf(err, errsz, "[channel.%s] password_file: cannot read '%s': %s", ch->name,
+			 ch->password_file, errno == EINVAL ? "not a regular file" : strerror(errno));
+		return -1;
+	}
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	while (len > 0 && (buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	buf[len] = '\0';
+	ch->password_exposed = (sb.st_mode & 044) != 0;
+	if (replace_string(&ch->password, buf + strspn(buf, " \t"))) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	memset(buf, 0, sizeof(buf));
+	return 0;
+}
+
+static int check_email_channel(struct channel *ch, char *err, size_t errsz)
+{
+	struct http_url u;
+
+	if (http_url_parse(ch->url, &u) != 0 ||
+	    (strcmp(u.scheme, "smtp") != 0 && strcmp(u.scheme, "smtps") != 0)) {
+		snprintf(err, errsz, "[channel.%s] url: an email channel needs smtp://HOST or "
+			 "smtps://HOST", ch->name);
+		return -1;
+	}
+	if (!ch->to || !*ch->to || !ch->from || !*ch->from) {
+		snprintf(err, errsz, "[channel.%s]: an email channel needs both to = and from =",
+			 ch->name);
+		return -1;
+	}
+	return ch->password_file ? read_password(ch, err, errsz) : 0;
+}
+
+static int check_channel(struct channel *ch, char *err, size_t errsz)
+{
+	char what[CHANNEL_NAME_SIZE + 32];
+
+	if (!ch->url || !*ch->url) {
+		snprintf(err, errsz, "[channel.%s] has no url; set url = https://... (smtp://... "
+			 "for email)", ch->name);
+		return -1;
+	}
+	if (ch->format == ALERT_EMAIL)
+		return check_email_channel(ch, err, errsz);
+	if (ch->to || ch->from || ch->password_file) {
+		snprintf(err, errsz, "[channel.%s]: to, from and password_file are for "
+			 "format = email only", ch->name);
+		return -1;
+	}
+	snprintf(what, sizeof(what), "[channel.%s] url", ch->name);
+	return config_check_url(what, ch->url, err, errsz);
+}
+
+/* The default channel first, then each [channel.NAME] checked; errors name the file. */
+static int load_channels(struct config *cfg, char *err, size_t errsz)
+{
+	char why[CONFIG_ERR_SIZE - 64];
+
+	if (cfg->alert_format == ALERT_EMAIL) {
+		snprintf(err, errsz, "%s: [alert] format: email needs a [channel.NAME] section "
+			 "with url, to and from", cfg->file ? cfg->file : "config");
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->nchannels; i++) {
+		if (check_channel(&cfg->channels[i], why, sizeof(why))) {
+			snprintf(err, errsz, "%s: %s", cfg->file ? cfg->file : "config", why);
+			return -1;
+		}
+	}
+	if (add_default_channel(cfg)) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+const struct channel *config_channel(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nchannels; i++)
+		if (strcmp(cfg->channels[i].name, name) == 0)
+			return &cfg->channels[i];
+	return NULL;
+}
+
+bool channel_routes(const struct channel *ch, const char *campaign)
+{
+	const char *p = ch->campaigns;
+	size_t len = campaign ? strlen(campaign) : 0;
+
+	if (!p || p[strspn(p, " \t,")] == '\0')
+		return true;
+	if (!campaign)
+		return false;
+	/* each item trimmed of blanks, compared whole */
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, " \t,");
+		n = strcspn(p, ",");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n == len && n > 0 && strncmp(p, campaign, n) == 0)
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+bool config_routes_any(const struct config *cfg, const char *campaign)
+{
+	for (size_t i = 0; i < cfg->nchannels; i++)
+		if (channel_routes(&cfg->channels[i], campaign))
+			return true;
+	return false;
+}
+
+bool config_mail_needs_tls(const char *url)
+{
+	struct http_url u;
+
+	if (http_url_parse(url, &u) != 0)
+		return true;
+	return strcmp(u.scheme, "smtps") == 0 || !loopback_host(u.host);
+}
+
 int config_load(struct config *cfg, const char *flag_config, const char *flag_db,
 		char *err, size_t errsz)
 {
@@ -757,5 +1051,5 @@ int config_load(struct config *cfg, const char *flag_config, const char *flag_db
 	if (cfg->ping_url && *cfg->ping_url &&
 	    config_check_url("[health] ping_url", cfg->ping_url, err, errsz))
 		return -1;
-	return 0;
+	return load_channels(cfg, err, errsz);
 }

@@ -419,3 +419,96 @@ void http_swap_body(struct http *h, char **buf, size_t *cap)
 	*buf = body;
 	*cap = body_cap;
 }
+
+int http_set_headers(struct http *h, const char *const *lines)
+{
+	const struct http_options opt = { .headers = lines };
+	struct curl_slist *list = make_headers(&opt);
+
+	if (!list && lines && lines[0])
+		return -1;
+	curl_slist_free_all(h->headers);
+	h->headers = list;
+	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->headers);
+	return 0;
+}
+
+/* ---- email ---- */
+
+struct mail_reader {
+	const char *at;
+	size_t left;
+};
+
+static size_t on_mail_read(char *buf, size_t size, size_t nmemb, void *user)
+{
+	struct mail_reader *rd = user;
+	size_t n = size * nmemb < rd->left ? size * nmemb : rd->left;
+
+	memcpy(buf, rd->at, n);
+	rd->at += n;
+	rd->left -= n;
+	return n;
+}
+
+static struct curl_slist *rcpt_list(const char *const *rcpt)
+{
+	struct curl_slist *list = NULL, *grown;
+
+	for (size_t i = 0; rcpt[i]; i++) {
+		grown = curl_slist_append(list, rcpt[i]);
+		if (!grown) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = grown;
+	}
+	return list;
+}
+
+int http_send_mail(const struct http_mail *m, struct http_result *r)
+{
+	struct http h = { 0 };
+	struct mail_reader rd = { m->message, strlen(m->message) };
+	struct curl_slist *rcpt = rcpt_list(m->rcpt);
+	CURL *e = curl_easy_init();
+	CURLcode rc;
+
+	if (!e || !rcpt) {
+		curl_easy_cleanup(e);
+		curl_slist_free_all(rcpt);
+		return -1;
+	}
+	h.easy = e;
+	curl_easy_setopt(e, CURLOPT_URL, m->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_USE_SSL, m->require_tls ? (long)CURLUSESSL_ALL
+							     : (long)CURLUSESSL_TRY);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (m->password)
+		curl_easy_setopt(e, CURLOPT_PASSWORD, m->password);
+	curl_easy_setopt(e, CURLOPT_MAIL_FROM, m->from);
+	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(e, CURLOPT_READFUNCTION, on_mail_read);
+	curl_easy_setopt(e, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)rd.left);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)m->timeout_s);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h.errbuf);
+	rc = curl_easy_perform(e);
+	http_result(&h, rc, r);
+	/* r points into h: keep the words, not the handle */
+	if (r->error == h.errbuf) {
+		static _Thread_local char words[CURL_ERROR_SIZE];
+
+		memcpy(words, h.errbuf, sizeof(words));
+		r->error = words;
+	}
+	r->content_type = "";
+	curl_easy_cleanup(e);
+	curl_slist_free_all(rcpt);
+	return 0;
+}

@@ -41,7 +41,7 @@ static const struct command {
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from the CSV or JSON export" },
 	{ "runs", cmd_runs, 0, "the run ledger: when, how long, what was stored, failed, alerted, spent" },
 	{ "backup", cmd_backup, 0, "a consistent copy of the database, safe while a run is going on" },
-	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, webhook; --online calls the API once" },
+	{ "doctor", cmd_doctor, OWN_CONFIG, "check config, API key, database, channels; --online calls the API once" },
 };
 
 static const char usage_text[] =

@@ -168,9 +168,19 @@ static bool same_state(const struct pace_alert_state *a, const struct pace_alert
 /* Calmed notices go out only with [alert] calmed = yes; otherwise they are kept. */
 static enum alert_status status_of(const struct config *cfg, const struct alert *a)
 {
-	if (!cfg->webhook || !*cfg->webhook)
+	if (!config_routes_any(cfg, a->campaign))
 		return ALERT_RECORDED;
 	return a->event == ALERT_CALMED && !cfg->send_calmed ? ALERT_RECORDED : ALERT_PENDING;
+}
+
+/* A pending alert gets a pending delivery on each channel it is routed to. */
+static int add_deliveries(struct recorder *r, const struct alert *a, int64_t id)
+{
+	for (size_t i = 0; i < r->cfg->nchannels; i++)
+		if (channel_routes(&r->cfg->channels[i], a->campaign) &&
+		    store_add_delivery(r->st, id, r->cfg->channels[i].name))
+			return -1;
+	return 0;
 }
 
 /*
@@ -186,6 +196,7 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	struct pace_alert_state state;
 	struct judgement j;
 	struct alert a;
+	enum alert_status status = ALERT_RECORDED;
 	bool alert;
 	int64_t id;
 	int rc;
@@ -214,7 +225,8 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	}
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
 	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
-	    (alert && store_add_alert(r->st, &a, status_of(r->cfg, &a), &id)))
+	    (alert && store_add_alert(r->st, &a, status = status_of(r->cfg, &a), &id)) ||
+	    (alert && status == ALERT_PENDING && add_deliveries(r, &a, id)))
 		goto cleanup;
 	if (r->dry_run) {
 		r->stored++;

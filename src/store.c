@@ -231,6 +231,27 @@ static const struct migration {
 	");"
 	"CREATE INDEX run_by_start ON run(started_at);",
 	NULL },
+
+	{
+	/*
+	 * 5 -> 6: channels. An alert's delivery on each channel it is routed to;
+	 * alert.status stays the summary. What was pending went to the [alert]
+	 * webhook, now the channel "default".
+	 */
+	"CREATE TABLE delivery ("
+	"  alert_id INTEGER NOT NULL REFERENCES alert(id) ON DELETE CASCADE,"
+	"  channel TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'sent')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  sent_at INTEGER,"
+	"  PRIMARY KEY (alert_id, channel)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX delivery_pending ON delivery(channel, alert_id) WHERE status = 'pending';"
+	"INSERT INTO delivery (alert_id, channel, status, attempts, last_error)"
+	"  SELECT id, 'default', 'pending', attempts, last_error FROM alert"
+	"  WHERE status = 'pending';",
+	NULL },
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
@@ -1658,6 +1679,195 @@ int store_list_alerts(struct store *st, int64_t since, bool pending_only,
 		*n = 0;
 	}
 	return rc;
+}
+
+/* ---- deliveries ---- */
+
+int store_add_delivery(struct store *st, int64_t id, const char *channel)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"INSERT INTO delivery (alert_id, channel, status) VALUES (?1, ?2, 'pending')");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, channel, -1, SQLITE_STATIC);
+	return step_done(st, stmt, "record delivery");
+}
+
+int store_pending_on(struct store *st, const char *channel, struct alert_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st, ALERT_COLUMNS
+		" JOIN delivery d ON d.alert_id = a.id"
+		" WHERE d.channel = ?1 AND d.status = 'pending' ORDER BY a.id");
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+	rc = collect_alerts(st, stmt, out, n);
+	sqlite3_finalize(stmt);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* The summary of alert ?1 from its deliveries. */
+#define ALERT_SUMMARY \
+	" status = CASE WHEN EXISTS (SELECT 1 FROM delivery WHERE alert_id = alert.id" \
+	"   AND status = 'pending') THEN 'pending'" \
+	"  WHEN EXISTS (SELECT 1 FROM delivery WHERE alert_id = alert.id) THEN 'sent'" \
+	"  ELSE 'recorded' END"
+
+static int attempt_one(struct store *st, const char *channel, int64_t id, bool sent,
+		       int64_t now, const char *error)
+{
+	sqlite3_stmt *d = prepare(st,
+		"UPDATE delivery SET attempts = attempts + 1,"
+		" status = CASE WHEN ?3 THEN 'sent' ELSE status END,"
+		" sent_at = CASE WHEN ?3 THEN ?4 ELSE sent_at END,"
+		" last_error = ?5 WHERE alert_id = ?1 AND channel = ?2");
+	sqlite3_stmt *a;
+
+	if (!d)
+		return -1;
+	sqlite3_bind_int64(d, 1, id);
+	sqlite3_bind_text(d, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int(d, 3, sent);
+	sqlite3_bind_int64(d, 4, now);
+	if (error)
+		sqlite3_bind_text(d, 5, error, -1, SQLITE_STATIC);
+	if (step_done(st, d, "update delivery"))
+		return -1;
+	a = prepare(st, "UPDATE alert SET attempts = attempts + 1, last_error = ?2," ALERT_SUMMARY
+		    " WHERE id = ?1");
+	if (!a)
+		return -1;
+	sqlite3_bind_int64(a, 1, id);
+	if (error)
+		sqlite3_bind_text(a, 2, error, -1, SQLITE_STATIC);
+	if (step_done(st, a, "update alert"))
+		return -1;
+	a = prepare(st, "UPDATE alert SET sent_at = ?2 WHERE id = ?1 AND status = 'sent'"
+		    " AND sent_at IS NULL");
+	if (!a)
+		return -1;
+	sqlite3_bind_int64(a, 1, id);
+	sqlite3_bind_int64(a, 2, now);
+	return step_done(st, a, "update alert");
+}
+
+int store_delivery_attempt(struct store *st, const char *channel, const int64_t *ids, size_t n,
+			   bool sent, int64_t now, const char *error)
+{
+	if (exec(st, "BEGIN IMMEDIATE", "begin transaction"))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (attempt_one(st, channel, ids[i], sent, now, error)) {
+			bool full = st->full;
+
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			st->full = full;
+			return -1;
+		}
+	}
+	return exec(st, "COMMIT", "commit");
+}
+
+int store_pending_channels(struct store *st, char ***out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT DISTINCT channel FROM delivery WHERE status = 'pending' ORDER BY channel");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *name = strdup((const char *)sqlite3_column_text(stmt, 0));
+
+		if (!name || array_grow(out, &cap, *n + 1, sizeof(**out), 4)) {
+			free(name);
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		(*out)[(*n)++] = name;
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*out)[i]);
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return fail(st, "database: list channels: %s", sqlite3_errstr(rc));
+}
+
+int store_drop_channel(struct store *st, const char *channel, size_t *n)
+{
+	sqlite3_stmt *stmt;
+
+	if (exec(st, "BEGIN IMMEDIATE", "begin transaction"))
+		return -1;
+	stmt = prepare(st, "DELETE FROM delivery WHERE channel = ?1 AND status = 'pending'");
+	if (!stmt)
+		goto fail;
+	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
+	if (step_done(st, stmt, "drop deliveries"))
+		goto fail;
+	*n = (size_t)sqlite3_changes(st->db);
+	if (exec(st, "UPDATE alert SET" ALERT_SUMMARY " WHERE status = 'pending'",
+		 "update alerts") == 0)
+		return exec(st, "COMMIT", "commit");
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int store_alert_deliveries(struct store *st, int64_t id, struct delivery_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT channel, status, attempts, last_error, sent_at FROM delivery"
+		" WHERE alert_id = ?1 ORDER BY channel");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct delivery_row *r;
+
+		if (array_grow(out, &cap, *n + 1, sizeof(**out), 4)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		r = &(*out)[(*n)++];
+		memset(r, 0, sizeof(*r));
+		copy_text(r->channel, sizeof(r->channel), stmt, 0);
+		r->sent = strcmp((const char *)sqlite3_column_text(stmt, 1), "sent") == 0;
+		r->attempts = sqlite3_column_int(stmt, 2);
+		copy_text(r->last_error, sizeof(r->last_error), stmt, 3);
+		r->has_sent_at = sqlite3_column_type(stmt, 4) != SQLITE_NULL;
+		r->sent_at = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return fail(st, "database: read deliveries: %s", sqlite3_errstr(rc));
 }
 
 int store_set_durable(struct store *st)

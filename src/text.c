@@ -1,4 +1,7 @@
 /* text: trimming, quoting and masking text for one-line error messages. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -115,4 +118,24 @@ size_t text_sanitize_utf8(char *out, size_t outsz, const char *s, size_t len)
 	}
 	out[o] = '\0';
 	return i;
+}
+
+char *text_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	text = malloc((size_t)n + 1);
+	if (!text)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return text;
 }

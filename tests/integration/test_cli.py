@@ -216,7 +216,7 @@ class ConfigurationErrors(HashtrackTest):
         self.assert_config_error(raw, 7, "min_new_videos")
 
     def test_an_unknown_alert_format_exits_2(self):
-        raw = self.good_api_section() + "\n[alert]\nformat = teams\n"
+        raw = self.good_api_section() + "\n[alert]\nformat = telegram\n"
         self.assert_config_error(raw, 7, "format")
 
     def test_a_missing_config_file_named_by_the_flag_is_an_error(self):

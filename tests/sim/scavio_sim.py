@@ -29,6 +29,10 @@ files in --state-dir and read back what it saw:
                    "truncate": true -> announce a longer body, send part, hang up
                    "stall": seconds -> send the status line only, wait, hang up
                  optional "delay": seconds before every webhook answer.
+                 optional "paths": {"/hook/NAME": [entries]} answers requests to
+                 that path from its own list first (then 200), so one channel
+                 can be down while another is up. An entry's optional "body"
+                 (JSON) is sent as the answer (Discord's {"retry_after": 0.5}).
   requests.jsonl one line per API request (never the key or Authorization),
                  written when it is answered.
   arrivals.jsonl one line per API request as soon as it arrives (before any
@@ -165,8 +169,8 @@ class State:
                 resp = resp[min(i, len(resp) - 1)]
             return resp
 
-    def next_hook_answer(self):
-        """(status, headers, delay, fault) for the next webhook request.
+    def next_hook_answer(self, path=None):
+        """(status, headers, delay, fault, body) for the next webhook request.
 
         fault is None, ("truncate", None) or ("stall", seconds).
         """
@@ -176,19 +180,32 @@ class State:
                 with open(p, encoding="utf-8") as f:
                     hook = json.load(f)
             except FileNotFoundError:
-                return 200, {}, 0, None
+                return 200, {}, 0, None, None
+            paths = hook.get("paths") or {}
+            if path in paths:
+                own = paths[path]
+                delay = float(hook.get("delay", 0) or 0)
+                if not own:
+                    return 200, {}, delay, None, None
+                entry = own.pop(0)
+                write_atomic(p, json.dumps(hook))
+                if isinstance(entry, dict):
+                    return (int(entry["status"]), entry.get("headers") or {}, delay, None,
+                            entry.get("body"))
+                return int(entry), {}, delay, None, None
             statuses = hook.get("statuses") or []
             delay = float(hook.get("delay", 0) or 0)
             if not statuses:
-                return 200, {}, delay, None
+                return 200, {}, delay, None, None
             entry = statuses.pop(0)
             hook["statuses"] = statuses
             write_atomic(p, json.dumps(hook))
             if isinstance(entry, dict):
                 fault = (("truncate", None) if entry.get("truncate") else
                          ("stall", float(entry["stall"])) if entry.get("stall") else None)
-                return int(entry["status"]), entry.get("headers") or {}, delay, fault
-            return int(entry), {}, delay, None
+                return (int(entry["status"]), entry.get("headers") or {}, delay, fault,
+                        entry.get("body"))
+            return int(entry), {}, delay, None, None
 
 
 class Plan:
@@ -401,10 +418,12 @@ class Handler(BaseHTTPRequestHandler):
         st = self.state
         text, leak = st.redact(body.decode("utf-8", errors="replace"))
         path, leak2 = st.redact(self.path)
-        status, headers, delay, fault = st.next_hook_answer()
+        status, headers, delay, fault, answer = st.next_hook_answer(self.path)
         record = {"t": time.time(), "path": path,
                   "content_type": self.headers.get("Content-Type"), "body": text,
-                  "user_agent": self.headers.get("User-Agent"), "status": status}
+                  "user_agent": self.headers.get("User-Agent"), "status": status,
+                  "title": self.headers.get("Title"), "tags": self.headers.get("Tags"),
+                  "click": self.headers.get("Click")}
         if leak or leak2:
             record["key_leak"] = True
         if fault:
@@ -415,6 +434,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if fault:
                 self.send_hook_fault(fault, status, headers)
+            elif answer is not None:
+                self.send(status, answer, headers=headers)
             else:
                 self.send(status, None, headers=headers, raw="ok")
         except (BrokenPipeError, ConnectionResetError):

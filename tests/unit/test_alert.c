@@ -163,16 +163,16 @@ static void the_slack_payload_is_text_plus_blocks(void **state)
 
 	(void)state;
 	assert_string_equal(string_at(root, "text"),
-			    "Viral alert #tag: +1,234 videos in 6h (+45.0%), +2,100,000 views/h "
-			    "https://www.tiktok.com/tag/tag");
+			    "Viral alert <https://www.tiktok.com/tag/tag|#tag>: +1,234 videos in 6h "
+			    "(+45.0%), +2,100,000 views/h https://www.tiktok.com/tag/tag");
 	assert_true(cJSON_IsArray(blocks));
 	assert_int_equal(cJSON_GetArraySize(blocks), 2);
 	section = block_at(blocks, 0, "section");
 	text = cJSON_GetObjectItemCaseSensitive(section, "text");
 	assert_string_equal(string_at(text, "type"), "mrkdwn");
 	assert_string_equal(string_at(text, "text"),
-			    "*Viral alert #tag*: +1,234 videos in 6h (+45.0%), +2,100,000 views/h "
-			    "https://www.tiktok.com/tag/tag");
+			    "*Viral alert <https://www.tiktok.com/tag/tag|#tag>*: +1,234 videos in 6h "
+			    "(+45.0%), +2,100,000 views/h https://www.tiktok.com/tag/tag");
 	context = block_at(blocks, 1, "context");
 	el = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(context, "elements"), 0);
 	assert_string_equal(string_at(el, "type"), "mrkdwn");
@@ -193,13 +193,15 @@ static void slack_text_escapes_ampersands_and_angle_brackets(void **state)
 	a.tag = "a&b<c>";
 	root = parse_payload(ALERT_SLACK, &a);
 	assert_string_equal(string_at(root, "text"),
-			    "Viral alert #a&amp;b&lt;c&gt;: +1,234 videos in 6h (+45.0%), "
+			    "Viral alert <https://www.tiktok.com/tag/a%26b%3Cc%3E|#a&amp;b&lt;c&gt;>: "
+			    "+1,234 videos in 6h (+45.0%), "
 			    "+2,100,000 views/h https://www.tiktok.com/tag/a%26b%3Cc%3E");
 	section = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "blocks"), 0);
 	mrkdwn = string_at(cJSON_GetObjectItemCaseSensitive(section, "text"), "text");
-	assert_non_null(strstr(mrkdwn, "#a&amp;b&lt;c&gt;*"));
-	assert_null(strchr(mrkdwn, '<'));
-	assert_null(strchr(mrkdwn, '>'));
+	assert_non_null(strstr(mrkdwn, "|#a&amp;b&lt;c&gt;>*"));
+	/* the only < and > are the link's own */
+	assert_ptr_equal(strchr(mrkdwn, '<'), strrchr(mrkdwn, '<'));
+	assert_ptr_equal(strchr(mrkdwn, '>'), strrchr(mrkdwn, '>'));
 	cJSON_Delete(root);
 }
 
@@ -227,10 +229,12 @@ static void the_discord_payload_is_the_sentence(void **state)
 	cJSON *root = parse_payload(ALERT_DISCORD, &a);
 
 	(void)state;
-	assert_int_equal(cJSON_GetArraySize(root), 1);
+	assert_int_equal(cJSON_GetArraySize(root), 2);
 	assert_string_equal(string_at(root, "content"),
 			    "Viral alert #tag: +1,234 videos in 6h (+45.0%), +2,100,000 views/h "
 			    "https://www.tiktok.com/tag/tag");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(root, "allowed_mentions"), "parse")), 0);
 	cJSON_Delete(root);
 }
 

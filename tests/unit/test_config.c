@@ -119,7 +119,12 @@ static void bad_files_name_the_line_and_the_key(void **state)
 		{ "[detect]\n\nwindow = 6\n", ":3: window: '6' has no unit" },
 		{ "[api]\nrate = 5\n", ":2: rate:" },
 		{ "[api]\nconcurrency = 0\n", ":2: concurrency: '0' is not a whole number" },
-		{ "[alert]\nformat = teams\n", ":2: format: 'teams' is not an alert format" },
+		{ "[alert]\nformat = telegram\n", ":2: format: 'telegram' is not an alert format" },
+		{ "[channel.ops]\nformat = pager\n", ":2: [channel.ops] format: 'pager' is not" },
+		{ "[channel.a b]\nurl = https://x/\n", ":2: [channel.a b]: a channel name is" },
+		{ "[channel.default]\nurl = https://x/\n", ":2: [channel.default] is the [alert]" },
+		{ "[channel.ops]\nsecret = 1\n", ":2: [channel.ops] secret: unknown key" },
+		{ "[channel.ops]\nto = nobody\n", ":2: [channel.ops] to: 'nobody' is not an email" },
 		{ "[detect]\nvideo_growth = -5\n", ":2: video_growth:" },
 		{ "[api]\nthis line has no equals sign\n", ":2: malformed line" },
 		/* a CR would end the Authorization header and start another */

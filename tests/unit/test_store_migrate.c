@@ -53,6 +53,7 @@ static int64_t raw_count(const char *sql)
  * migration adds its undo here).
  */
 static const char undo_after_v3[] =
+	"DROP TABLE delivery;"
 	"DROP INDEX hashtag_by_campaign;"
 	"ALTER TABLE hashtag DROP COLUMN campaign;"
 	"ALTER TABLE hashtag DROP COLUMN muted_until;"
