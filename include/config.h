@@ -10,6 +10,7 @@
 #include "alert.h"
 #include "detect.h"
 #include "duration.h"
+#include "schedule.h"
 
 #define CONFIG_ERR_SIZE 512
 /* Longest config line accepted: inih's INI_MAX_LINE less the newline and NUL. */
@@ -31,6 +32,8 @@ struct config {
 	char *webhook;          /* NULL or "": alerts are recorded, not sent */
 	enum alert_format alert_format;
 	bool send_calmed;       /* [alert] calmed: send "back to usual pace" notices */
+
+	struct schedule_config schedule;        /* [schedule] */
 
 	int64_t now;            /* the clock: HASHTRACK_NOW, else time() at load */
 	char *file;             /* the config file that was read, NULL for none */

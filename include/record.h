@@ -30,6 +30,8 @@ struct recorder {
 	const struct tag_info *tags;    /* what the indexes below refer to */
 	bool dry_run;
 	size_t stored, failed, alerts;
+	size_t due;                     /* tags the adaptive schedule found due (all fetched: n) */
+	size_t waiting;                 /* due tags the daily credit cap held back */
 	struct record_saved batch[STORE_BATCH_UNITS];
 	size_t nbatch;
 	bool has_credits;

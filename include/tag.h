@@ -43,6 +43,7 @@ struct tag_info {
 	enum tag_status status;
 	char last_error[256];
 	struct pace_alert_state state;  /* its alert edge, as the last run left it */
+	struct pace_heat heat;          /* how close to firing its last evaluation left it */
 };
 
 /* "no-data", "ok", "not-found", "error"; and back (TAG_NO_DATA when unknown). */

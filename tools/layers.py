@@ -11,7 +11,7 @@ FLOORS = {  # highest first
     "flow": {"api", "record", "outbox", "report", "report_out", "backtest"},
     "services": {"store", "fetch", "deliver", "http", "config", "lock", "msg", "clock"},
     "pure": {"tag", "duration", "timefmt", "scavio", "detect", "pace", "judge", "alert",
-             "retry", "table", "jsonout", "chart", "html", "sparkline", "text", "array",
+             "retry", "table", "jsonout", "chart", "html", "sparkline", "text", "array", "schedule",
              "csvread", "jsonread", "snapout", "version"},
 }
 RANK = {name: i for i, name in enumerate(reversed(list(FLOORS)))}  # pure 0 .. face 3

@@ -56,6 +56,8 @@ static void reopen_from_v2(void **state, const char *setup)
 	store_close(*state);
 	*state = NULL;
 	raw_sql(setup);
+	/* What later migrations added, so that they run again. */
+	raw_sql("ALTER TABLE hashtag DROP COLUMN hot; ALTER TABLE hashtag DROP COLUMN heat");
 	raw_sql("PRAGMA user_version = 2");
 	if (store_open(path, &st, err, sizeof(err)) != 0)
 		fail_msg("reopening: %s", err);
@@ -81,7 +83,7 @@ static void a_decomposed_tag_merges_into_its_composed_twin_keeping_snapshots(voi
 		"  VALUES (50, 300, 'recorded', 0, 1);");
 
 	assert_int_equal(store_schema_version(*state, &version), 0);
-	assert_int_equal(version, 3);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_count("SELECT count(*) FROM hashtag"), 1);
 	assert_int_equal(store_history(*state, CAFE_COMPOSED, 0, &hist, &n, &cap), 0);
 	assert_int_equal(n, 3);
