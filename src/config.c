@@ -242,24 +242,6 @@ static int set_learning(struct config *cfg, const char *v, char *err, size_t n)
 	return set_duration(&cfg->detect.learning, v, err, n);
 }
 
-static int set_calmed(struct config *cfg, const char *v, char *err, size_t n)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-		cfg->send_calmed = strcmp(v, "yes") == 0;
-		return 0;
-	}
-	snprintf(err, n, "'%s' is neither yes nor no", v);
-	return -1;
-}
-
-static int set_format(struct config *cfg, const char *v, char *err, size_t n)
-{
-	if (alert_format_parse(v, &cfg->alert_format) == 0)
-		return 0;
-	snprintf(err, n, "'%s' is not an alert format; use slack, discord or json", v);
-	return -1;
-}
-
 static int set_yes_no(bool *field, const char *v, char *err, size_t n)
 {
 	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
@@ -267,6 +249,19 @@ static int set_yes_no(bool *field, const char *v, char *err, size_t n)
 		return 0;
 	}
 	snprintf(err, n, "'%s' is neither yes nor no", v);
+	return -1;
+}
+
+static int set_calmed(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_yes_no(&cfg->send_calmed, v, err, n);
+}
+
+static int set_format(struct config *cfg, const char *v, char *err, size_t n)
+{
+	if (alert_format_parse(v, &cfg->alert_format) == 0)
+		return 0;
+	snprintf(err, n, "'%s' is not an alert format; use slack, discord or json", v);
 	return -1;
 }
 

@@ -47,7 +47,7 @@ import score  # noqa: E402
 from run_detect import SEEDS, hashtrack_env  # noqa: E402
 
 HOUR = 3600
-TAGS = 48                       # 12 tag-months a seed
+TAGS = 48                       # tag-months a seed
 QUICK_SEEDS = SEEDS[:1]
 QUICK_TAGS = 8
 RUN_STAMP = 60                  # a run's clock: a minute past the hour
