@@ -121,7 +121,9 @@ size_t pace_base(const struct pace_point *pts, size_t n, const struct pace_confi
  * has fewer than 4 points. elevated: not learning, surge on, and the low
  * pace is at least min(surge, max(1.5, surge/2)) times the usual pace (any
  * positive low pace when the usual pace is 0): the surge rule's hysteresis
- * level, where a surge that is on stays on.
+ * level, where a surge that is on stays on. warm: surge on, and the surge
+ * test (pace, band and noise) holds at (1 + surge) / 2, half of the way
+ * from the usual pace to surge: the adaptive schedule's "hot" (pace_heat).
  */
 void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 		   const struct pace_config *cfg, struct pace *out);
