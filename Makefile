@@ -28,7 +28,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect fuzz lint clean \
+.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect bench-schedule fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -122,6 +122,12 @@ bench: deps
 # hashtrack has no `backtest` (BENCH_DETECTOR_CMD runs a stand-in).
 bench-detect: $(O)/hashtrack
 	sh bench/detect/run.sh $(O)
+
+# The adaptive schedule against plain 6-hourly and hourly polling, replayed
+# hour by hour through `hashtrack run` (bench/README.md); minutes
+# (BENCH_QUICK=1: one seed, 8 tag-months). Exit status 1 when a target is missed.
+bench-schedule: $(O)/hashtrack
+	python3 bench/detect/schedule.py $(O)/hashtrack
 
 install: $(O)/hashtrack
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)

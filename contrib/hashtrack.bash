@@ -62,7 +62,7 @@ _hashtrack()
 	add) opts="--min-videos --video-growth --view-growth --surge" ;;
 	remove) opts="--purge" ;;
 	list) opts="--format" ;;
-	run) opts="--dry-run" ;;
+	run) opts="--dry-run --all" ;;
 	report) opts="--window --sort --min-growth --format" ;;
 	history) opts="--since --format" ;;
 	alerts) opts="test --channel --since --pending --format" ;;

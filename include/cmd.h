@@ -85,6 +85,25 @@ char (*normalize_tags(int argc, char **argv))[TAG_BUF_SIZE];
 int load_tags(struct cmd_ctx *ctx, const char *cmd, int argc, char **argv,
 	      struct tag_info **tags, size_t *n);
 
+/* What the adaptive schedule makes of the tags at the configured now. */
+struct due_plan {
+	size_t due;             /* tags due (every one, for `all`) */
+	size_t fetch;           /* of them, the ones the daily credit cap lets through */
+	int64_t spent;          /* credits of the last 24 hours (with a cap) */
+};
+
+/* The schedule's view of a tag. */
+void due_tag(const struct tag_info *t, size_t index, struct schedule_tag *out);
+
+/*
+ * Reorder tags[0..n) as the adaptive schedule ranks them at ctx's now:
+ * tags[0..plan->fetch) are to be fetched, tags[plan->fetch..plan->due)
+ * wait for [schedule] max_credits_per_day, the rest are not due. all: every
+ * tag is due (still under the cap). Returns 0, or -1 after saying why.
+ */
+int plan_due_tags(struct cmd_ctx *ctx, bool all, struct tag_info *tags, size_t n,
+		  struct due_plan *plan);
+
 /*
  * For a command that only reads: open the database read-only into ctx->st,
  * never creating or changing it. Call it once the arguments are known to be

@@ -10,6 +10,7 @@
 #include "alert.h"
 #include "detect.h"
 #include "duration.h"
+#include "schedule.h"
 
 #define CONFIG_ERR_SIZE 512
 /* Longest config line accepted: inih's INI_MAX_LINE less the newline and NUL. */
@@ -55,6 +56,8 @@ struct config {
 
 	char *ping_url;         /* [health] ping_url: NULL or "": no dead-man's switch pings */
 	char *metrics_file;     /* [metrics] textfile: NULL or "": no metrics written */
+
+	struct schedule_config schedule;        /* [schedule] */
 
 	int64_t now;            /* the clock: HASHTRACK_NOW, else time() at load */
 	char *file;             /* the config file that was read, NULL for none */

@@ -21,6 +21,7 @@ struct judgement {
 	struct pace videos, views;      /* each count's pace (known false: none) */
 	struct pace_alert_event event;  /* what this snapshot raises, PACE_NONE mostly */
 	bool learning;                  /* no count has left learning */
+	struct pace_heat heat;          /* how close the tag is to firing (schedule) */
 };
 
 /*

@@ -100,6 +100,7 @@ struct pace {
 	double band;            /* the band's width: how far the history's residuals spread */
 	bool surge;             /* the surge rule holds (strictly) */
 	bool elevated;          /* low pace at or above the hysteresis level (see below) */
+	bool warm;              /* the surge test holds at half the way to surge (pace_heat) */
 };
 
 /*
@@ -120,7 +121,9 @@ size_t pace_base(const struct pace_point *pts, size_t n, const struct pace_confi
  * has fewer than 4 points. elevated: not learning, surge on, and the low
  * pace is at least min(surge, max(1.5, surge/2)) times the usual pace (any
  * positive low pace when the usual pace is 0): the surge rule's hysteresis
- * level, where a surge that is on stays on.
+ * level, where a surge that is on stays on. warm: surge on, and the surge
+ * test (pace, band and noise) holds at (1 + surge) / 2, half of the way
+ * from the usual pace to surge: the adaptive schedule's "hot" (pace_heat).
  */
 void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 		   const struct pace_config *cfg, struct pace *out);
@@ -146,6 +149,7 @@ struct pace_measure {
 	int64_t new_videos, new_views;
 	int64_t base_videos, base_views;
 	const struct pace *videos, *views;  /* NULL: that count has no pace */
+	int64_t elapsed;        /* seconds from the baseline to now, when compared */
 };
 
 /* The thresholds, after defaults and per-tag overrides; 0 turns one off. */
@@ -201,6 +205,30 @@ void pace_alert_init(struct pace_alert_state *st);
  */
 void pace_alert_step(struct pace_alert_state *st, const struct pace_rule_eval *ev,
 		     int64_t cooldown, struct pace_alert_event *out);
+
+/* ---- how close to firing: the adaptive schedule ---- */
+
+struct pace_heat {
+	bool hot;               /* firing, or half of the way from usual to a rule */
+	double heat;            /* the way gone to the nearest rule: 1 = at it; 0 when not hot */
+};
+
+/*
+ * Whether a tag is hot, and how hot. Each rule's way goes from the count's
+ * usual level to the rule's threshold: surge from a pace ratio of 1 to
+ * `surge`; min_new_videos from the new videos the usual pace makes in the
+ * window to min_new_videos; a growth rule from the growth the usual pace
+ * makes in the window to its percent (without a usual pace, from 0). Hot:
+ * firing, or at least half of the way to a rule; for surge the half-way
+ * level, (1 + surge) / 2, must also pass the surge rule's band and noise
+ * tests (pace.warm), so that a noisy small tag is not hot all the time. A
+ * rule the usual level already reaches (a big tag always past
+ * min_new_videos) is no way at all: it never makes the tag hot. heat: the
+ * largest way gone among the rules that make it hot, at least 1 when firing,
+ * in hundredths.
+ */
+void pace_heat(const struct pace_measure *m, const struct pace_limits *lim, bool firing,
+	       struct pace_heat *out);
 
 /* "none", "viral", "escalation" or "calmed". */
 const char *pace_event_name(enum pace_event e);

@@ -31,6 +31,8 @@ struct recorder {
 	bool dry_run;
 	bool quiet;                     /* record_failure prints nothing: the caller said it */
 	size_t stored, failed, alerts;
+	size_t due;                     /* tags the adaptive schedule found due (all fetched: n) */
+	size_t waiting;                 /* due tags the daily credit cap held back */
 	struct record_saved batch[STORE_BATCH_UNITS];
 	size_t nbatch;
 	bool has_credits;

@@ -16,7 +16,7 @@
 #include "pace.h"
 #include "tag.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_ERR_SIZE 512
 #define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
 #define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */
@@ -124,6 +124,9 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 /* Remember the tag's alert edge after an evaluation. */
 int store_set_alert_state(struct store *st, const char *tag, const struct pace_alert_state *s);
 
+/* Remember how close to firing the tag's last evaluation left it (the schedule). */
+int store_set_heat(struct store *st, const char *tag, const struct pace_heat *h);
+
 /* ---- snapshots ---- */
 
 /*
@@ -167,6 +170,13 @@ typedef int (*store_snapshot_fn)(void *ctx, const char *tag, const struct snapsh
  */
 int store_each_snapshot(struct store *st, const char *tag, int64_t since,
 			store_snapshot_fn fn, void *ctx);
+
+/*
+ * The credits spent in [from, to): the snapshots stored from the API's
+ * answers (source set; imported ones cost nothing), of every tag. One index
+ * range per tag.
+ */
+int store_api_snapshots(struct store *st, int64_t from, int64_t to, int64_t *n);
 
 /* ---- alerts ---- */
 

@@ -41,6 +41,7 @@ struct tag_info {
 	int64_t muted_until;            /* alerts muted before this time; 0: never muted */
 	struct snapshot last;           /* when has_last */
 	struct pace_alert_state state;  /* its alert edge, as the last run left it */
+	struct pace_heat heat;          /* how close to firing its last evaluation left it */
 	struct tag_rules rules;
 	enum tag_status status;
 	bool active;

@@ -357,6 +357,36 @@ static void check_credits(struct doctor *d)
 	check_spend(d, &sp);
 }
 
+/* With the adaptive schedule: how many tags are due, and how many the daily cap holds back. */
+static void check_schedule(struct doctor *d)
+{
+	const struct schedule_config *sc = &d->ctx->cfg.schedule;
+	struct tag_info *tags;
+	struct due_plan plan;
+	size_t n;
+
+	if (!sc->adaptive)
+		return;
+	if (store_list_tags(d->ctx->st, NULL, 0, &tags, &n)) {
+		check(d, FAIL, "schedule", "%s", store_error(d->ctx->st));
+		return;
+	}
+	if (plan_due_tags(d->ctx, false, tags, n, &plan)) {
+		check(d, FAIL, "schedule", "cannot plan the next run");
+	} else if (plan.due > plan.fetch) {
+		check(d, WARN, "schedule", "adaptive; %zu tags waiting for the daily credit cap "
+		      "(%" PRId64 " of max_credits_per_day = %" PRId64 " spent in the last 24 "
+		      "hours)", plan.due - plan.fetch, plan.spent, sc->max_credits_per_day);
+	} else if (sc->max_credits_per_day > 0) {
+		check(d, OK, "schedule", "adaptive; %zu of %zu tags due now; %" PRId64 " of %"
+		      PRId64 " credits spent in the last 24 hours", plan.due, n, plan.spent,
+		      sc->max_credits_per_day);
+	} else {
+		check(d, OK, "schedule", "adaptive; %zu of %zu tags due now", plan.due, n);
+	}
+	free(tags);
+}
+
 struct online {
 	struct doctor *d;
 	const char *tag;
@@ -460,6 +490,7 @@ static void check_database(struct doctor *d)
 	}
 	check_last_run(d);
 	check_credits(d);
+	check_schedule(d);
 }
 
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)

@@ -17,14 +17,29 @@ static void list_help(void)
 {
 	printf("%s\nThe tracked hashtags with the rules in force for each (their own, or the\n"
 	       "configured defaults), when they were added, their last snapshot and the\n"
-	       "outcome of their last fetch: ok, no-data, not-found or error.\n\n"
+	       "outcome of their last fetch: ok, no-data, not-found or error. With\n"
+	       "[schedule] adaptive = yes, also when each is due to be fetched next.\n\n"
 	       "  --format FMT   table (default), csv or json\n\n"
 	       "example:\n  hashtrack list --format json\n", list_usage);
 }
 
-static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
+/* When the adaptive schedule next fetches t; false unless [schedule] adaptive. */
+static bool next_due(const struct config *cfg, const struct tag_info *t, int64_t *when)
+{
+	struct schedule_tag st;
+
+	if (!cfg->schedule.adaptive)
+		return false;
+	due_tag(t, 0, &st);
+	*when = schedule_next_due(&cfg->schedule, &st);
+	return true;
+}
+
+static cJSON *tag_json(const struct config *cfg, const struct tag_info *t, const struct rules *r)
 {
 	cJSON *o = cJSON_CreateObject();
+	int64_t due = 0;
+	bool has_due = next_due(cfg, t, &due);
 
 	if (!o || !cJSON_AddStringToObject(o, "hashtag", t->name) ||
 	    !json_add_int(o, "min_new_videos", true, r->min_new_videos) ||
@@ -33,7 +48,8 @@ static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
 	    !json_add_time(o, "added_at", true, t->added_at) ||
 	    !json_add_time(o, "last_snapshot", t->has_last, t->last.ts) ||
 	    !cJSON_AddStringToObject(o, "status", tag_status_name(t->status)) ||
-	    !json_add_str(o, "last_error", t->last_error)) {
+	    !json_add_str(o, "last_error", t->last_error) ||
+	    !json_add_time(o, "next_due", has_due, due)) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -42,20 +58,20 @@ static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
 
 struct list_json {
 	const struct tag_info *tags;
-	const struct rules *defaults;
+	const struct config *cfg;
 };
 
 static cJSON *tag_item(const void *ctx, size_t i)
 {
 	const struct list_json *l = ctx;
-	struct rules r = rules_effective(&l->tags[i].rules, l->defaults);
+	struct rules r = rules_effective(&l->tags[i].rules, &l->cfg->rules);
 
-	return tag_json(&l->tags[i], &r);
+	return tag_json(l->cfg, &l->tags[i], &r);
 }
 
-static int print_json(const struct tag_info *tags, size_t n, const struct rules *defaults)
+static int print_json(const struct tag_info *tags, size_t n, const struct config *cfg)
 {
-	struct list_json l = { tags, defaults };
+	struct list_json l = { tags, cfg };
 
 	if (json_print_array(stdout, n, tag_item, &l))
 		return error("out of memory");
@@ -71,11 +87,14 @@ static const struct column list_cols[] = {
 	{ "LAST SNAPSHOT", "last_snapshot", false },
 	{ "STATUS", "status", false },
 	{ "LAST ERROR", "last_error", false },
+	{ "NEXT DUE", "next_due", false },     /* the last column: only when adaptive */
 };
 
-static void add_tag_row(struct table *t, const struct tag_info *tag, const struct rules *r)
+static void add_tag_row(struct table *t, const struct config *cfg, const struct tag_info *tag,
+			const struct rules *r)
 {
-	char added[TIME_BUF_SIZE], last[TIME_BUF_SIZE] = "";
+	char added[TIME_BUF_SIZE], last[TIME_BUF_SIZE] = "", due_at[TIME_BUF_SIZE];
+	int64_t due;
 
 	time_format(tag->added_at, added);
 	if (tag->has_last)
@@ -89,19 +108,24 @@ static void add_tag_row(struct table *t, const struct tag_info *tag, const struc
 	table_set(t, 5, "%s", last);
 	table_set(t, 6, "%s", tag_status_name(tag->status));
 	table_set(t, 7, "%s", tag->last_error);
+	if (next_due(cfg, tag, &due)) {
+		time_format(due, due_at);
+		table_set(t, 8, "%s", due_at);
+	}
 }
 
-static int print_rows(const struct tag_info *tags, size_t n, const struct rules *defaults,
+static int print_rows(const struct tag_info *tags, size_t n, const struct config *cfg,
 		      enum out_format fmt)
 {
+	size_t ncols = ARRAY_SIZE(list_cols) - !cfg->schedule.adaptive;
 	struct table t;
 	int rc;
 
-	table_init(&t, list_cols, ARRAY_SIZE(list_cols));
+	table_init(&t, list_cols, ncols);
 	for (size_t i = 0; i < n; i++) {
-		struct rules r = rules_effective(&tags[i].rules, defaults);
+		struct rules r = rules_effective(&tags[i].rules, &cfg->rules);
 
-		add_tag_row(&t, &tags[i], &r);
+		add_tag_row(&t, cfg, &tags[i], &r);
 	}
 	rc = fmt == OUT_CSV ? table_print_csv(&t, stdout) : table_print(&t, stdout);
 	table_release(&t);
@@ -136,9 +160,9 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 	if (store_list_tags(ctx->st, NULL, 0, &tags, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
 	if (fmt == OUT_JSON)
-		rc = print_json(tags, n, &ctx->cfg.rules);
+		rc = print_json(tags, n, &ctx->cfg);
 	else
-		rc = print_rows(tags, n, &ctx->cfg.rules, fmt);
+		rc = print_rows(tags, n, &ctx->cfg, fmt);
 	free(tags);
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }

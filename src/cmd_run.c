@@ -18,7 +18,7 @@
 #include "outbox.h"
 #include "record.h"
 
-static const char run_usage[] = "usage: hashtrack run [--dry-run] [TAG...]\n";
+static const char run_usage[] = "usage: hashtrack run [--dry-run] [--all] [TAG...]\n";
 
 static void run_help(void)
 {
@@ -27,10 +27,13 @@ static void run_help(void)
 	       "Alerts not delivered earlier are sent first. Prints nothing on success\n"
 	       "unless stdout is a terminal; problems go to stderr, one line each.\n\n"
 	       "  --dry-run   fetch and evaluate; print what would be stored and alerted,\n"
-	       "              write and send nothing\n\n"
+	       "              write and send nothing\n"
+	       "  --all       with [schedule] adaptive = yes: fetch every tag, due or not\n"
+	       "              (still within max_credits_per_day)\n\n"
 	       "exit status: 0 all stored and sent, 1 a tag failed or an alert is pending,\n"
 	       "2 usage or configuration error, 75 another run holds the lock\n\n"
-	       "example (crontab):\n  0 */6 * * * hashtrack run\n", run_usage);
+	       "example (crontab):\n  0 */6 * * * hashtrack run\n"
+	       "  0 * * * * hashtrack run      (with [schedule] adaptive = yes)\n", run_usage);
 }
 
 /* A tag's failure held back until the run knows whether every tag failed alike. */
@@ -43,7 +46,8 @@ struct held {
 
 struct run {
 	struct recorder rec;
-	size_t n, done;
+	size_t n, done;         /* the tags fetched now, of tracked; done so far */
+	size_t tracked;
 	int64_t requests;       /* API requests started, retries included */
 	bool progress;          /* redraw a progress line on the terminal */
 	char fatal[1024];       /* why the API stopped the whole run, naming the tag */
@@ -183,7 +187,8 @@ static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_
 		names[i] = tags[i].name;
 	/* without room to hold failures, each is said at once: nothing is lost */
 	r->held = r->n > 1 ? calloc(r->n, sizeof(*r->held)) : NULL;
-	rc = api_fetch(cfg, &call, names, r->n, on_answer, r, err, sizeof(err));
+	/* Nothing due: no request, but the run is still remembered (doctor's "last run"). */
+	rc = r->n ? api_fetch(cfg, &call, names, r->n, on_answer, r, err, sizeof(err)) : 0;
 	free(names);
 	report_held(r, cfg);
 	free(r->held);
@@ -204,10 +209,12 @@ static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_
 	return rc;
 }
 
-static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *dry_run)
+static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *dry_run,
+			     bool *all)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -216,6 +223,8 @@ static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *d
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'n') {
 			*dry_run = true;
+		} else if (c == 'a') {
+			*all = true;
 		} else if (c == 'h') {
 			run_help();
 			return EXIT_SUCCESS;
@@ -249,8 +258,8 @@ static void print_summary(const struct cmd_ctx *ctx, const struct run *r, size_t
 /* What the ledger keeps of the run (its times and exit status are ops_finish's). */
 static void ledger_row(const struct run *r, struct run_row *row)
 {
-	row->tags = (int64_t)r->n;
-	row->due = (int64_t)r->n;
+	row->tags = (int64_t)r->tracked;
+	row->due = (int64_t)r->rec.due;
 	row->stored = (int64_t)r->rec.stored;
 	row->failed = (int64_t)r->rec.failed;
 	row->alerts = (int64_t)r->rec.alerts;
@@ -286,18 +295,52 @@ static int take_lock(struct cmd_ctx *ctx, int *lock)
 	return 0;
 }
 
+/*
+ * With [schedule] adaptive = yes: keep the tags due now (all named ones, or
+ * all with --all) that the daily credit cap lets through, in the order they
+ * deserve the credits; say what waits. Returns 0 or an exit status.
+ */
+static int pick_due(struct cmd_ctx *ctx, bool all, bool named, struct tag_info *tags,
+		    size_t *n, size_t *due, size_t *waiting)
+{
+	struct due_plan plan;
+
+	*due = *n;
+	*waiting = 0;
+	if (!ctx->cfg.schedule.adaptive)
+		return 0;
+	if (plan_due_tags(ctx, all || named, tags, *n, &plan))
+		return EXIT_FAILURE;
+	if (plan.due > plan.fetch && named)
+		warn("%zu of the hashtags named not fetched: the daily credit cap ([schedule] "
+		     "max_credits_per_day = %" PRId64 ") is spent", plan.due - plan.fetch,
+		     ctx->cfg.schedule.max_credits_per_day);
+	else if (plan.due > plan.fetch)
+		note("%zu tags waiting for the daily credit cap (%" PRId64 " of %" PRId64
+		     " credits spent in the last 24 hours)", plan.due - plan.fetch, plan.spent,
+		     ctx->cfg.schedule.max_credits_per_day);
+	if (plan.due == 0)
+		note("no hashtag is due (%zu tracked)", *n);
+	else
+		note("%zu of %zu hashtags due, %zu fetched now", plan.due, *n, plan.fetch);
+	*n = plan.fetch;
+	*due = plan.due;
+	*waiting = plan.due - plan.fetch;
+	return 0;
+}
+
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { 0 };
 	struct ops_run ops = { 0 };
 	struct tag_info *tags = NULL;
-	bool dry_run = false, has_webhook = ctx->cfg.nchannels > 0;
+	bool dry_run = false, all = false, has_webhook = ctx->cfg.nchannels > 0;
 	int64_t max_id = 0;
-	size_t pending = 0;
+	size_t pending = 0, due, waiting;
 	bool lost = false;
 	int lock = -1, rc;
 
-	if ((rc = parse_run_options(ctx, argc, argv, &dry_run)) >= 0)
+	if ((rc = parse_run_options(ctx, argc, argv, &dry_run, &all)) >= 0)
 		return rc;
 	if (!ctx->cfg.api_key || !*ctx->cfg.api_key) {
 		error("no API key; set SCAVIO_API_KEY or [api] key in the config file "
@@ -331,7 +374,12 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAILURE;
 		goto cleanup;
 	}
+	r.tracked = r.n;
+	if ((rc = pick_due(ctx, all, argc > optind, tags, &r.n, &due, &waiting)))
+		goto cleanup;
 	record_begin(&r.rec, ctx->st, &ctx->cfg, tags, dry_run);
+	r.rec.due = due;
+	r.rec.waiting = waiting;
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
 	rc = fetch_tags(&r, &ctx->cfg, tags) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!dry_run && has_webhook)

@@ -37,6 +37,7 @@ void config_init(struct config *cfg)
 	cfg->alert_format = ALERT_SLACK;
 	cfg->send_calmed = true;
 	cfg->digest = 5;
+	cfg->schedule = (struct schedule_config){ .hot_every = 3600, .cold_every = 6 * 3600 };
 	cfg->now = (int64_t)time(NULL);
 }
 
@@ -301,14 +302,19 @@ static int set_learning(struct config *cfg, const char *v, char *err, size_t n)
 	return set_duration(&cfg->detect.learning, v, err, n);
 }
 
-static int set_calmed(struct config *cfg, const char *v, char *err, size_t n)
+static int set_yes_no(bool *field, const char *v, char *err, size_t n)
 {
 	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-		cfg->send_calmed = strcmp(v, "yes") == 0;
+		*field = strcmp(v, "yes") == 0;
 		return 0;
 	}
 	snprintf(err, n, "'%s' is neither yes nor no", v);
 	return -1;
+}
+
+static int set_calmed(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_yes_no(&cfg->send_calmed, v, err, n);
 }
 
 static int set_format(struct config *cfg, const char *v, char *err, size_t n)
@@ -328,6 +334,41 @@ static int set_digest(struct config *cfg, const char *v, char *err, size_t n)
 		return -1;
 	cfg->digest = (int)d;
 	return 0;
+}
+
+static int set_adaptive(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_yes_no(&cfg->schedule.adaptive, v, err, n);
+}
+
+/* An interval of the schedule: at least a minute (cron's own step). */
+static int set_every(int64_t *field, const char *v, char *err, size_t n)
+{
+	int64_t x;
+
+	if (duration_parse(v, &x, err, n))
+		return -1;
+	if (x < 60) {
+		snprintf(err, n, "'%s' is shorter than a minute, cron's smallest step", v);
+		return -1;
+	}
+	*field = x;
+	return 0;
+}
+
+static int set_hot_every(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_every(&cfg->schedule.hot_every, v, err, n);
+}
+
+static int set_cold_every(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_every(&cfg->schedule.cold_every, v, err, n);
+}
+
+static int set_max_credits_per_day(struct config *cfg, const char *v, char *err, size_t n)
+{
+	return set_bounded(&cfg->schedule.max_credits_per_day, v, 0, INT64_MAX, err, n);
 }
 
 static const struct {
@@ -360,6 +401,10 @@ static const struct {
 	{ "health", "ping_url", set_ping_url },
 	{ "metrics", "textfile", set_metrics_file },
 	{ "alert", "digest", set_digest },
+	{ "schedule", "adaptive", set_adaptive },
+	{ "schedule", "hot_every", set_hot_every },
+	{ "schedule", "cold_every", set_cold_every },
+	{ "schedule", "max_credits_per_day", set_max_credits_per_day },
 };
 
 static bool known_section(const char *section)
@@ -483,7 +528,7 @@ static int on_ini_pair(void *user, const char *section, const char *key, const c
 	if (!known_section(section)) {
 		snprintf(ctx->msg, sizeof(ctx->msg),
 			 "unknown section [%s]; sections are [api], [storage], [detect], [alert], "
-			 "[channel.NAME], [health], [metrics]", section);
+			 "[channel.NAME], [health], [metrics], [schedule]", section);
 		return 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -537,6 +582,56 @@ static int check_line_lengths(FILE *f, const char *name, char *err, size_t errsz
 	return 0;
 }
 
+/*
+ * The line of the last `key = ...` in [section] of f, 0 when there is none:
+ * for an error found only once the whole file is read. inih does not tell
+ * its handler the line, so the file is read again, as inih reads it.
+ */
+static int key_line(FILE *f, const char *section, const char *key)
+{
+	char buf[CONFIG_MAX_LINE + 8];
+	size_t klen = strlen(key);
+	int no = 0, found = 0;
+	bool inside = false;
+
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		char *p = buf + strspn(buf, " \t");
+
+		no++;
+		if (*p == '[') {
+			char *end = strchr(p, ']');
+
+			inside = end && (size_t)(end - p - 1) == strlen(section) &&
+				 strncmp(p + 1, section, strlen(section)) == 0;
+		} else if (inside && strncmp(p, key, klen) == 0 &&
+			   (p[klen] == '=' || p[klen] == ' ' || p[klen] == '\t')) {
+			found = no;
+		}
+	}
+	return found;
+}
+
+/* What the keys cannot check one by one: hot_every <= cold_every. */
+static int check_schedule(const struct config *cfg, FILE *f, const char *name,
+			  char *err, size_t errsz)
+{
+	char hot[32], cold[32];
+	int line;
+
+	if (cfg->schedule.hot_every <= cfg->schedule.cold_every)
+		return 0;
+	line = key_line(f, "schedule", "hot_every");
+	if (!line)
+		line = key_line(f, "schedule", "cold_every");
+	duration_format(cfg->schedule.hot_every, hot, sizeof(hot));
+	duration_format(cfg->schedule.cold_every, cold, sizeof(cold));
+	snprintf(err, errsz, "%s:%d: hot_every: %s is longer than cold_every (%s); a hot tag "
+		 "is fetched at least as often as the others", name, line, hot, cold);
+	return -1;
+}
+
 int config_read_stream(struct config *cfg, FILE *f, const char *name,
 		       char *err, size_t errsz)
 {
@@ -551,7 +646,7 @@ int config_read_stream(struct config *cfg, FILE *f, const char *name,
 			 ctx.msg[0] ? ctx.msg : "malformed line; expected 'key = value' or '[section]'");
 		return -1;
 	}
-	return 0;
+	return check_schedule(cfg, f, name, err, errsz);
 }
 
 /*

@@ -91,12 +91,14 @@ void judge_snapshot(const struct snapshot *hist, size_t n, const struct rules *r
 		.base_videos = out->v.base.videos, .base_views = out->v.base.views,
 		.videos = out->videos.known ? &out->videos : NULL,
 		.views = out->views.known ? &out->views : NULL,
+		.elapsed = out->v.status == VERDICT_OK ? out->v.elapsed : 0,
 	};
 	pace_rule_levels(&m, &lim, &ev);
 	pace_alert_step(st, &ev, cfg->cooldown, &out->event);
 	out->v.rules = out->event.rules;
 	out->v.viral = st->firing;
 	out->v.alert = out->event.event != PACE_NONE;
+	pace_heat(&m, &lim, st->firing, &out->heat);
 }
 
 /* The count an alert's pace is about: the one that surged, else views when known. */

@@ -331,6 +331,7 @@ void pace_estimate(const struct pace_point *pts, size_t n, size_t base,
 	out->surge = holds(out, pts[n - 1].ts, cfg->surge);
 	out->elevated = out->surge || (out->low_per_hour > 0 &&
 		out->low_per_hour >= hysteresis_level(cfg->surge) * out->usual_per_hour);
+	out->warm = out->surge || holds(out, pts[n - 1].ts, (1.0 + cfg->surge) / 2);
 }
 
 /* ---- rule levels ---- */
@@ -433,6 +434,65 @@ void pace_rule_levels(const struct pace_measure *m, const struct pace_limits *li
 		inside |= RULE_VIEW_GROWTH;
 	out->quiet = inside;
 	headline_pace(m, out);
+}
+
+/* ---- heat ---- */
+
+/* The way gone from usual to need at got: 1 at the threshold; 0 when usual reaches it. */
+static double way(double got, double usual, double need)
+{
+	if (need <= 0 || usual >= need)
+		return 0.0;
+	return (got - usual) / (need - usual);
+}
+
+/* The surge rule's way, when the half-way level passes its band and noise tests. */
+static double surge_way(const struct pace *p, double surge)
+{
+	if (!pace_evaluable(p) || surge <= 0 || !p->warm)
+		return 0.0;
+	if (p->usual_per_hour <= 0 || surge <= 1)
+		return 1.0;
+	return way(p->low_per_hour / p->usual_per_hour, 1.0, surge);
+}
+
+/* The new count the usual pace makes in the window: 0 without a usual pace. */
+static double usual_growth(const struct pace *p, int64_t elapsed)
+{
+	if (!p || !p->has_usual || p->learning)
+		return 0.0;
+	return p->usual_per_hour * (double)elapsed / HOUR;
+}
+
+/* A percent rule's way: the window's growth against the usual growth, both in percent. */
+static double growth_way(double pct, int64_t delta, int64_t base, int64_t floor, double usual)
+{
+	if (pct <= 0 || base <= 0 || base < floor)
+		return 0.0;
+	return way((double)delta / (double)base * 100.0, usual / (double)base * 100.0, pct);
+}
+
+void pace_heat(const struct pace_measure *m, const struct pace_limits *lim, bool firing,
+	       struct pace_heat *out)
+{
+	double ways[4] = { surge_way(m->videos, lim->surge), surge_way(m->views, lim->surge) };
+	double best = 0.0;
+
+	if (m->compared && m->videos_known) {
+		double u = usual_growth(m->videos, m->elapsed);
+
+		ways[2] = way((double)m->new_videos, u, (double)lim->min_new_videos);
+		ways[2] = fmax(ways[2], growth_way(lim->video_growth, m->new_videos,
+						   m->base_videos, lim->growth_floor, u));
+	}
+	if (m->compared && m->views_known)
+		ways[3] = growth_way(lim->view_growth, m->new_views, m->base_views,
+				     lim->growth_floor, usual_growth(m->views, m->elapsed));
+	for (size_t i = 0; i < 4; i++)
+		best = fmax(best, ways[i]);
+	out->hot = firing || best >= 0.5;
+	/* In hundredths: a hot tag's row is rewritten only when its heat moves. */
+	out->heat = round((firing ? fmax(best, 1.0) : out->hot ? best : 0.0) * 100.0) / 100.0;
 }
 
 /* ---- edges ---- */

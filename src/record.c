@@ -165,6 +165,12 @@ static bool same_state(const struct pace_alert_state *a, const struct pace_alert
 	       a->calmed_at == b->calmed_at;
 }
 
+/* Whether the tag is as close to firing as it was: then its row is not written. */
+static bool same_heat(const struct pace_heat *a, const struct pace_heat *b)
+{
+	return a->hot == b->hot && a->heat == b->heat;
+}
+
 /* Calmed notices go out only with [alert] calmed = yes; otherwise they are kept. */
 static enum alert_status status_of(const struct config *cfg, const struct alert *a)
 {
@@ -225,6 +231,7 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	}
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
 	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
+	    (!same_heat(&j.heat, &t->heat) && store_set_heat(r->st, t->name, &j.heat)) ||
 	    (alert && store_add_alert(r->st, &a, status = status_of(r->cfg, &a), &id)) ||
 	    (alert && status == ALERT_PENDING && add_deliveries(r, &a, id)))
 		goto cleanup;

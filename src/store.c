@@ -18,6 +18,7 @@
 enum hot_stmt {
 	HOT_ADD_SNAPSHOT, HOT_SET_STATUS, HOT_ADD_ALERT,
 	HOT_SAVEPOINT, HOT_RELEASE, HOT_SET_STATE, HOT_HISTORY,
+	HOT_SET_HEAT,
 	HOT_COUNT
 };
 
@@ -251,6 +252,16 @@ static const struct migration {
 	"INSERT INTO delivery (alert_id, channel, status, attempts, last_error)"
 	"  SELECT id, 'default', 'pending', attempts, last_error FROM alert"
 	"  WHERE status = 'pending';",
+	NULL },
+
+	/*
+	 * 6 -> 7: the adaptive schedule. How close to firing a tag's last
+	 * evaluation left it: hot (fetched every hot_every) and heat (which hot
+	 * tag goes first under the daily credit cap).
+	 */
+	{
+	"ALTER TABLE hashtag ADD COLUMN hot INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE hashtag ADD COLUMN heat REAL NOT NULL DEFAULT 0;",
 	NULL },
 };
 
@@ -1014,6 +1025,8 @@ static void read_tag_info(sqlite3_stmt *stmt, struct tag_info *t)
 	t->muted_until = sqlite3_column_type(stmt, 20) == SQLITE_NULL
 			 ? 0 : sqlite3_column_int64(stmt, 20);
 	copy_text(t->mute_reason, sizeof(t->mute_reason), stmt, 21);
+	t->heat.hot = sqlite3_column_int(stmt, 22);
+	t->heat.heat = sqlite3_column_double(stmt, 23);
 }
 
 /* Append the rows of stmt to the growing array *out. */
@@ -1045,7 +1058,8 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		"       h.view_growth, h.status, h.last_error," \
 		"       s.ts, s.video_count, s.view_count, s.source, h.surge," \
 		"       h.rules_seen, h.rules_held, h.firing, h.alert_rules, h.alert_pace," \
-		"       h.calmed_at, h.campaign, h.muted_until, h.mute_reason" \
+		"       h.calmed_at, h.campaign, h.muted_until, h.mute_reason," \
+		"       h.hot, h.heat" \
 		"  FROM hashtag h" \
 		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts =" \
 		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
@@ -1169,6 +1183,42 @@ int store_set_alert_state(struct store *st, const char *tag, const struct pace_a
 	sqlite3_bind_double(stmt, 6, s->alert_pace);
 	bind_opt_int(stmt, 7, s->calmed_at >= 0, s->calmed_at);
 	return hot_step_done(st, stmt, "remember the alert state");
+}
+
+int store_set_heat(struct store *st, const char *tag, const struct pace_heat *h)
+{
+	sqlite3_stmt *stmt = prepare_hot(st, HOT_SET_HEAT,
+		"UPDATE hashtag SET hot = ?2, heat = ?3 WHERE name = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, h->hot);
+	sqlite3_bind_double(stmt, 3, h->heat);
+	return hot_step_done(st, stmt, "remember how close to firing the tag is");
+}
+
+int store_api_snapshots(struct store *st, int64_t from, int64_t to, int64_t *n)
+{
+	/* Per tag, a range of the snapshot's primary key: no scan of every snapshot. */
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT count(*) FROM hashtag h JOIN snapshot s"
+		"  ON s.hashtag_id = h.id AND s.ts >= ?1 AND s.ts < ?2"
+		" WHERE s.source IS NOT NULL");
+	int rc;
+
+	*n = 0;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, from);
+	sqlite3_bind_int64(stmt, 2, to);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return fail_db(st, "count the credits spent");
+	return 0;
 }
 
 int store_history(struct store *st, const char *tag, int64_t since, struct snapshot **buf,

@@ -12,7 +12,7 @@ FLOORS = {  # highest first
     "services": {"store", "fetch", "deliver", "http", "config", "lock", "msg", "clock",
                  "ping"},
     "pure": {"tag", "duration", "timefmt", "scavio", "detect", "pace", "judge", "alert",
-             "retry", "payload", "table", "jsonout", "chart", "html", "sparkline", "text", "array",
+             "retry", "payload", "table", "jsonout", "chart", "html", "sparkline", "text", "array", "schedule",
              "csvread", "jsonread", "snapout", "version", "metrics",
              "ledger"},
 }

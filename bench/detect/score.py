@@ -118,6 +118,7 @@ def score(truth, alerts):
     out = {
         **recall(moments),
         "median_delay_hours": med / HOUR if med is not None else None,
+        "delays_hours": sorted(d / HOUR for d in delays),
         "median_delay_runs": med / interval if med is not None else None,
         "interval_hours": interval / HOUR,
         "resolvable": recall([m for m in moments if m["resolvable"]]),

@@ -1043,6 +1043,95 @@ static void events_have_names(void **state)
 	assert_string_equal(pace_event_name(PACE_CALMED), "calmed");
 }
 
+/* ---- heat: the adaptive schedule's hot ---- */
+
+struct heat_case {
+	const char *name;
+	struct pace_measure m;
+	bool firing;
+	bool hot;
+	double heat;
+};
+
+static const struct pace warm_2x = {    /* half of the way to surge = 3: 2x usual */
+	.known = true, .has_usual = true, .low_per_hour = 2000, .per_hour = 2000,
+	.usual_per_hour = 1000, .ratio = 2, .warm = true,
+};
+static const struct pace fast_but_in_band = {   /* 2.5x, but the band test fails */
+	.known = true, .has_usual = true, .low_per_hour = 2500, .per_hour = 2500,
+	.usual_per_hour = 1000, .ratio = 2.5,
+};
+static const struct pace steady_50_an_hour = {  /* 300 videos in a 6 h window */
+	.known = true, .has_usual = true, .low_per_hour = 50, .per_hour = 50,
+	.usual_per_hour = 50, .ratio = 1,
+};
+
+static const struct heat_case heat_cases[] = {
+	{ "nothing measured is cold", { .now = T0 }, false, false, 0 },
+	{ "firing is hot", { .now = T0 }, true, true, 1 },
+	{ "half of min_new_videos from a flat usual is hot",
+	  { .now = T0, COMPARED(100, 100000, 0, 100000), .elapsed = 6 * H }, false, true, 0.5 },
+	{ "a little under half is cold",
+	  { .now = T0, COMPARED(99, 100000, 0, 100000), .elapsed = 6 * H }, false, false, 0 },
+	{ "half the way from a usual 60 to 200 is 130",
+	  { .now = T0, COMPARED(130, 100000, 0, 100000), .videos = &(struct pace){
+		.known = true, .has_usual = true, .usual_per_hour = 10 }, .elapsed = 6 * H },
+	  false, true, 0.5 },
+	{ "a big tag always past min_new_videos is not hot for it",
+	  { .now = T0, COMPARED(320, 1000000000, 0, 100000), .videos = &steady_50_an_hour,
+	    .elapsed = 6 * H }, false, false, 0 },
+	{ "view growth of 30% against 50% is hot",
+	  { .now = T0, COMPARED(0, 100000, 30000, 100000), .elapsed = 6 * H }, false, true, 0.6 },
+	{ "growth under growth_floor is no way",
+	  { .now = T0, COMPARED(0, 100000, 40, 50), .elapsed = 6 * H }, false, false, 0 },
+	{ "twice the usual pace is half the way to surge 3",
+	  { .now = T0, COMPARED(0, 100000, 0, 100000), .views = &warm_2x, .elapsed = 6 * H },
+	  false, true, 0.5 },
+	{ "a fast pace inside the band is not hot",
+	  { .now = T0, COMPARED(0, 100000, 0, 100000), .views = &fast_but_in_band,
+	    .elapsed = 6 * H }, false, false, 0 },
+	{ "firing keeps the way when it is beyond 1",
+	  { .now = T0, COMPARED(400, 100000, 0, 100000), .elapsed = 6 * H }, true, true, 2 },
+};
+
+static void a_tag_is_hot_when_firing_or_half_of_the_way_to_a_rule(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(heat_cases) / sizeof(heat_cases[0]); i++) {
+		const struct heat_case *c = &heat_cases[i];
+		struct pace_heat h;
+
+		pace_heat(&c->m, &default_limits, c->firing, &h);
+		if (h.hot != c->hot || fabs(h.heat - c->heat) > 1e-9)
+			fail_msg("%s: hot %d heat %f, want %d %f", c->name, h.hot, h.heat, c->hot,
+				 c->heat);
+	}
+}
+
+static void the_surge_test_at_half_way_makes_a_take_off_warm(void **state)
+{
+	struct pace_config cfg = { .window = 6 * H, .tolerance = 30 * 60, .usual = 7 * 24 * H,
+				   .learning = 2 * 24 * H, .surge = 3 };
+	struct pace_point pts[7 * 24 + 2];
+	size_t n = 0;
+	struct pace p;
+
+	(void)state;
+	/* a week at 1,000 an hour, then a window at 2.2x */
+	for (int h = 0; h <= 7 * 24; h += 6)
+		pts[n++] = (struct pace_point){ .ts = T0 + h * H, .value = 1000000 + h * 1000 };
+	pts[n] = (struct pace_point){ .ts = pts[n - 1].ts + 6 * H,
+				      .value = pts[n - 1].value + 6 * 2200 };
+	n++;
+	pace_estimate(pts, n, pace_base(pts, n, &cfg), &cfg, &p);
+	assert_true(p.warm);
+	assert_false(p.surge);
+	/* and a steady window is not */
+	pts[n - 1].value = pts[n - 2].value + 6 * 1000;
+	pace_estimate(pts, n, pace_base(pts, n, &cfg), &cfg, &p);
+	assert_false(p.warm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1074,6 +1163,8 @@ int main(void)
 		cmocka_unit_test(a_viral_alert_remembers_what_rose_and_its_pace),
 		cmocka_unit_test(a_new_campaign_tag_alerts_once_when_it_crosses_min_new_videos),
 		cmocka_unit_test(events_have_names),
+		cmocka_unit_test(a_tag_is_hot_when_firing_or_half_of_the_way_to_a_rule),
+		cmocka_unit_test(the_surge_test_at_half_way_makes_a_take_off_warm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,7 +59,9 @@ static const char undo_after_v3[] =
 	"ALTER TABLE hashtag DROP COLUMN muted_until;"
 	"ALTER TABLE hashtag DROP COLUMN mute_reason;"
 	"ALTER TABLE alert DROP COLUMN campaign;"
-	"DROP TABLE run;";
+	"DROP TABLE run;"
+	"ALTER TABLE hashtag DROP COLUMN hot;"
+	"ALTER TABLE hashtag DROP COLUMN heat;";
 
 /* Close the store, let setup write the file as schema 2 did, reopen it. */
 static void reopen_from_v2(void **state, const char *setup)
