@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "campaign.h"
 #include "chart.h"
 #include "detect.h"
 
@@ -40,6 +41,7 @@ struct html_row {
 	bool has_ratio;
 	bool has_usual_videos, has_usual_views;
 	bool charted;                   /* gets a card with charts */
+	bool muted;                     /* its alerts are muted now */
 };
 
 struct html_page {
@@ -48,6 +50,8 @@ struct html_page {
 	const char *version;
 	const struct html_row *rows;    /* the page says so when some have no chart */
 	size_t n;
+	const struct campaign_group *groups;    /* the rows by campaign, or none (ngroups 0) */
+	size_t ngroups;
 };
 
 /* The whole page. Returns -1 when writing to f failed. */

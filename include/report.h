@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "campaign.h"
 #include "chart.h"
 #include "detect.h"
 #include "judge.h"
@@ -33,6 +34,7 @@ struct report_query {
 	enum report_sort sort;
 	bool has_min_growth;
 	double min_growth;              /* percent of video growth, as shown (two decimals) */
+	int64_t now;                    /* a tag muted until after this is shown muted */
 };
 
 /*
@@ -62,12 +64,15 @@ struct report_row {
 	bool charted;
 	struct report_pace videos_pace, views_pace;     /* report_load_charts */
 	double surge;                   /* the tag's surge rule, for the chart's band */
+	bool muted;                     /* its alerts are muted now */
 };
 
 struct report {
 	struct report_row *rows;
 	size_t n;
 	struct snapshot *recent;        /* the rows' recent snapshots, REPORT_RECENT each */
+	struct campaign_group *groups;  /* report_group: the rows by campaign, or none */
+	size_t ngroups;
 };
 
 /*
@@ -76,6 +81,15 @@ struct report {
  */
 int report_build(struct store *st, const struct report_query *q,
 		 const struct tag_info *tags, size_t n, struct report *out);
+/*
+ * Group the rows by campaign, for the table and the page: campaigns in name
+ * order, the tags in no campaign last, each group's rows in the order they
+ * had; with each group's totals. When no row is in a campaign nothing
+ * changes and there is no group. Call it before report_load_recent and
+ * report_load_charts. Returns 0, or -1 after saying what failed.
+ */
+int report_group(struct report *r);
+
 /* The last REPORT_RECENT snapshots of every row, in one pass. */
 int report_load_recent(struct store *st, struct report *r);
 /*

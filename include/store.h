@@ -123,6 +123,15 @@ int store_set_status(struct store *st, const char *tag, enum tag_status status,
 /* Remember the tag's alert edge after an evaluation. */
 int store_set_alert_state(struct store *st, const char *tag, const struct pace_alert_state *s);
 
+/* Put tag in campaign (NULL or "": in none); *found false when the tag is unknown. */
+int store_set_campaign(struct store *st, const char *tag, const char *campaign, bool *found);
+/*
+ * Mute a tracked tag's alerts until `until` with reason (NULL or "": none
+ * given); until 0 unmutes it. *found false when the tag is not tracked.
+ */
+int store_set_mute(struct store *st, const char *tag, int64_t until, const char *reason,
+		   bool *found);
+
 /* ---- snapshots ---- */
 
 /*

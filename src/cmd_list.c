@@ -11,29 +11,37 @@
 #include "table.h"
 #include "timefmt.h"
 
-static const char list_usage[] = "usage: hashtrack list [--format table|csv|json]\n";
+static const char list_usage[] =
+	"usage: hashtrack list [--campaign NAME] [--format table|csv|json]\n";
 
 static void list_help(void)
 {
 	printf("%s\nThe tracked hashtags with the rules in force for each (their own, or the\n"
 	       "configured defaults), when they were added, their last snapshot and the\n"
-	       "outcome of their last fetch: ok, no-data, not-found or error.\n\n"
-	       "  --format FMT   table (default), csv or json\n\n"
-	       "example:\n  hashtrack list --format json\n", list_usage);
+	       "outcome of their last fetch: ok, no-data, not-found or error; their\n"
+	       "campaign, and until when their alerts are muted (with the reason given).\n\n"
+	       "  --campaign NAME  only the hashtags of campaign NAME ('': those in none)\n"
+	       "  --format FMT     table (default), csv or json\n\n"
+	       "examples:\n  hashtrack list --format json\n"
+	       "  hashtrack list --campaign 'Spring Sale'\n", list_usage);
 }
 
-static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
+static cJSON *tag_json(const struct tag_info *t, const struct rules *r, int64_t now)
 {
+	bool muted = t->muted_until > now;
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "hashtag", t->name) ||
+	    !json_add_str(o, "campaign", t->campaign) ||
 	    !json_add_int(o, "min_new_videos", true, r->min_new_videos) ||
 	    !cJSON_AddNumberToObject(o, "video_growth", r->video_growth) ||
 	    !cJSON_AddNumberToObject(o, "view_growth", r->view_growth) ||
 	    !json_add_time(o, "added_at", true, t->added_at) ||
 	    !json_add_time(o, "last_snapshot", t->has_last, t->last.ts) ||
 	    !cJSON_AddStringToObject(o, "status", tag_status_name(t->status)) ||
-	    !json_add_str(o, "last_error", t->last_error)) {
+	    !json_add_str(o, "last_error", t->last_error) ||
+	    !json_add_time(o, "muted_until", muted, t->muted_until) ||
+	    !json_add_str(o, "mute_reason", muted ? t->mute_reason : NULL)) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -43,6 +51,7 @@ static cJSON *tag_json(const struct tag_info *t, const struct rules *r)
 struct list_json {
 	const struct tag_info *tags;
 	const struct rules *defaults;
+	int64_t now;
 };
 
 static cJSON *tag_item(const void *ctx, size_t i)
@@ -50,12 +59,13 @@ static cJSON *tag_item(const void *ctx, size_t i)
 	const struct list_json *l = ctx;
 	struct rules r = rules_effective(&l->tags[i].rules, l->defaults);
 
-	return tag_json(&l->tags[i], &r);
+	return tag_json(&l->tags[i], &r, l->now);
 }
 
-static int print_json(const struct tag_info *tags, size_t n, const struct rules *defaults)
+static int print_json(const struct tag_info *tags, size_t n, const struct rules *defaults,
+		      int64_t now)
 {
-	struct list_json l = { tags, defaults };
+	struct list_json l = { tags, defaults, now };
 
 	if (json_print_array(stdout, n, tag_item, &l))
 		return error("out of memory");
@@ -64,6 +74,7 @@ static int print_json(const struct tag_info *tags, size_t n, const struct rules 
 
 static const struct column list_cols[] = {
 	{ "HASHTAG", "hashtag", false },
+	{ "CAMPAIGN", "campaign", false },
 	{ "MIN NEW VIDEOS", "min_new_videos", true },
 	{ "VIDEO %", "video_growth", true },
 	{ "VIEW %", "view_growth", true },
@@ -71,28 +82,36 @@ static const struct column list_cols[] = {
 	{ "LAST SNAPSHOT", "last_snapshot", false },
 	{ "STATUS", "status", false },
 	{ "LAST ERROR", "last_error", false },
+	{ "MUTED UNTIL", "muted_until", false },
+	{ "MUTE REASON", "mute_reason", false },
 };
 
-static void add_tag_row(struct table *t, const struct tag_info *tag, const struct rules *r)
+static void add_tag_row(struct table *t, const struct tag_info *tag, const struct rules *r,
+			int64_t now)
 {
-	char added[TIME_BUF_SIZE], last[TIME_BUF_SIZE] = "";
+	char added[TIME_BUF_SIZE], last[TIME_BUF_SIZE] = "", muted[TIME_BUF_SIZE] = "";
 
 	time_format(tag->added_at, added);
 	if (tag->has_last)
 		time_format(tag->last.ts, last);
+	if (tag->muted_until > now)
+		time_format(tag->muted_until, muted);
 	table_add_row(t);
 	table_set(t, 0, "%s", tag->name);
-	table_set(t, 1, "%" PRId64, r->min_new_videos);
-	table_set(t, 2, "%g", r->video_growth);
-	table_set(t, 3, "%g", r->view_growth);
-	table_set(t, 4, "%s", added);
-	table_set(t, 5, "%s", last);
-	table_set(t, 6, "%s", tag_status_name(tag->status));
-	table_set(t, 7, "%s", tag->last_error);
+	table_set(t, 1, "%s", tag->campaign);
+	table_set(t, 2, "%" PRId64, r->min_new_videos);
+	table_set(t, 3, "%g", r->video_growth);
+	table_set(t, 4, "%g", r->view_growth);
+	table_set(t, 5, "%s", added);
+	table_set(t, 6, "%s", last);
+	table_set(t, 7, "%s", tag_status_name(tag->status));
+	table_set(t, 8, "%s", tag->last_error);
+	table_set(t, 9, "%s", muted);
+	table_set(t, 10, "%s", muted[0] ? tag->mute_reason : "");
 }
 
 static int print_rows(const struct tag_info *tags, size_t n, const struct rules *defaults,
-		      enum out_format fmt)
+		      enum out_format fmt, int64_t now)
 {
 	struct table t;
 	int rc;
@@ -101,7 +120,7 @@ static int print_rows(const struct tag_info *tags, size_t n, const struct rules 
 	for (size_t i = 0; i < n; i++) {
 		struct rules r = rules_effective(&tags[i].rules, defaults);
 
-		add_tag_row(&t, &tags[i], &r);
+		add_tag_row(&t, &tags[i], &r, now);
 	}
 	rc = fmt == OUT_CSV ? table_print_csv(&t, stdout) : table_print(&t, stdout);
 	table_release(&t);
@@ -112,17 +131,24 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "campaign", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
 	enum out_format fmt = OUT_TABLE;
 	struct tag_info *tags;
+	char campaign[CAMPAIGN_BUF_SIZE];
+	bool by_campaign = false;
 	size_t n;
 	int c, rc;
 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'f' && parse_out_format("list", optarg, &fmt) == 0)
 			continue;
+		if (c == 'c' && parse_campaign_filter("list", optarg, campaign) == 0) {
+			by_campaign = true;
+			continue;
+		}
 		if (c == 'h')
 			return list_help(), EXIT_SUCCESS;
 		return usage_error("list", list_usage);
@@ -135,10 +161,12 @@ int cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (store_list_tags(ctx->st, NULL, 0, &tags, &n))
 		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
-	if (fmt == OUT_JSON)
-		rc = print_json(tags, n, &ctx->cfg.rules);
+	if (by_campaign && keep_campaign("list", campaign, tags, &n))
+		rc = EXIT_FAILURE;
+	else if (fmt == OUT_JSON)
+		rc = print_json(tags, n, &ctx->cfg.rules, ctx->cfg.now) ? EXIT_FAILURE : 0;
 	else
-		rc = print_rows(tags, n, &ctx->cfg.rules, fmt);
+		rc = print_rows(tags, n, &ctx->cfg.rules, fmt, ctx->cfg.now) ? EXIT_FAILURE : 0;
 	free(tags);
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

@@ -57,6 +57,11 @@ static const char style[] =
 	".badge.viral{background:var(--viral);color:#fff}"
 	".badge.incomparable{background:#fef3c7;color:#92400e}"
 	".badge.not-found,.badge.failing{background:var(--fail);color:#fff}"
+	".badge.muted{background:#e0e7ff;color:#3730a3}"
+	"tr.group th{text-align:left;font-size:13px;text-transform:none;letter-spacing:0;"
+	"color:var(--fg);background:#eef2ff;border-top:2px solid var(--line)}"
+	"tr.group th span{color:var(--muted);font-weight:400;margin-left:8px}"
+	"tr.total td{font-weight:600;background:#f9fafb}"
 	".err{display:block;color:var(--fail);font-size:12px;line-height:1.3;overflow-wrap:anywhere}"
 	"svg.spark{display:block;margin-left:auto}"
 	"svg.spark polyline{fill:none;stroke:var(--views);stroke-width:1.6;"
@@ -207,6 +212,9 @@ static void badges(FILE *f, const struct html_row *r, bool reason)
 {
 	if (r->firing)
 		fputs("<span class=\"badge viral\">VIRAL</span>", f);
+	if (r->muted)
+		fputs("<span class=\"badge muted\" title=\"its alerts are recorded, not sent\">"
+		      "muted</span>", f);
 	fputs("<span class=\"badge ", f);
 	html_escape(f, r->status);
 	fputs("\">", f);
@@ -323,6 +331,51 @@ static void table_row(FILE *f, const struct html_row *r)
 	fputs("</td></tr>\n", f);
 }
 
+/* A campaign's sum of counts: "unknown" parts are left out and said ("2 of 3 known"). */
+static void td_sum(FILE *f, const struct count_sum *s, bool sign)
+{
+	char buf[40];
+
+	if (!count_sum_has(s)) {
+		td_none(f);
+		return;
+	}
+	count_text(s->sum, sign, buf, sizeof(buf));
+	fprintf(f, "<td%s>%s", sign ? trend_class(true, (double)s->sum) : "", buf);
+	if (s->unknown)
+		fprintf(f, "<small title=\"the others' counts are unknown\">%zu of %zu known</small>",
+			s->known, s->known + s->unknown);
+	fputs("</td>", f);
+}
+
+/* A campaign's heading, its rows, and a row of its totals. */
+static void group_rows(FILE *f, const struct html_row *rows, const struct campaign_group *g)
+{
+	const struct campaign_totals *t = &g->totals;
+
+	fputs("<tr class=\"group\"><th colspan=\"10\">", f);
+	if (g->campaign) {
+		fputs("Campaign ", f);
+		html_escape(f, g->campaign);
+	} else {
+		fputs("No campaign", f);
+	}
+	fprintf(f, "<span>%zu hashtag%s</span></th></tr>\n", t->tags, t->tags == 1 ? "" : "s");
+	for (size_t i = g->first; i < g->first + g->n; i++)
+		table_row(f, &rows[i]);
+	fputs("<tr class=\"total\"><td class=\"l\">Total</td><td class=\"l status\">", f);
+	if (t->firing)
+		fprintf(f, "<span class=\"badge viral\">%zu VIRAL</span>", t->firing);
+	if (t->muted)
+		fprintf(f, "<span class=\"badge muted\">%zu muted</span>", t->muted);
+	fputs("</td>", f);
+	td_sum(f, &t->videos, false);
+	td_sum(f, &t->views, false);
+	td_sum(f, &t->new_videos, true);
+	td_sum(f, &t->new_views, true);
+	fputs("<td colspan=\"4\"></td></tr>\n", f);
+}
+
 static void table(FILE *f, const struct html_page *p)
 {
 	fputs("<h2>Hashtags</h2>\n<div class=\"scroll\"><table>\n<thead><tr>"
@@ -333,7 +386,9 @@ static void table(FILE *f, const struct html_page *p)
 	if (p->n == 0)
 		fputs("<tr><td class=\"l note\" colspan=\"10\">No hashtags to show. Track one with "
 		      "<code>hashtrack add TAG</code>, then <code>hashtrack run</code>.</td></tr>\n", f);
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t g = 0; g < p->ngroups; g++)
+		group_rows(f, p->rows, &p->groups[g]);
+	for (size_t i = 0; p->ngroups == 0 && i < p->n; i++)
 		table_row(f, &p->rows[i]);
 	fputs("</tbody></table></div>\n", f);
 }

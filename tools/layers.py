@@ -12,7 +12,7 @@ FLOORS = {  # highest first
     "services": {"store", "fetch", "deliver", "http", "config", "lock", "msg", "clock"},
     "pure": {"tag", "duration", "timefmt", "scavio", "detect", "pace", "judge", "alert",
              "retry", "table", "jsonout", "chart", "html", "sparkline", "text", "array",
-             "csvread", "jsonread", "snapout", "version"},
+             "csvread", "jsonread", "snapout", "version", "campaign"},
 }
 RANK = {name: i for i, name in enumerate(reversed(list(FLOORS)))}  # pure 0 .. face 3
 
