@@ -22,9 +22,9 @@ static const char unmute_usage[] = "usage: hashtrack unmute [--campaign NAME] [T
 static void mute_help(void)
 {
 	printf("%s\nSilence the alerts of the TAGs, or of every hashtag of campaign NAME (or\n"
-	       "both), for DUR. A muted hashtag is still fetched and judged, so that\n"
-	       "report and backtest stay right and unmuting raises no stale alert; its\n"
-	       "alerts are recorded with status 'muted' and never sent. Muting again\n"
+	       "both), for DUR. A muted hashtag is still fetched and judged, so that its\n"
+	       "report stays right and unmuting raises no stale alert; its alerts are\n"
+	       "recorded with status 'muted' and never sent. Muting again\n"
 	       "replaces the time and the reason; 'hashtrack unmute' ends it early, and\n"
 	       "'hashtrack list' shows until when each tag is muted.\n\n"
 	       "  --for DUR          how long: 90s, 30m, 6h, 1d, 2w (required)\n"
