@@ -36,18 +36,19 @@ char *tag_url(const char *tag);
 /* The outcome of the tag's last fetch. */
 enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
 
+/* The flags sit beside the status and the texts after the numbers: little padding. */
 struct tag_info {
 	char name[TAG_BUF_SIZE];
 	int64_t added_at;
-	bool active;
+	int64_t muted_until;            /* alerts muted before this time; 0: never muted */
 	struct tag_rules rules;
-	bool has_last;
-	struct snapshot last;
+	struct snapshot last;           /* when has_last */
 	enum tag_status status;
+	bool active;
+	bool has_last;
 	char last_error[256];
 	struct pace_alert_state state;  /* its alert edge, as the last run left it */
 	char campaign[CAMPAIGN_BUF_SIZE];       /* "" when in none */
-	int64_t muted_until;            /* alerts muted before this time; 0: never muted */
 	char mute_reason[256];
 };
 

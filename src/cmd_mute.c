@@ -117,16 +117,18 @@ static int parse_mute_options(struct cmd_ctx *ctx, int argc, char **argv, struct
 	return -1;
 }
 
-static const struct tag_info *find_tag(const struct tag_info *tags, size_t n, const char *name)
+/* The index of the tag called name in tags[0..n), or n when none is. */
+static size_t find_tag(const struct tag_info *tags, size_t n, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(tags[i].name, name) == 0)
-			return &tags[i];
-	return NULL;
+	size_t i = 0;
+
+	while (i < n && strcmp(tags[i].name, name) != 0)
+		i++;
+	return i;
 }
 
-/* Append t to out[0..*k) unless it is there already. */
-static void add_target(const struct tag_info **out, size_t *k, const struct tag_info *t)
+/* Append index t to out[0..*k) unless it is there already. */
+static void add_target(size_t *out, size_t *k, size_t t)
 {
 	for (size_t j = 0; j < *k; j++)
 		if (out[j] == t)
@@ -136,20 +138,19 @@ static void add_target(const struct tag_info **out, size_t *k, const struct tag_
 
 /*
  * The tags to change, each once: those named, in the order named, then the
- * campaign's in name order; pointers into tags (every tracked one), so out
- * has room for n. An untracked name is said and left out, and so is a
+ * campaign's in name order; as indexes into tags (every tracked one), so
+ * out has room for n. An untracked name is said and left out, and so is a
  * campaign without a tracked tag; *code becomes EXIT_FAILURE then.
  */
 static size_t pick_targets(const struct mute_opts *o, char (*names)[TAG_BUF_SIZE], size_t nnames,
-			   const struct tag_info *tags, size_t n, const struct tag_info **out,
-			   int *code)
+			   const struct tag_info *tags, size_t n, size_t *out, int *code)
 {
 	size_t k = 0, in_campaign = 0;
 
 	for (size_t i = 0; i < nnames; i++) {
-		const struct tag_info *t = find_tag(tags, n, names[i]);
+		size_t t = find_tag(tags, n, names[i]);
 
-		if (t) {
+		if (t < n) {
 			add_target(out, &k, t);
 			continue;
 		}
@@ -160,7 +161,7 @@ static size_t pick_targets(const struct mute_opts *o, char (*names)[TAG_BUF_SIZE
 	for (size_t i = 0; o->has_campaign && i < n; i++) {
 		if (strcmp(tags[i].campaign, o->campaign) == 0) {
 			in_campaign++;
-			add_target(out, &k, &tags[i]);
+			add_target(out, &k, i);
 		}
 	}
 	if (o->has_campaign && in_campaign == 0)
@@ -187,20 +188,20 @@ static void confirm(const struct mute_opts *o, const struct tag_info *t, int64_t
 }
 
 /* Mute (until > 0) or unmute (until 0) each target, all in one transaction. */
-static int apply(struct cmd_ctx *ctx, const struct mute_opts *o, const struct tag_info **targets,
-		 size_t k, int64_t until)
+static int apply(struct cmd_ctx *ctx, const struct mute_opts *o, const struct tag_info *tags,
+		 const size_t *targets, size_t k, int64_t until)
 {
 	bool found;
 
 	if (store_begin(ctx->st))
 		goto failed;
 	for (size_t i = 0; i < k; i++)
-		if (store_set_mute(ctx->st, targets[i]->name, until, o->reason, &found))
+		if (store_set_mute(ctx->st, tags[targets[i]].name, until, o->reason, &found))
 			goto failed;
 	if (store_commit(ctx->st))
 		goto failed;
 	for (size_t i = 0; i < k; i++)
-		confirm(o, targets[i], until, ctx->cfg.now);
+		confirm(o, &tags[targets[i]], until, ctx->cfg.now);
 	return 0;
 failed:
 	error("%s: %s", o->cmd, store_error(ctx->st));
@@ -211,7 +212,7 @@ failed:
 static int mute_or_unmute(struct cmd_ctx *ctx, int argc, char **argv, struct mute_opts *o)
 {
 	char (*names)[TAG_BUF_SIZE] = NULL;
-	const struct tag_info **targets = NULL;
+	size_t *targets = NULL;
 	struct tag_info *tags = NULL;
 	int64_t until = 0;
 	size_t n = 0, nnames, k;
@@ -239,7 +240,7 @@ static int mute_or_unmute(struct cmd_ctx *ctx, int argc, char **argv, struct mut
 	}
 	code = EXIT_SUCCESS;
 	k = pick_targets(o, names, nnames, tags, n, targets, &code);
-	if (apply(ctx, o, targets, k, until))
+	if (apply(ctx, o, tags, targets, k, until))
 		code = EXIT_FAILURE;
 cleanup:
 	free(targets);
