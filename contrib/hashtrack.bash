@@ -7,10 +7,16 @@ _hashtrack_tags()
 		sed -n 's/.*"hashtag":[[:space:]]*"\([^"]*\)".*/\1/p'
 }
 
+_hashtrack_campaigns()
+{
+	hashtrack list --format json 2>/dev/null |
+		sed -n 's/.*"campaign":[[:space:]]*"\([^"]*\)".*/\1/p' | sort -u
+}
+
 _hashtrack()
 {
 	local cur prev cmd i opts
-	local commands="add remove list run report history alerts export backtest import runs doctor help"
+	local commands="add remove list run report history alerts export backtest mute unmute import runs doctor help"
 	local globals="-c --config -d --db -q --quiet -v --verbose --no-color -h --help -V --version"
 	local common="-q --quiet -v --verbose --no-color -h --help"
 
@@ -47,6 +53,15 @@ _hashtrack()
 		COMPREPLY=($(compgen -W "growth pace videos views name" -- "$cur"))
 		return
 		;;
+	--campaign)
+		# one name a line: campaign names may hold spaces
+		local IFS=$'\n'
+		COMPREPLY=($(compgen -W "$(_hashtrack_campaigns)" -- "$cur"))
+		return
+		;;
+	--for|--reason)
+		return
+		;;
 	esac
 
 	if [ -z "$cmd" ]; then
@@ -59,15 +74,17 @@ _hashtrack()
 	fi
 
 	case $cmd in
-	add) opts="--min-videos --video-growth --view-growth --surge" ;;
+	add) opts="--min-videos --video-growth --view-growth --surge --campaign" ;;
 	remove) opts="--purge" ;;
-	list) opts="--format" ;;
+	list) opts="--campaign --format" ;;
 	run) opts="--dry-run --all" ;;
-	report) opts="--window --sort --min-growth --format" ;;
+	report) opts="--window --sort --min-growth --campaign --format" ;;
 	history) opts="--since --format" ;;
 	alerts) opts="test --channel --since --pending --format" ;;
 	export) opts="--since --format" ;;
-	backtest) opts="--since --surge --min-videos --video-growth --view-growth --format" ;;
+	backtest) opts="--since --surge --min-videos --video-growth --view-growth --campaign --format" ;;
+	mute) opts="--for --reason --campaign" ;;
+	unmute) opts="--campaign" ;;
 	import) opts="" ;;
 	runs) opts="--since --format" ;;
 	doctor) opts="--online --test-channels" ;;
@@ -80,7 +97,7 @@ _hashtrack()
 		return
 	fi
 	case $cmd in
-	remove|run|report|history|backtest)
+	remove|run|report|history|backtest|mute|unmute)
 		COMPREPLY=($(compgen -W "$(_hashtrack_tags)" -- "$cur"))
 		;;
 	import)

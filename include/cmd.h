@@ -39,6 +39,8 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_backtest(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_backup(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_runs(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_mute(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_unmute(struct cmd_ctx *ctx, int argc, char **argv);
 
 /* Global options every command also takes after its name, e.g. `run -v`. */
 #define COMMON_OPTIONS \
@@ -121,5 +123,20 @@ int parse_rule_option(const char *cmd, int c, const char *arg, struct tag_rules 
 
 /* "unknown option" and "missing argument" both end here: usage to stderr, exit 2. */
 int usage_error(const char *cmd, const char *usage);
+
+/*
+ * The --campaign NAME of list, report, backtest, mute and unmute, normalised
+ * into out (CAMPAIGN_BUF_SIZE bytes); '' stands for the tags in no campaign.
+ * Returns 0, or -1 after saying what is wrong (naming cmd).
+ */
+int parse_campaign_filter(const char *cmd, const char *arg, char *out);
+
+/*
+ * Keep, in order, the tags of tags[0..*n) in campaign ("": in none).
+ * Returns 0, or EXIT_FAILURE after saying that no tracked hashtag is in it.
+ */
+int keep_campaign(const char *cmd, const char *campaign, struct tag_info *tags, size_t *n);
+/* "no tracked hashtag is in campaign NAME" (naming cmd); returns EXIT_FAILURE. */
+int campaign_missing(const char *cmd, const char *campaign);
 
 #endif

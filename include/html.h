@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "campaign.h"
 #include "chart.h"
 #include "detect.h"
 
@@ -41,6 +42,7 @@ struct html_row {
 	bool has_ratio;
 	bool has_usual_videos, has_usual_views;
 	bool charted;                   /* gets a card with charts */
+	bool muted;                     /* its alerts are muted now */
 };
 
 struct html_page {
@@ -51,6 +53,8 @@ struct html_page {
 	size_t n;
 	const size_t *cards;            /* the rows that get a card, in the cards' order */
 	size_t ncards;
+	const struct campaign_group *groups;    /* the rows by campaign, or none (ngroups 0) */
+	size_t ngroups;
 };
 
 /* The whole page. Returns -1 when writing to f failed. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "campaign.h"
 #include "chart.h"
 #include "detect.h"
 #include "judge.h"
@@ -38,6 +39,7 @@ struct report_query {
 	bool has_min_growth;
 	double min_growth;              /* percent of video growth, as shown (two decimals) */
 	bool chart_all;                 /* chart every row (hashtags were named), not the top ones */
+	int64_t now;                    /* a tag muted until after this is shown muted */
 };
 
 /*
@@ -67,6 +69,7 @@ struct report_row {
 	bool charted;
 	struct report_pace videos_pace, views_pace;     /* report_load_charts */
 	double surge;                   /* the tag's surge rule, for the chart's band */
+	bool muted;                     /* its alerts are muted now */
 };
 
 struct report {
@@ -75,6 +78,8 @@ struct report {
 	struct snapshot *recent;        /* the rows' recent snapshots, REPORT_RECENT each */
 	size_t *charted;                /* report_load_charts: the charted rows, most telling first */
 	size_t ncharted;
+	struct campaign_group *groups;  /* report_group: the rows by campaign, or none */
+	size_t ngroups;
 };
 
 /*
@@ -83,6 +88,15 @@ struct report {
  */
 int report_build(struct store *st, const struct report_query *q,
 		 const struct tag_info *tags, size_t n, struct report *out);
+/*
+ * Group the rows by campaign, for the table and the page: campaigns in name
+ * order, the tags in no campaign last, each group's rows in the order they
+ * had; with each group's totals. When no row is in a campaign nothing
+ * changes and there is no group. Call it before report_load_recent and
+ * report_load_charts. Returns 0, or -1 after saying what failed.
+ */
+int report_group(struct report *r);
+
 /* The last REPORT_RECENT snapshots of every row, in one pass. */
 int report_load_recent(struct store *st, struct report *r);
 /*

@@ -126,6 +126,14 @@ int store_set_alert_state(struct store *st, const char *tag, const struct pace_a
 
 /* Remember how close to firing the tag's last evaluation left it (the schedule). */
 int store_set_heat(struct store *st, const char *tag, const struct pace_heat *h);
+/* Put tag in campaign (NULL or "": in none); *found false when the tag is unknown. */
+int store_set_campaign(struct store *st, const char *tag, const char *campaign, bool *found);
+/*
+ * Mute a tracked tag's alerts until `until` with reason (NULL or "": none
+ * given); until 0 unmutes it. *found false when the tag is not tracked.
+ */
+int store_set_mute(struct store *st, const char *tag, int64_t until, const char *reason,
+		   bool *found);
 
 /* ---- snapshots ---- */
 

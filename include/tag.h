@@ -36,6 +36,7 @@ char *tag_url(const char *tag);
 /* The outcome of the tag's last fetch. */
 enum tag_status { TAG_NO_DATA, TAG_OK, TAG_NOT_FOUND, TAG_ERROR };
 
+/* The flags sit beside the status and the texts after the numbers: little padding. */
 struct tag_info {
 	int64_t added_at;
 	int64_t muted_until;            /* alerts muted before this time; 0: never muted */

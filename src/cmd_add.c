@@ -5,13 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "campaign.h"
 #include "cmd.h"
 #include "msg.h"
 #include "timefmt.h"
 
 static const char add_usage[] =
 	"usage: hashtrack add [--min-videos N] [--video-growth PCT] [--view-growth PCT]\n"
-	"                     [--surge X] TAG...\n";
+	"                     [--surge X] [--campaign NAME] TAG...\n";
 
 static void add_help(void)
 {
@@ -21,18 +22,48 @@ static void add_help(void)
 	       "  --video-growth PCT   viral at PCT%% more videos (default [detect] video_growth)\n"
 	       "  --view-growth PCT    viral at PCT%% more views (default [detect] view_growth)\n"
 	       "  --surge X            viral when a count's pace reaches X times its usual\n"
-	       "                       pace (default [detect] surge; 0 turns it off)\n\n"
-	       "example:\n  hashtrack add '#VibeCoding' aitools --min-videos 500\n", add_usage);
+	       "                       pace (default [detect] surge; 0 turns it off)\n"
+	       "  --campaign NAME      put the tags in campaign NAME (a tag is in at most one;\n"
+	       "                       --campaign '' takes them out; without the flag adding\n"
+	       "                       again leaves a tag's campaign as it is). NAME: 1 to %d\n"
+	       "                       characters, no control characters, ',' or ';'\n\n"
+	       "examples:\n  hashtrack add '#VibeCoding' aitools --min-videos 500\n"
+	       "  hashtrack add springsale promo2026 --campaign 'Spring Sale'\n", add_usage,
+	       CAMPAIGN_MAX_CHARS);
 }
 
-/* Parse the rule flags into *rules; returns the index of the first tag or -1. */
-static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct tag_rules *rules, int *code)
+/* What add sets beside tracking: the rules given, and the campaign when given. */
+struct add_opts {
+	struct tag_rules rules;
+	bool has_campaign;
+	char campaign[CAMPAIGN_BUF_SIZE];       /* "": take the tags out of theirs */
+};
+
+/* --campaign NAME; '' is none. Returns 0, or -1 after saying what is wrong. */
+static int parse_campaign_option(const char *arg, struct add_opts *o)
+{
+	char why[256];
+
+	o->has_campaign = true;
+	if (arg[0] == '\0') {
+		o->campaign[0] = '\0';
+		return 0;
+	}
+	if (campaign_normalize(arg, o->campaign, why, sizeof(why)) == 0)
+		return 0;
+	return error("add: --campaign: %s", why);
+}
+
+/* Parse the flags into *o; returns the index of the first tag or -1. */
+static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct add_opts *o,
+			     int *code)
 {
 	static const struct option longopts[] = {
 		{ "min-videos", required_argument, NULL, 'm' },
 		{ "video-growth", required_argument, NULL, 'g' },
 		{ "view-growth", required_argument, NULL, 'w' },
 		{ "surge", required_argument, NULL, 'S' },
+		{ "campaign", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -45,7 +76,11 @@ static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct 
 		case 'g':
 		case 'w':
 		case 'S':
-			if (parse_rule_option("add", c, optarg, rules))
+			if (parse_rule_option("add", c, optarg, &o->rules))
+				return -1;
+			break;
+		case 'c':
+			if (parse_campaign_option(optarg, o))
 				return -1;
 			break;
 		case 'h':
@@ -67,11 +102,11 @@ static int parse_add_options(struct cmd_ctx *ctx, int argc, char **argv, struct 
 
 int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct tag_rules rules = { 0 };
+	struct add_opts o = { 0 };
 	char (*tags)[TAG_BUF_SIZE];
-	int code, first = parse_add_options(ctx, argc, argv, &rules, &code);
+	int code, first = parse_add_options(ctx, argc, argv, &o, &code);
 	int n = argc - first;
-	bool created;
+	bool created, found;
 
 	if (first < 0)
 		return code;
@@ -83,7 +118,8 @@ int cmd_add(struct cmd_ctx *ctx, int argc, char **argv)
 	if (store_begin(ctx->st))
 		goto cleanup;
 	for (int i = 0; i < n; i++) {
-		if (store_add_tag(ctx->st, tags[i], &rules, ctx->cfg.now, &created))
+		if (store_add_tag(ctx->st, tags[i], &o.rules, ctx->cfg.now, &created) ||
+		    (o.has_campaign && store_set_campaign(ctx->st, tags[i], o.campaign, &found)))
 			goto cleanup;
 		if (strcmp(argv[first + i], tags[i]) != 0 && (msg_verbosity > 0 || isatty(STDERR_FILENO)))
 			info("%s #%s (typed as '%s')", created ? "tracking" : "updated", tags[i],

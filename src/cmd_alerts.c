@@ -21,8 +21,10 @@ static const char alerts_usage[] =
 static void alerts_help(void)
 {
 	printf("%s\nEvery alert `run` decided on, oldest first, with its status: sent,\n"
-	       "pending (the webhook has not confirmed it yet; every run tries again) or\n"
-	       "recorded (no webhook configured), its delivery attempts and last error.\n\n"
+	       "pending (the webhook has not confirmed it yet; every run tries again),\n"
+	       "recorded (no webhook configured) or muted (the tag was muted: see 'hashtrack\n"
+	       "mute'; never sent), its delivery attempts and last error, and the campaign\n"
+	       "its tag was in when it was raised.\n\n"
 	       "  --since DUR    only alerts detected within DUR (90s, 30m, 6h, 1d, 2w)\n"
 	       "  --pending      only alerts still waiting for delivery\n"
 	       "  --format FMT   table (default), csv or json; json lists each alert's\n"
@@ -79,7 +81,7 @@ static cJSON *alert_json(const struct alert_row *r)
 
 	if (!o || !json_add_int(o, "id", true, r->id) ||
 	    !cJSON_AddStringToObject(o, "hashtag", r->tag) ||
-	    !cJSON_AddNullToObject(o, "campaign") ||
+	    !json_add_str(o, "campaign", r->a.campaign) ||
 	    !cJSON_AddStringToObject(o, "event", alert_event_name(r->a.event)) ||
 	    !json_add_time(o, "detected_at", true, r->a.detected_at) ||
 	    !cJSON_AddStringToObject(o, "status", alert_status_name(r->status)) ||
@@ -151,6 +153,7 @@ static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
 	table_add_row(t);
 	table_set(t, 0, "%" PRId64, r->id);
 	table_set(t, 1, "%s", r->tag);
+	table_set(t, 2, "%s", r->a.campaign ? r->a.campaign : "");
 	table_set(t, 3, "%s", alert_event_name(r->a.event));
 	table_set(t, 4, "%s", detected);
 	table_set(t, 5, "%s", alert_status_name(r->status));

@@ -14,7 +14,7 @@
 static const char backtest_usage[] =
 	"usage: hashtrack backtest [--since DUR] [--surge X] [--min-videos N]\n"
 	"                          [--video-growth PCT] [--view-growth PCT]\n"
-	"                          [--format table|json] [TAG...]\n";
+	"                          [--campaign NAME] [--format table|json] [TAG...]\n";
 
 static void backtest_help(void)
 {
@@ -22,13 +22,15 @@ static void backtest_help(void)
 	       "through the detection rules, in time order, as `run` would have judged each\n"
 	       "snapshot when it was taken, and print the alerts (and calmed notices, with\n"
 	       "[alert] calmed = yes) they would have sent. Writes and sends nothing: tune\n"
-	       "the rules on your own history before they page anyone.\n\n"
+	       "the rules on your own history before they page anyone. Muting is not\n"
+	       "replayed: a muted tag's alerts are shown as the rules raise them.\n\n"
 	       "  --since DUR          only alerts detected within DUR (the replay still\n"
 	       "                       starts at the first snapshot)\n"
 	       "  --surge X            the surge ratio instead of the configured one\n"
 	       "  --min-videos N       min_new_videos instead of the configured one\n"
 	       "  --video-growth PCT   video_growth instead of the configured one\n"
 	       "  --view-growth PCT    view_growth instead of the configured one\n"
+	       "  --campaign NAME      only the hashtags of campaign NAME ('': those in none)\n"
 	       "  --format FMT         table (default) or json\n\n"
 	       "examples:\n  hashtrack backtest --since 30d\n"
 	       "  hashtrack backtest --surge 5 --format json vibecoding\n", backtest_usage);
@@ -38,6 +40,8 @@ struct backtest_opts {
 	int64_t since;
 	struct tag_rules flags;
 	enum out_format fmt;
+	bool has_campaign;
+	char campaign[CAMPAIGN_BUF_SIZE];
 };
 
 /* The alerts as they come, kept for the table or the JSON array. */
@@ -134,6 +138,7 @@ static int parse_backtest_options(struct cmd_ctx *ctx, int argc, char **argv,
 		{ "video-growth", required_argument, NULL, 'g' },
 		{ "view-growth", required_argument, NULL, 'w' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "campaign", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -141,6 +146,11 @@ static int parse_backtest_options(struct cmd_ctx *ctx, int argc, char **argv,
 
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		switch (c) {
+		case 'c':
+			o->has_campaign = true;
+			if (parse_campaign_filter("backtest", optarg, o->campaign))
+				return usage_error("backtest", backtest_usage);
+			break;
 		case 's':
 			if (parse_since(ctx, "backtest", optarg, &o->since))
 				return usage_error("backtest", backtest_usage);
@@ -166,6 +176,10 @@ static int parse_backtest_options(struct cmd_ctx *ctx, int argc, char **argv,
 			return usage_error("backtest", backtest_usage);
 		}
 	}
+	if (o->has_campaign && optind < argc) {
+		error("backtest: give TAGs or --campaign, not both");
+		return usage_error("backtest", backtest_usage);
+	}
 	return -1;
 }
 
@@ -181,8 +195,12 @@ int cmd_backtest(struct cmd_ctx *ctx, int argc, char **argv)
 	    (rc = open_store_readonly(ctx)))
 		return rc;
 	rc = load_tags(ctx, "backtest", argc - optind, argv + optind, &tags, &n);
-	if (rc)
+	if (!rc && o.has_campaign)
+		rc = keep_campaign("backtest", o.campaign, tags, &n);
+	if (rc) {
+		free(tags);
 		return rc;
+	}
 	rc = EXIT_FAILURE;
 	if (backtest_run(ctx->st, &ctx->cfg, &o.flags, tags, n, o.since, keep, &f))
 		goto cleanup;

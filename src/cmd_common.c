@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "campaign.h"
 #include "cmd.h"
 #include "msg.h"
 #include "timefmt.h"
@@ -227,4 +228,38 @@ cleanup:
 	free(st);
 	free(ranked);
 	return rc;
+}
+
+int parse_campaign_filter(const char *cmd, const char *arg, char *out)
+{
+	char why[256];
+
+	if (arg[0] == '\0') {
+		out[0] = '\0';
+		return 0;
+	}
+	if (campaign_normalize(arg, out, why, sizeof(why)) == 0)
+		return 0;
+	return error("%s: --campaign: %s", cmd, why);
+}
+
+int keep_campaign(const char *cmd, const char *campaign, struct tag_info *tags, size_t *n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(tags[i].campaign, campaign) == 0)
+			tags[kept++] = tags[i];
+	*n = kept;
+	return kept > 0 ? 0 : campaign_missing(cmd, campaign);
+}
+
+int campaign_missing(const char *cmd, const char *campaign)
+{
+	if (campaign[0] == '\0')
+		error("%s: every tracked hashtag is in a campaign", cmd);
+	else
+		error("%s: no tracked hashtag is in campaign '%s'; 'hashtrack list' shows the "
+		      "campaigns, 'hashtrack add TAG --campaign NAME' starts one", cmd, campaign);
+	return EXIT_FAILURE;
 }

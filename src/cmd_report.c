@@ -13,14 +13,18 @@
 
 static const char report_usage[] =
 	"usage: hashtrack report [--window DUR] [--sort growth|pace|videos|views|name]\n"
-	"                        [--min-growth PCT] [--format table|csv|json|html] [TAG...]\n";
+	"                        [--min-growth PCT] [--campaign NAME]\n"
+	"                        [--format table|csv|json|html] [TAG...]\n";
 
 static void report_help(void)
 {
 	printf("%s\nEach tracked hashtag's latest snapshot compared with the baseline `run`\n"
 	       "would pick for it (the newest snapshot about one window older), with the\n"
 	       "growth in videos and views and the views per hour between the two, its\n"
-	       "pace against its usual pace, and whether an alert is firing.\n\n"
+	       "pace against its usual pace, and whether an alert is firing (or muted).\n"
+	       "When hashtags are in campaigns, the table and the page group them by\n"
+	       "campaign (the ones in none last) with each campaign's totals; a total\n"
+	       "that some tag's unknown count is missing from says so: 1,234 (2 of 3).\n\n"
 	       "  --window DUR      compare over DUR instead of [detect] window (e.g. 1d)\n"
 	       "  --sort KEY        growth (highest video growth first), pace (furthest\n"
 	       "                    above its usual pace first), videos (most videos\n"
@@ -28,6 +32,7 @@ static void report_help(void)
 	       "                    default: by name, or the TAGs in the order given\n"
 	       "  --min-growth PCT  only hashtags whose video count grew by at least PCT\n"
 	       "                    percent in the window (the trending ones)\n"
+	       "  --campaign NAME   only the hashtags of campaign NAME ('': those in none)\n"
 	       "  --format FMT      table (default), csv, json, or html: one self-contained\n"
 	       "                    page: a summary (firing, rising, failing, per campaign),\n"
 	       "                    pace charts for the TAGs named, or else for the %d that\n"
@@ -44,6 +49,8 @@ static void report_help(void)
 struct report_opts {
 	enum report_format fmt;
 	struct report_query q;
+	bool has_campaign;
+	char campaign[CAMPAIGN_BUF_SIZE];
 };
 
 static int parse_sort(const char *s, enum report_sort *out)
@@ -86,6 +93,9 @@ static int report_option(int c, struct report_opts *o)
 			return 0;
 		return error("report: --min-growth wants a percentage such as 20, not '%s'",
 			     optarg), EXIT_USAGE;
+	case 'c':
+		o->has_campaign = true;
+		return parse_campaign_filter("report", optarg, o->campaign) ? EXIT_USAGE : 0;
 	case 'h':
 		report_help();
 		return -1;
@@ -103,6 +113,7 @@ static int parse_report_options(struct cmd_ctx *ctx, int argc, char **argv,
 		{ "window", required_argument, NULL, 'w' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "min-growth", required_argument, NULL, 'g' },
+		{ "campaign", required_argument, NULL, 'c' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -115,6 +126,10 @@ static int parse_report_options(struct cmd_ctx *ctx, int argc, char **argv,
 		if (rc > 0)
 			return rc;
 	}
+	if (o->has_campaign && optind < argc) {
+		error("report: give TAGs or --campaign, not both");
+		return usage_error("report", report_usage);
+	}
 	return -1;
 }
 
@@ -122,7 +137,7 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct report_opts o = {
 		.fmt = REPORT_TABLE,
-		.q = { .dc = ctx->cfg.detect, .defaults = ctx->cfg.rules },
+		.q = { .dc = ctx->cfg.detect, .defaults = ctx->cfg.rules, .now = ctx->cfg.now },
 	};
 	struct report_meta meta = {
 		.generated_at = ctx->cfg.now, .version = HASHTRACK_VERSION,
@@ -136,13 +151,18 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	    (rc = open_store_readonly(ctx)))
 		return rc;
 	rc = load_tags(ctx, "report", argc - optind, argv + optind, &tags, &n);
-	if (rc)
+	if (!rc && o.has_campaign)
+		rc = keep_campaign("report", o.campaign, tags, &n);
+	if (rc) {
+		free(tags);
 		return rc;
+	}
 	rc = EXIT_FAILURE;
 	meta.window = o.q.dc.window;
 	o.q.chart_all = argc > optind;  /* hashtags named: chart exactly those */
 	meta.color = ctx->color;       /* after the options: --no-color may follow the command */
 	if (report_build(ctx->st, &o.q, tags, n, &r) ||
+	    ((o.fmt == REPORT_TABLE || o.fmt == REPORT_HTML) && report_group(&r)) ||
 	    (o.fmt == REPORT_TABLE && report_load_recent(ctx->st, &r)) ||
 	    (o.fmt == REPORT_HTML && report_load_charts(ctx->st, &o.q, &r)))
 		goto cleanup;

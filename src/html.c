@@ -69,6 +69,11 @@ static const char style[] =
 	".badge.viral{background:var(--viral);color:#fff}"
 	".badge.incomparable{background:#fef3c7;color:#92400e}"
 	".badge.not-found,.badge.failing{background:var(--fail);color:#fff}"
+	".badge.muted{background:#e0e7ff;color:#3730a3}"
+	"tr.group th{text-align:left;font-size:13px;text-transform:none;letter-spacing:0;"
+	"color:var(--fg);background:#eef2ff;border-top:2px solid var(--line)}"
+	"tr.group th span{color:var(--muted);font-weight:400;margin-left:8px}"
+	"tr.total td{font-weight:600;background:#f9fafb}"
 	".err{display:block;color:var(--fail);font-size:12px;line-height:1.3;overflow-wrap:anywhere}"
 	".card{background:var(--card);border:1px solid var(--line);border-radius:14px;"
 	"padding:14px 20px 10px;margin:0 0 16px}"
@@ -209,11 +214,30 @@ static void td_rate(FILE *f, bool has, double v)
 	fprintf(f, "<td>%s", buf);
 }
 
+/* A campaign's sum of counts: "unknown" parts are left out and said ("2 of 3 known"). */
+static void td_sum(FILE *f, const struct count_sum *s, bool sign)
+{
+	char buf[40];
+
+	if (!count_sum_has(s)) {
+		td_none(f);
+		return;
+	}
+	count_text(s->sum, sign, buf, sizeof(buf));
+	fprintf(f, "<td%s>%s", sign ? trend_class(true, (double)s->sum) : "", buf);
+	if (s->unknown)
+		fprintf(f, "<small title=\"the others' counts are unknown\">%zu of %zu known</small>",
+			s->known, s->known + s->unknown);
+}
+
 /* VIRAL while firing, the status, and a failed fetch with its reason. */
 static void badges(FILE *f, const struct html_row *r, bool reason)
 {
 	if (r->firing)
 		fputs("<span class=\"badge viral\">VIRAL</span>", f);
+	if (r->muted)
+		fputs("<span class=\"badge muted\" title=\"its alerts are recorded, not sent\">"
+		      "muted</span>", f);
 	fputs("<span class=\"badge ", f);
 	html_escape(f, r->status);
 	fputs("\">", f);
@@ -331,75 +355,39 @@ static void summary_list(FILE *f, const struct html_page *p, const struct html_r
 static bool is_firing(const struct html_row *r) { return r->firing; }
 static bool is_failing(const struct html_row *r) { return r->failing; }
 
-static const char *campaign_of(const struct html_row *r)
+/* One campaign's line: its hashtags, how many fire, rise and fail, and its new views. */
+static void campaign_line(FILE *f, const struct html_page *p, const struct campaign_group *g)
 {
-	return r->campaign && r->campaign[0] ? r->campaign : NULL;
-}
+	const struct campaign_totals *t = &g->totals;
+	size_t up = 0, failing = 0;
+	char a[32];
 
-/* By campaign name, the rows in none last. */
-static int by_campaign(const void *a, const void *b)
-{
-	const char *x = campaign_of(*(const struct html_row *const *)a);
-	const char *y = campaign_of(*(const struct html_row *const *)b);
-
-	if (!x || !y)
-		return (x == NULL) - (y == NULL);
-	return strcmp(x, y);
-}
-
-/* One campaign's line: its rows are g[0..n). */
-static void campaign_line(FILE *f, const struct html_row *const *g, size_t n)
-{
-	size_t firing = 0, up = 0, failing = 0, known = 0;
-	int64_t views = 0;
-	char a[32], b[40];
-
-	for (size_t i = 0; i < n; i++) {
-		const struct html_row *r = g[i];
-
-		firing += r->firing;
-		up += rising(r);
-		failing += r->failing;
-		if (compared(r) && r->v->has_new_views) {
-			views += r->v->new_views;
-			known++;
-		}
+	for (size_t i = g->first; i < g->first + g->n; i++) {
+		up += rising(&p->rows[i]);
+		failing += p->rows[i].failing;
 	}
 	fputs("<tr><td>", f);
-	if (campaign_of(g[0]))
-		html_escape(f, g[0]->campaign);
+	if (g->campaign)
+		html_escape(f, g->campaign);
 	else
 		fputs("<i>in no campaign</i>", f);
-	fmt_thousands((int64_t)n, a, sizeof(a));
-	fprintf(f, "<td>%s<td%s>%zu<td>%zu<td%s>%zu", a, firing ? " class=\"fire\"" : "", firing,
-		up, failing ? " class=\"down\"" : "", failing);
-	if (known) {
-		count_text(views, true, b, sizeof(b));
-		fprintf(f, "<td>%s%s\n", b, known < n ? " <small>(of those compared)</small>" : "");
-	} else {
-		fputs("<td class=\"none\">&ndash;\n", f);
-	}
+	fmt_thousands((int64_t)t->tags, a, sizeof(a));
+	fprintf(f, "<td>%s<td%s>%zu<td>%zu<td%s>%zu", a, t->firing ? " class=\"fire\"" : "",
+		t->firing, up, failing ? " class=\"down\"" : "", failing);
+	td_sum(f, &t->new_views, true);
+	fputc('\n', f);
 }
 
 /* A line per campaign, when any hashtag is in one. */
-static void campaigns(FILE *f, const struct html_page *p, const struct html_row **scratch)
+static void campaigns(FILE *f, const struct html_page *p)
 {
-	size_t first = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		scratch[i] = &p->rows[i];
-	qsort(scratch, p->n, sizeof(const struct html_row *), by_campaign);
-	if (p->n == 0 || !campaign_of(scratch[0]))
+	if (p->ngroups == 0)
 		return;
 	fputs("<h2>By campaign</h2>\n<div class=\"scroll\"><table class=\"all\">\n<thead><tr>"
 	      "<th>Campaign</th><th>Hashtags</th><th>Firing</th><th>Rising</th><th>Failing</th>"
 	      "<th>New views</th></tr></thead>\n<tbody>\n", f);
-	for (size_t i = 1; i <= p->n; i++) {
-		if (i < p->n && by_campaign(&scratch[i], &scratch[first]) == 0)
-			continue;
-		campaign_line(f, scratch + first, i - first);
-		first = i;
-	}
+	for (size_t g = 0; g < p->ngroups; g++)
+		campaign_line(f, p, &p->groups[g]);
 	fputs("</tbody></table></div>\n", f);
 }
 
@@ -446,8 +434,8 @@ static void summary(FILE *f, const struct html_page *p)
 		summary_list(f, p, scratch, "Failing", "Every fetch went through.", is_failing);
 		fputs("</div>\n", f);
 	}
-	campaigns(f, p, scratch);
 	free(scratch);
+	campaigns(f, p);
 }
 
 static const char *row_class(const struct html_row *r)
@@ -476,7 +464,7 @@ static void table_row(FILE *f, const struct html_row *r)
 	fputs("#", f);
 	html_escape(f, r->tag);
 	fputs(r->charted ? "</a><td>" : "<td>", f);
-	if (r->firing || r->failing || strcmp(r->status, "ok") != 0)
+	if (r->firing || r->failing || r->muted || strcmp(r->status, "ok") != 0)
 		badges(f, r, true);
 	else
 		fputs("ok", f);
@@ -516,13 +504,58 @@ static void table_head(FILE *f)
 	      "</tr></thead>\n<tbody>\n", f);
 }
 
+/* A campaign's heading, before its rows. */
+static void group_head(FILE *f, const struct campaign_group *g)
+{
+	const struct campaign_totals *t = &g->totals;
+
+	fputs("<tr class=\"group\"><th colspan=\"9\">", f);
+	if (g->campaign) {
+		fputs("Campaign ", f);
+		html_escape(f, g->campaign);
+	} else {
+		fputs("No campaign", f);
+	}
+	fprintf(f, "<span>%zu hashtag%s</span></th></tr>\n", t->tags, t->tags == 1 ? "" : "s");
+}
+
+/* A campaign's totals, after its rows. */
+static void group_total(FILE *f, const struct campaign_group *g)
+{
+	const struct campaign_totals *t = &g->totals;
+
+	fputs("<tr class=\"total\"><td>Total<td>", f);
+	if (t->firing)
+		fprintf(f, "<span class=\"badge viral\">%zu VIRAL</span>", t->firing);
+	if (t->muted)
+		fprintf(f, "<span class=\"badge muted\">%zu muted</span>", t->muted);
+	td_sum(f, &t->videos, false);
+	td_sum(f, &t->views, false);
+	td_sum(f, &t->new_videos, true);
+	td_sum(f, &t->new_views, true);
+	fputs("<td colspan=\"3\">\n", f);
+}
+
+/* The rows [first, first + n) of the table, in blocks; *shown counts the rows written. */
+static void table_rows(FILE *f, const struct html_row *rows, size_t first, size_t n,
+		       size_t *shown)
+{
+	for (size_t i = first; i < first + n && *shown < TABLE_LIMIT; i++, (*shown)++) {
+		if (*shown > 0 && *shown % TABLE_BLOCK == 0)
+			fputs("</tbody></table><table class=\"all more\"><tbody>\n", f);
+		table_row(f, &rows[i]);
+	}
+}
+
 /*
  * Blocks of TABLE_BLOCK rows, each its own fixed-layout table that the
  * browser lays out only when it is scrolled into view: a long table paints
- * at once. The first block has the column heads.
+ * at once. The first block has the column heads. With campaigns, each
+ * campaign's rows have a heading and end with the campaign's totals.
  */
 static void table(FILE *f, const struct html_page *p)
 {
+	size_t shown = 0;
 	char n[32];
 
 	fmt_thousands((int64_t)p->n, n, sizeof(n));
@@ -531,11 +564,13 @@ static void table(FILE *f, const struct html_page *p)
 	if (p->n == 0)
 		fputs("<tr><td class=\"note\" colspan=\"9\">No hashtags to show. Track one with "
 		      "<code>hashtrack add TAG</code>, then <code>hashtrack run</code>.\n", f);
-	for (size_t i = 0; i < p->n && i < TABLE_LIMIT; i++) {
-		if (i > 0 && i % TABLE_BLOCK == 0)
-			fputs("</tbody></table><table class=\"all more\"><tbody>\n", f);
-		table_row(f, &p->rows[i]);
+	for (size_t g = 0; g < p->ngroups && shown < TABLE_LIMIT; g++) {
+		group_head(f, &p->groups[g]);
+		table_rows(f, p->rows, p->groups[g].first, p->groups[g].n, &shown);
+		group_total(f, &p->groups[g]);
 	}
+	if (p->ngroups == 0)
+		table_rows(f, p->rows, 0, p->n, &shown);
 	fputs("</tbody></table></div>\n", f);
 	if (p->n > TABLE_LIMIT)
 		fprintf(f, "<p class=\"note\">The first %d of %s hashtags, in the table's order "

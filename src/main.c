@@ -38,6 +38,8 @@ static const struct command {
 	{ "alerts", cmd_alerts, 0, "alerts sent and still pending" },
 	{ "export", cmd_export, 0, "all snapshots as CSV or JSON on stdout" },
 	{ "backtest", cmd_backtest, 0, "replay stored history through the rules: the alerts they would send" },
+	{ "mute", cmd_mute, NEEDS_STORE, "silence a tag's (or --campaign's) alerts for a while" },
+	{ "unmute", cmd_unmute, NEEDS_STORE, "end the muting of tags (or of a --campaign)" },
 	{ "import", cmd_import, NEEDS_STORE, "load snapshots from the CSV or JSON export" },
 	{ "runs", cmd_runs, 0, "the run ledger: when, how long, what was stored, failed, alerted, spent" },
 	{ "backup", cmd_backup, 0, "a consistent copy of the database, safe while a run is going on" },

@@ -171,9 +171,15 @@ static bool same_heat(const struct pace_heat *a, const struct pace_heat *b)
 	return a->hot == b->hot && a->heat == b->heat;
 }
 
-/* Calmed notices go out only with [alert] calmed = yes; otherwise they are kept. */
-static enum alert_status status_of(const struct config *cfg, const struct alert *a)
+/*
+ * A muted tag's alerts are kept as muted, never sent. Calmed notices go out
+ * only with [alert] calmed = yes; otherwise they are kept.
+ */
+static enum alert_status status_of(const struct config *cfg, const struct tag_info *t,
+				   const struct alert *a)
 {
+	if (t->muted_until > cfg->now)
+		return ALERT_MUTED;
 	if (!config_routes_any(cfg, a->campaign))
 		return ALERT_RECORDED;
 	return a->event == ALERT_CALMED && !cfg->send_calmed ? ALERT_RECORDED : ALERT_PENDING;
@@ -232,13 +238,15 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
 	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
 	    (!same_heat(&j.heat, &t->heat) && store_set_heat(r->st, t->name, &j.heat)) ||
-	    (alert && store_add_alert(r->st, &a, status = status_of(r->cfg, &a), &id)) ||
+	    (alert && store_add_alert(r->st, &a, status = status_of(r->cfg, t, &a), &id)) ||
 	    (alert && status == ALERT_PENDING && add_deliveries(r, &a, id)))
 		goto cleanup;
 	if (r->dry_run) {
 		r->stored++;
 		r->alerts += alert;
 		print_dry_run(t->name, cur, &j, alert ? &a : NULL);
+		if (alert && t->muted_until > r->cfg->now)
+			printf("#%s is muted: that alert would be recorded, not sent\n", t->name);
 		store_rollback(r->st);          /* the dry run writes nothing */
 		return 0;
 	}

@@ -89,6 +89,7 @@ static int evaluate_all(struct store *st, const struct report_query *q,
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		rows[i].tag = &tags[i];
+		rows[i].muted = tags[i].muted_until > q->now;
 		rc = judge_row(st, q, &rows[i], &hist, &cap, &scratch, &scratch_cap);
 	}
 	free(hist);
@@ -195,6 +196,87 @@ int report_build(struct store *st, const struct report_query *q,
 		out->n = keep_trending(out->rows, n, q->min_growth);
 	sort_rows(out->rows, out->n, q->sort);
 	return 0;
+}
+
+/* ---- campaigns ---------------------------------------------------------- */
+
+/* A row's place when grouping: its campaign, then where it was (a stable order). */
+struct place {
+	const char *campaign;           /* "" when in none: sorted last */
+	size_t at;
+};
+
+static int by_campaign(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+	int c;
+
+	if (!x->campaign[0] != !y->campaign[0])
+		return x->campaign[0] ? -1 : 1;
+	c = strcmp(x->campaign, y->campaign);
+	return c ? c : ORDER(x->at, y->at);
+}
+
+static void add_to_totals(struct campaign_totals *t, const struct report_row *r)
+{
+	const struct tag_info *tag = r->tag;
+	bool ok = report_row_compared(r);
+
+	t->tags++;
+	t->firing += tag->state.firing;
+	t->muted += r->muted;
+	count_sum_add(&t->videos, tag->has_last && count_known(tag->last.videos), tag->last.videos);
+	count_sum_add(&t->views, tag->has_last && count_known(tag->last.views), tag->last.views);
+	count_sum_add(&t->new_videos, ok && r->v.has_new_videos, r->v.new_videos);
+	count_sum_add(&t->new_views, ok && r->v.has_new_views, r->v.new_views);
+}
+
+/* The groups of rows already in campaign order, with their totals. */
+static int make_groups(struct report *r)
+{
+	r->groups = calloc(r->n ? r->n : 1, sizeof(*r->groups));
+	if (!r->groups)
+		return error("out of memory");
+	for (size_t i = 0; i < r->n; i++) {
+		const char *c = r->rows[i].tag->campaign;
+		struct campaign_group *g = r->ngroups ? &r->groups[r->ngroups - 1] : NULL;
+
+		if (!g || strcmp(g->campaign ? g->campaign : "", c) != 0) {
+			g = &r->groups[r->ngroups++];
+			*g = (struct campaign_group){ .campaign = c[0] ? c : NULL, .first = i };
+		}
+		g->n++;
+		add_to_totals(&g->totals, &r->rows[i]);
+	}
+	return 0;
+}
+
+int report_group(struct report *r)
+{
+	struct place *places;
+	struct report_row *sorted;
+	bool any = false;
+
+	for (size_t i = 0; i < r->n && !any; i++)
+		any = r->rows[i].tag->campaign[0] != '\0';
+	if (!any)
+		return 0;
+	places = calloc(r->n, sizeof(*places));
+	sorted = calloc(r->n, sizeof(*sorted));
+	if (!places || !sorted) {
+		free(places);
+		free(sorted);
+		return error("out of memory");
+	}
+	for (size_t i = 0; i < r->n; i++)
+		places[i] = (struct place){ r->rows[i].tag->campaign, i };
+	qsort(places, r->n, sizeof(*places), by_campaign);
+	for (size_t i = 0; i < r->n; i++)
+		sorted[i] = r->rows[places[i].at];
+	memcpy(r->rows, sorted, r->n * sizeof(*sorted));
+	free(places);
+	free(sorted);
+	return make_groups(r);
 }
 
 /* ---- what the table and the page show beyond the figures --------------- */
@@ -447,5 +529,6 @@ void report_release(struct report *r)
 	free(r->rows);
 	free(r->recent);
 	free(r->charted);
+	free(r->groups);
 	memset(r, 0, sizeof(*r));
 }

@@ -34,9 +34,14 @@ static void window_text(int64_t seconds, char *buf, size_t bufsz)
 	}
 }
 
-/* "firing" while the tag's alert lasts (as run left it), else "quiet". */
+/*
+ * "muted" while its alerts are muted (firing or not: no alert goes out),
+ * "firing" while the tag's alert lasts (as run left it), else "quiet".
+ */
 static const char *row_state(const struct report_row *r)
 {
+	if (r->muted)
+		return "muted";
 	return r->tag->state.firing ? "firing" : "quiet";
 }
 
@@ -58,7 +63,7 @@ static cJSON *row_json(const struct report_row *r)
 	cJSON *o = cJSON_CreateObject();
 
 	if (!o || !cJSON_AddStringToObject(o, "hashtag", r->tag->name) ||
-	    !cJSON_AddNullToObject(o, "campaign") ||
+	    !json_add_str(o, "campaign", r->tag->campaign) ||
 	    !json_add_int(o, "video_count", has && count_known(r->tag->last.videos),
 			  r->tag->last.videos) ||
 	    !json_add_int(o, "view_count", has && count_known(r->tag->last.views),
@@ -242,6 +247,7 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 
 	table_add_row(t);
 	table_set(t, COL_TAG, human ? "#%s" : "%s", r->tag->name);
+	table_set(t, COL_CAMPAIGN, "%s", r->tag->campaign);
 	if (viral)
 		table_style(t, COL_TAG, STYLE_TAG_VIRAL);
 	if (human)
@@ -269,6 +275,8 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 	table_set(t, COL_STATE, "%s", row_state(r));
 	table_set(t, COL_VIRAL, "%s", viral ? (human ? "VIRAL" : "true") : (human ? "" : "false"));
 	table_style(t, COL_VIRAL, STYLE_VIRAL);
+	if (human && r->muted)  /* the table has no state column: muted is said here */
+		table_set(t, COL_VIRAL, "%s", viral ? "VIRAL, muted" : "muted");
 	table_set(t, COL_STATUS, "%s", r->status);
 	if (!ok)
 		table_style(t, COL_STATUS, STYLE_QUIET);
@@ -280,14 +288,65 @@ static void add_report_row(struct table *t, const struct report_row *r, bool hum
 	}
 }
 
-static int write_table(FILE *f, const struct report_row *rows, size_t n, bool csv, bool color)
+/* A sum of counts in the table: "" when none was known, "(2 of 3)" after a partial one. */
+static void set_sum(struct table *t, size_t col, const struct count_sum *s, bool delta)
+{
+	char text[COUNT_SUM_TEXT_SIZE];
+
+	count_sum_text(s, delta, text, sizeof(text));
+	table_set(t, col, "%s", text);
+	if (delta)
+		style_sign(t, col, count_sum_has(s), (double)s->sum);
+}
+
+/* A group's heading row (after a blank one between groups), then its rows, then its totals. */
+static void add_group(struct table *t, const struct report_row *rows, const struct campaign_group *g)
+{
+	const struct campaign_totals *tot = &g->totals;
+	char viral[64] = "";
+
+	if (g->first > 0)
+		table_add_row(t);
+	table_add_row(t);
+	if (g->campaign)
+		table_set(t, COL_TAG, "campaign: %s", g->campaign);
+	else
+		table_set(t, COL_TAG, "no campaign");
+	table_style(t, COL_TAG, STYLE_TAG_VIRAL);
+	for (size_t i = g->first; i < g->first + g->n; i++)
+		add_report_row(t, &rows[i], true);
+	table_add_row(t);
+	table_set(t, COL_TAG, "total: %zu hashtag%s", tot->tags, tot->tags == 1 ? "" : "s");
+	set_sum(t, COL_VIDEOS, &tot->videos, false);
+	set_sum(t, COL_VIEWS, &tot->views, false);
+	set_sum(t, COL_NEW_VIDEOS, &tot->new_videos, true);
+	set_sum(t, COL_NEW_VIEWS, &tot->new_views, true);
+	if (tot->firing)
+		snprintf(viral, sizeof(viral), "%zu VIRAL", tot->firing);
+	if (tot->muted)
+		snprintf(viral + strlen(viral), sizeof(viral) - strlen(viral), "%s%zu muted",
+			 tot->firing ? ", " : "", tot->muted);
+	table_set(t, COL_VIRAL, "%s", viral);
+	table_style(t, COL_VIRAL, STYLE_VIRAL);
+}
+
+/*
+ * The table, grouped by campaign with each group's totals when the rows
+ * are grouped; CSV is one row per tag, as JSON.
+ */
+static int write_table(FILE *f, const struct report *r, bool csv, bool color)
 {
 	struct table t;
 	int rc;
 
 	table_init(&t, report_cols, ARRAY_SIZE(report_cols));
-	for (size_t i = 0; i < n; i++)
-		add_report_row(&t, &rows[i], !csv);
+	if (!csv && r->ngroups > 0) {
+		for (size_t g = 0; g < r->ngroups; g++)
+			add_group(&t, r->rows, &r->groups[g]);
+	} else {
+		for (size_t i = 0; i < r->n; i++)
+			add_report_row(&t, &r->rows[i], !csv);
+	}
 	rc = csv ? table_print_csv(&t, f) : table_print_color(&t, f, color);
 	table_release(&t);
 	return rc;
@@ -323,6 +382,7 @@ static int write_html(FILE *f, const struct report *rep, const struct report_met
 			.snaps = r->snaps, .nsnaps = r->nsnaps,
 			.videos = series_of(&r->videos_pace), .views = series_of(&r->views_pace),
 			.surge = r->surge, .alerts = r->alerts, .nalerts = r->nalerts,
+			.muted = r->muted,
 		};
 		o->has_ratio = report_row_pace(r, &o->ratio);
 		o->has_usual_videos = usual_of(&r->j.videos, &o->usual_videos);
@@ -331,6 +391,7 @@ static int write_html(FILE *f, const struct report *rep, const struct report_met
 	rc = html_write(f, &(struct html_page){
 		.generated_at = m->generated_at, .window = m->window, .version = m->version,
 		.rows = h, .n = n, .cards = rep->charted, .ncards = rep->ncharted,
+		.groups = rep->groups, .ngroups = rep->ngroups,
 	});
 	free(h);
 	return rc;
@@ -359,9 +420,9 @@ int report_write(FILE *f, enum report_format fmt, const struct report *r,
 	case REPORT_JSON:
 		return write_json(f, r->rows, r->n, m->generated_at, m->window);
 	case REPORT_CSV:
-		return write_table(f, r->rows, r->n, true, false);
+		return write_table(f, r, true, false);
 	case REPORT_TABLE:
-		return write_table(f, r->rows, r->n, false, m->color);
+		return write_table(f, r, false, m->color);
 	case REPORT_HTML:
 		return write_html(f, r, m);
 	}

@@ -1221,6 +1221,47 @@ int store_api_snapshots(struct store *st, int64_t from, int64_t to, int64_t *n)
 	return 0;
 }
 
+/* ---- campaigns and muting ---- */
+
+static void bind_opt_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+int store_set_campaign(struct store *st, const char *tag, const char *campaign, bool *found)
+{
+	sqlite3_stmt *stmt = prepare(st, "UPDATE hashtag SET campaign = ?2 WHERE name = ?1");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	bind_opt_text(stmt, 2, campaign);
+	if (step_done(st, stmt, "set the campaign"))
+		return -1;
+	*found = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+int store_set_mute(struct store *st, const char *tag, int64_t until, const char *reason,
+		   bool *found)
+{
+	sqlite3_stmt *stmt = prepare(st, "UPDATE hashtag SET muted_until = ?2, mute_reason = ?3"
+				     " WHERE name = ?1 AND active");
+
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, tag, -1, SQLITE_STATIC);
+	bind_opt_int(stmt, 2, until > 0, until);
+	bind_opt_text(stmt, 3, until > 0 ? reason : NULL);
+	if (step_done(st, stmt, until > 0 ? "mute" : "unmute"))
+		return -1;
+	*found = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
 int store_history(struct store *st, const char *tag, int64_t since, struct snapshot **buf,
 		  size_t *n, size_t *cap)
 {

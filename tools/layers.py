@@ -13,7 +13,7 @@ FLOORS = {  # highest first
                  "ping"},
     "pure": {"tag", "duration", "timefmt", "scavio", "detect", "pace", "judge", "alert",
              "retry", "payload", "table", "jsonout", "chart", "html", "sparkline", "text", "array", "schedule",
-             "csvread", "jsonread", "snapout", "version", "metrics",
+             "csvread", "jsonread", "snapout", "version", "metrics", "campaign",
              "ledger"},
 }
 RANK = {name: i for i, name in enumerate(reversed(list(FLOORS)))}  # pure 0 .. face 3

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign.h"
 #include "duration.h"
 #include "html.h"
 
@@ -260,35 +261,63 @@ static void unknown_counts_are_never_shown_as_zero(void **state)
 	free(page);
 }
 
-static void campaigns_get_a_line_each_with_those_in_none_last(void **state)
+/* A group of the report: n rows from first, with totals from those rows. */
+static struct campaign_group group_of(const char *name, const struct html_row *rows,
+				      size_t first, size_t n)
+{
+	struct campaign_group g = { .campaign = name, .first = first, .n = n };
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct verdict *v = rows[i].v;
+
+		g.totals.tags++;
+		g.totals.firing += rows[i].firing;
+		count_sum_add(&g.totals.new_views, v && v->has_new_views, v ? v->new_views : 0);
+	}
+	return g;
+}
+
+static void campaigns_get_a_line_each_and_a_heading_and_total_in_the_table(void **state)
 {
 	struct verdict v = fired;
 	struct html_row rows[] = {
-		charted("a"), charted("b"), charted("c"), charted("d"),
+		charted("a"), charted("c"), charted("b"), charted("d"),
 	};
+	struct campaign_group groups[3];
 	struct html_page p = { .generated_at = 1779429600, .window = 21600, .version = "9.9",
-			       .rows = rows, .n = 4 };
+			       .rows = rows, .n = 4, .groups = groups, .ngroups = 3 };
 	char *page, *spring, *none, *summer;
 
 	(void)state;
-	rows[0].campaign = "spring";
-	rows[1].campaign = "summer <sale>";
-	rows[2].campaign = "spring";
+	rows[0].campaign = rows[1].campaign = "spring";
+	rows[2].campaign = "summer <sale>";
 	rows[3].firing = false;
 	rows[3].v = &v;
 	v.has_new_views = false;
 	for (size_t i = 0; i < 4; i++)
 		rows[i].charted = false;
+	groups[0] = group_of("spring", rows, 0, 2);
+	groups[1] = group_of("summer <sale>", rows, 2, 1);
+	groups[2] = group_of(NULL, rows, 3, 1);
 	page = render(&p);
-	spring = strstr(page, "<tr><td>spring<td>2<td class=\"fire\">2<td>0<td>0<td>+99,986\n");
+	/* the summary: a line per campaign, those in none last */
+	spring = strstr(page, "<tr><td>spring<td>2<td class=\"fire\">2<td>0<td>0"
+			"<td class=\"up\">+99,986\n");
 	summer = strstr(page, "<tr><td>summer &lt;sale&gt;<td>1<td class=\"fire\">1<td>0<td>0"
-			"<td>+49,993\n");
+			"<td class=\"up\">+49,993\n");
 	none = strstr(page, "<tr><td><i>in no campaign</i><td>1<td>0<td>1<td>0"
 		      "<td class=\"none\">&ndash;\n");
 	assert_non_null(spring);
 	assert_non_null(summer);
 	assert_non_null(none);
 	assert_true(spring < summer && summer < none);
+	/* the table: each campaign's heading, its rows, its totals */
+	assert_non_null(strstr(page, "<tr class=\"group\"><th colspan=\"9\">Campaign summer "
+			       "&lt;sale&gt;<span>1 hashtag</span></th></tr>\n<tr class=\"viral\">"
+			       "<td>#b<td>"));
+	assert_non_null(strstr(page, "<tr class=\"total\"><td>Total<td><span class=\"badge "
+			       "viral\">2 VIRAL</span>"));
+	assert_non_null(strstr(page, "<th colspan=\"9\">No campaign<span>1 hashtag</span>"));
 	assert_null(strstr(page, "Pace over time"));
 	free(page);
 }
@@ -314,7 +343,7 @@ int main(void)
 		cmocka_unit_test(durations_read_as_people_say_them),
 		cmocka_unit_test(failing_tags_are_marked_with_their_reason),
 		cmocka_unit_test(unknown_counts_are_never_shown_as_zero),
-		cmocka_unit_test(campaigns_get_a_line_each_with_those_in_none_last),
+		cmocka_unit_test(campaigns_get_a_line_each_and_a_heading_and_total_in_the_table),
 		cmocka_unit_test(text_is_escaped),
 	};
 
