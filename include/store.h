@@ -199,10 +199,17 @@ int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *
  */
 struct store_import;
 int store_import_begin(struct store *st, int64_t now, struct store_import **out);
-/* Insert s unless tag has a snapshot at s->ts (*added false then); *new_tag when the tag was created. */
+/*
+ * Insert s unless tag has a snapshot at s->ts; *new_tag when the tag was
+ * created. *added says whether it went in, for a row in key order (tag,
+ * then time); a row out of that order waits (*added false) for
+ * store_import_flush, which inserts the waiting rows sorted, each unless
+ * its tag has a snapshot at its time already, and says how many went in.
+ */
 int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
 		     bool *added, bool *new_tag);
-/* Commit or roll back, and free im. Returns -1 when the commit failed. */
+int store_import_flush(struct store_import *im, size_t *added);
+/* Commit (after store_import_flush) or roll back, and free im. Returns -1 when the commit failed. */
 int store_import_end(struct store_import *im, bool commit);
 
 /* ---- facts kept between runs, and the database itself ---- */
