@@ -69,7 +69,7 @@ _hashtrack()
 	export) opts="--since --format" ;;
 	backtest) opts="--since --surge --min-videos --video-growth --view-growth --format" ;;
 	import) opts="" ;;
-	doctor) opts="--online" ;;
+	doctor) opts="--online --full" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
 	*) return ;;
 	esac

@@ -218,9 +218,15 @@ int store_import_end(struct store_import *im, bool commit);
 int store_set_meta(struct store *st, const char *key, int64_t value);
 int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
 
-/* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
+/*
+ * For doctor: the schema version on disk, and the first line of PRAGMA
+ * quick_check, or of the full integrity_check (slower: it checks every index
+ * against its table).
+ */
 int store_schema_version(struct store *st, int *version);
-int store_integrity(struct store *st, char *out, size_t outsz);
+int store_integrity(struct store *st, bool full, char *out, size_t outsz);
+/* The tracked tags: how many, and the first by name into first ("" when none). */
+int store_count_tags(struct store *st, int64_t *n, char *first, size_t firstsz);
 /* The SQLite library version, for --version. */
 const char *store_sqlite_version(void);
 

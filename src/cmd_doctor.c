@@ -14,7 +14,7 @@
 #include "msg.h"
 #include "timefmt.h"
 
-static const char doctor_usage[] = "usage: hashtrack doctor [--online]\n";
+static const char doctor_usage[] = "usage: hashtrack doctor [--online] [--full]\n";
 
 /* A key is shown by its first four characters only when it has at least this many. */
 #define DOCTOR_KEY_SHOWN_FROM 12
@@ -27,7 +27,10 @@ static void doctor_help(void)
 	printf("%s\nCheck the configuration, the API key (shown masked), the database and its\n"
 	       "integrity, the webhook, the tracked tags, the last run and the credits\n"
 	       "left, one line each: ok, warn or fail. Exit status 0 when nothing failed.\n\n"
-	       "  --online   also make one real API call with the first tracked tag\n\n"
+	       "  --online   also make one real API call with the first tracked tag\n"
+	       "  --full     check the database's integrity in full (SQLite's integrity_check,\n"
+	       "             which also checks every index against its table; slower on a\n"
+	       "             big database) instead of the quick check\n\n"
 	       "example:\n  hashtrack doctor --online\n", doctor_usage);
 }
 
@@ -36,6 +39,7 @@ enum level { OK, WARN, FAIL };
 struct doctor {
 	struct cmd_ctx *ctx;
 	int failures;
+	bool full;                      /* --full: integrity_check, not quick_check */
 	int64_t ntags;
 	char first_tag[TAG_BUF_SIZE];
 };
@@ -120,6 +124,7 @@ static void check_webhook(struct doctor *d)
 static void check_schema(struct doctor *d)
 {
 	struct store *st = d->ctx->st;
+	const char *how = d->full ? "full check" : "quick check";
 	char result[256];
 	int version;
 
@@ -127,29 +132,23 @@ static void check_schema(struct doctor *d)
 		check(d, FAIL, "schema", "%s", store_error(st));
 	else
 		check(d, OK, "schema", "version %d", version);
-	if (store_integrity(st, result, sizeof(result)))
+	if (store_integrity(st, d->full, result, sizeof(result)))
 		check(d, FAIL, "integrity", "%s", store_error(st));
 	else if (strcmp(result, "ok") != 0)
-		check(d, FAIL, "integrity", "%s; restore the database from a backup", result);
+		check(d, FAIL, "integrity", "%s (%s); restore the database from a backup", result,
+		      how);
 	else
-		check(d, OK, "integrity", "ok");
+		check(d, OK, "integrity", "ok (%s)", how);
 }
 
 static void check_tags(struct doctor *d)
 {
-	struct tag_info *tags;
-	size_t n;
-
-	if (store_list_tags(d->ctx->st, NULL, 0, &tags, &n)) {
+	if (store_count_tags(d->ctx->st, &d->ntags, d->first_tag, sizeof(d->first_tag))) {
 		check(d, FAIL, "hashtags", "%s", store_error(d->ctx->st));
 		return;
 	}
-	d->ntags = (int64_t)n;
-	if (n)
-		snprintf(d->first_tag, sizeof(d->first_tag), "%s", tags[0].name);
-	free(tags);
-	if (n)
-		check(d, OK, "hashtags", "%zu tracked", n);
+	if (d->ntags)
+		check(d, OK, "hashtags", "%" PRId64 " tracked", d->ntags);
 	else
 		check(d, WARN, "hashtags", "none tracked; add one with 'hashtrack add TAG'");
 }
@@ -304,6 +303,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "online", no_argument, NULL, 'o' },
+		{ "full", no_argument, NULL, 'f' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -314,6 +314,8 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, longopts)) != -1) {
 		if (c == 'o')
 			online = true;
+		else if (c == 'f')
+			d.full = true;
 		else if (c == 'h')
 			return doctor_help(), EXIT_SUCCESS;
 		else

@@ -1250,9 +1250,11 @@ int store_get_meta(struct store *st, const char *key, int64_t *value, bool *foun
 	return 0;
 }
 
-int store_integrity(struct store *st, char *out, size_t outsz)
+int store_integrity(struct store *st, bool full, char *out, size_t outsz)
 {
-	sqlite3_stmt *stmt = prepare(st, "PRAGMA integrity_check(1)");
+	/* quick_check skips what integrity_check adds: indexes against their tables */
+	sqlite3_stmt *stmt = prepare(st, full ? "PRAGMA integrity_check(1)"
+					      : "PRAGMA quick_check(1)");
 
 	if (!stmt)
 		return -1;
@@ -1262,6 +1264,31 @@ int store_integrity(struct store *st, char *out, size_t outsz)
 	}
 	copy_text(out, outsz, stmt, 0);
 	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int store_count_tags(struct store *st, int64_t *n, char *first, size_t firstsz)
+{
+	/* Two index reads, where listing the tags would seek every tag's latest snapshot. */
+	sqlite3_stmt *stmt = prepare(st,
+		"SELECT (SELECT count(*) FROM hashtag WHERE active),"
+		"       (SELECT min(name) FROM hashtag WHERE active)");
+	int rc;
+
+	*n = 0;
+	if (first && firstsz)
+		first[0] = '\0';
+	if (!stmt)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(stmt, 0);
+		if (first)
+			copy_text(first, firstsz, stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return fail_db(st, "count hashtags");
 	return 0;
 }
 
