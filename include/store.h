@@ -110,6 +110,13 @@ int store_remove_tag(struct store *st, const char *tag, bool purge, bool *found)
  */
 int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n);
+/*
+ * The tracked tags as store_list_tags lists them with no names, one at a time
+ * into fn (t is valid during the call only), none of them kept: a run of
+ * 20,000 tags keeps what it needs of each, not 16 MiB of struct tag_info.
+ * fn returns nonzero when out of memory, which stops the listing (-1).
+ */
+int store_each_tag(struct store *st, int (*fn)(void *ctx, const struct tag_info *t), void *ctx);
 
 /*
  * Insert a snapshot. Returns 1, nothing stored, when the tag is not in the

@@ -79,7 +79,7 @@ static int64_t on_idle(void *user)
 	return record_idle(&r->rec);
 }
 
-static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_info *tags)
+static int fetch_tags(struct run *r, const struct config *cfg, const struct record_tag *tags)
 {
 	const char **names = calloc(r->n ? r->n : 1, sizeof(*names));
 	struct api_call call = { .idle = r->rec.dry_run ? NULL : on_idle };
@@ -126,6 +126,36 @@ static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *d
 	return -1;
 }
 
+static int keep_tag(void *tags, const struct tag_info *t)
+{
+	return record_tags_add(tags, t);
+}
+
+/* The tags to fetch, kept compact (record.h); 0 or an exit status. */
+static int run_tags(struct cmd_ctx *ctx, int argc, char **argv, struct record_tags *out)
+{
+	struct tag_info *given = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (argc == 0) {
+		if (store_each_tag(ctx->st, keep_tag, out))
+			return error("run: %s", store_error(ctx->st)), EXIT_FAILURE;
+		return 0;
+	}
+	rc = load_tags(ctx, "run", argc, argv, &given, &n);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (record_tags_add(out, &given[i])) {
+			error("out of memory");
+			rc = EXIT_FAILURE;
+		} else {
+			out->v[out->n - 1].status_ok = false;   /* named twice: may fail, then answer */
+		}
+	}
+	free(given);
+	return rc;
+}
+
 static void print_summary(const struct cmd_ctx *ctx, const struct run *r, size_t pending)
 {
 	if (!ctx->stdout_tty || msg_verbosity < 0)
@@ -162,7 +192,7 @@ static int take_lock(struct cmd_ctx *ctx, int *lock)
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { 0 };
-	struct tag_info *tags = NULL;
+	struct record_tags tags = { 0 };
 	bool dry_run = false, has_webhook = ctx->cfg.webhook && *ctx->cfg.webhook;
 	int64_t max_id = 0;
 	size_t pending = 0;
@@ -177,9 +207,10 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!dry_run && (rc = take_lock(ctx, &lock)))
 		goto cleanup;
-	rc = load_tags(ctx, "run", argc - optind, argv + optind, &tags, &r.n);
+	rc = run_tags(ctx, argc - optind, argv + optind, &tags);
 	if (rc)
 		goto cleanup;
+	r.n = tags.n;
 	/* Alerts left pending by earlier runs go first. */
 	if (dry_run && has_webhook)
 		outbox_print_pending(ctx->st);
@@ -198,16 +229,16 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = EXIT_FAILURE;
 		goto cleanup;
 	}
-	record_begin(&r.rec, ctx->st, &ctx->cfg, tags, dry_run);
+	record_begin(&r.rec, ctx->st, &ctx->cfg, tags.v, dry_run);
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
-	rc = fetch_tags(&r, &ctx->cfg, tags) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = fetch_tags(&r, &ctx->cfg, tags.v) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!dry_run && has_webhook)
 		pending += outbox_send(ctx->st, &ctx->cfg, max_id, &max_id, &lost);
 	print_summary(ctx, &r, pending);
 	if (r.rec.failed || pending)
 		rc = EXIT_FAILURE;
 cleanup:
-	free(tags);
+	record_tags_release(&tags);
 	/* The store first: closing the lock's descriptor drops SQLite's locks (lock.h). */
 	store_close(ctx->st);
 	ctx->st = NULL;

@@ -941,14 +941,7 @@ static int collect_tags(struct store *st, sqlite3_stmt *stmt, struct tag_info **
 	return 0;
 }
 
-int store_list_tags(struct store *st, const char *const *names, size_t nnames,
-		    struct tag_info **out, size_t *n)
-{
-	/*
-	 * No names: the active tags, in name order. A name: that tag, active
-	 * or not, found through the name index (an OR of the two would scan
-	 * every tag once per name). The latest snapshot is one seek either way.
-	 */
+/* read_tag_info's columns */
 #define LIST_TAGS_SELECT \
 		"SELECT h.name, h.added_at, h.active, h.min_new_videos, h.video_growth," \
 		"       h.view_growth, h.status, h.last_error," \
@@ -958,10 +951,47 @@ int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		"  FROM hashtag h" \
 		"  LEFT JOIN snapshot s ON s.hashtag_id = h.id AND s.ts =" \
 		"       (SELECT max(ts) FROM snapshot WHERE hashtag_id = h.id)"
+
+int store_each_tag(struct store *st, int (*fn)(void *ctx, const struct tag_info *t), void *ctx)
+{
+	sqlite3_stmt *stmt = prepare(st, LIST_TAGS_SELECT " WHERE h.active ORDER BY h.name");
+	struct tag_info *t = malloc(sizeof(*t));        /* one, reused: no array of them */
+	int rc = -1, step;
+
+	if (!stmt || !t) {
+		if (stmt)
+			fail(st, "out of memory");
+		goto cleanup;
+	}
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		read_tag_info(stmt, t);
+		if (fn(ctx, t)) {
+			fail(st, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		fail_db(st, "list hashtags");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(t);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int store_list_tags(struct store *st, const char *const *names, size_t nnames,
+		    struct tag_info **out, size_t *n)
+{
+	/*
+	 * No names: the active tags, in name order. A name: that tag, active
+	 * or not, found through the name index (an OR of the two would scan
+	 * every tag once per name). The latest snapshot is one seek either way.
+	 */
 	sqlite3_stmt *stmt = prepare(st, nnames == 0
 		? LIST_TAGS_SELECT " WHERE h.active ORDER BY h.name"
 		: LIST_TAGS_SELECT " WHERE h.name = ?1");
-#undef LIST_TAGS_SELECT
 	size_t cap = 0;
 	int rc = 0;
 
