@@ -39,6 +39,8 @@ struct record_tags {
 
 /* Append what a run needs of t; -1 when out of memory. */
 int record_tags_add(struct record_tags *ts, const struct tag_info *t);
+/* Every tracked tag, in name order, read one at a time; -1 says why in store_error. */
+int record_tags_load(struct record_tags *ts, struct store *st);
 void record_tags_release(struct record_tags *ts);
 
 /* A tag saved into the open batch, counted as stored once the batch commits. */

@@ -126,11 +126,6 @@ static int parse_run_options(struct cmd_ctx *ctx, int argc, char **argv, bool *d
 	return -1;
 }
 
-static int keep_tag(void *tags, const struct tag_info *t)
-{
-	return record_tags_add(tags, t);
-}
-
 /* The tags to fetch, kept compact (record.h); 0 or an exit status. */
 static int run_tags(struct cmd_ctx *ctx, int argc, char **argv, struct record_tags *out)
 {
@@ -139,7 +134,7 @@ static int run_tags(struct cmd_ctx *ctx, int argc, char **argv, struct record_ta
 	int rc;
 
 	if (argc == 0) {
-		if (store_each_tag(ctx->st, keep_tag, out))
+		if (record_tags_load(out, ctx->st))
 			return error("run: %s", store_error(ctx->st)), EXIT_FAILURE;
 		return 0;
 	}

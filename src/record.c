@@ -29,6 +29,16 @@ int record_tags_add(struct record_tags *ts, const struct tag_info *t)
 	return 0;
 }
 
+static int keep_tag(void *ts, const struct tag_info *t)
+{
+	return record_tags_add(ts, t);
+}
+
+int record_tags_load(struct record_tags *ts, struct store *st)
+{
+	return store_each_tag(st, keep_tag, ts);
+}
+
 void record_tags_release(struct record_tags *ts)
 {
 	for (size_t i = 0; i < ts->n; i++)
