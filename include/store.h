@@ -216,7 +216,7 @@ int store_import_begin(struct store *st, int64_t now, struct store_import **out)
 int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
 		     bool *added, bool *new_tag);
 int store_import_flush(struct store_import *im, size_t *added);
-/* Commit (after store_import_flush) or roll back, and free im. Returns -1 when the commit failed. */
+/* Commit (flushing rows still waiting) or roll back, and free im; -1 when the commit failed. */
 int store_import_end(struct store_import *im, bool commit);
 
 /* ---- facts kept between runs, and the database itself ---- */

@@ -1632,15 +1632,18 @@ int store_import_flush(struct store_import *im, size_t *added)
 
 int store_import_end(struct store_import *im, bool commit)
 {
+	size_t late;
 	int rc = 0;
 
 	if (!im)
 		return 0;
+	if (commit && im->defer)        /* rows still waiting: in, rather than lost */
+		rc = store_import_flush(im, &late);
 	sqlite3_finalize(im->find);
 	sqlite3_finalize(im->create);
 	sqlite3_finalize(im->insert);
-	sqlite3_finalize(im->defer);    /* flushed or rolled back with the transaction */
-	if (commit)
+	sqlite3_finalize(im->defer);    /* rolled back with the transaction */
+	if (commit && rc == 0)
 		rc = store_commit(im->st);
 	store_rollback(im->st);         /* a no-op after a commit */
 	free(im);
