@@ -28,7 +28,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(O)/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect bench-schedule fuzz lint clean \
+.PHONY: all deps deps-check check check-asan check-valgrind check-browser unit demo bench bench-detect bench-schedule bench-scale fuzz lint clean \
 	install uninstall
 
 all: hashtrack
@@ -128,6 +128,12 @@ bench-detect: $(O)/hashtrack
 # (BENCH_QUICK=1: one seed, 8 tag-months). Exit status 1 when a target is missed.
 bench-schedule: $(O)/hashtrack
 	python3 bench/detect/schedule.py $(O)/hashtrack
+
+# The commands at agency scale (1,000 to 20,000 tags), against the build of
+# BENCH_BASE (default: the merge-base with main) in the same invocation
+# (bench/README.md); a few minutes, BENCH_QUICK=1 for about one.
+bench-scale: $(O)/hashtrack
+	sh bench/scale.sh $(O)
 
 install: $(O)/hashtrack
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)

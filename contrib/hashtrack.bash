@@ -87,7 +87,7 @@ _hashtrack()
 	unmute) opts="--campaign" ;;
 	import) opts="" ;;
 	runs) opts="--since --format" ;;
-	doctor) opts="--online --test-channels" ;;
+	doctor) opts="--online --test-channels --full" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
 	*) return ;;
 	esac

@@ -98,12 +98,13 @@ struct due_plan {
 void due_tag(const struct tag_info *t, size_t index, struct schedule_tag *out);
 
 /*
- * Reorder tags[0..n) as the adaptive schedule ranks them at ctx's now:
- * tags[0..plan->fetch) are to be fetched, tags[plan->fetch..plan->due)
- * wait for [schedule] max_credits_per_day, the rest are not due. all: every
- * tag is due (still under the cap). Returns 0, or -1 after saying why.
+ * Reorder st[0..n) (each naming its tag by index) as the adaptive schedule
+ * ranks them at ctx's now: st[0..plan->fetch) are to be fetched,
+ * st[plan->fetch..plan->due) wait for [schedule] max_credits_per_day, the
+ * rest are not due. all: every tag is due (still under the cap). Returns 0,
+ * or -1 after saying why.
  */
-int plan_due_tags(struct cmd_ctx *ctx, bool all, struct tag_info *tags, size_t n,
+int plan_due_tags(struct cmd_ctx *ctx, bool all, struct schedule_tag *st, size_t n,
 		  struct due_plan *plan);
 
 /*

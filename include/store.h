@@ -111,6 +111,13 @@ int store_remove_tag(struct store *st, const char *tag, bool purge, bool *found)
  */
 int store_list_tags(struct store *st, const char *const *names, size_t nnames,
 		    struct tag_info **out, size_t *n);
+/*
+ * The tracked tags as store_list_tags lists them with no names, one at a time
+ * into fn (t is valid during the call only), none of them kept: a run of
+ * 20,000 tags keeps what it needs of each, not 16 MiB of struct tag_info.
+ * fn returns nonzero when out of memory, which stops the listing (-1).
+ */
+int store_each_tag(struct store *st, int (*fn)(void *ctx, const struct tag_info *t), void *ctx);
 
 /*
  * Insert a snapshot. Returns 1, nothing stored, when the tag is not in the
@@ -253,10 +260,17 @@ int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *
  */
 struct store_import;
 int store_import_begin(struct store *st, int64_t now, struct store_import **out);
-/* Insert s unless tag has a snapshot at s->ts (*added false then); *new_tag when the tag was created. */
+/*
+ * Insert s unless tag has a snapshot at s->ts; *new_tag when the tag was
+ * created. *added says whether it went in, for a row in key order (tag,
+ * then time); a row out of that order waits (*added false) for
+ * store_import_flush, which inserts the waiting rows sorted, each unless
+ * its tag has a snapshot at its time already, and says how many went in.
+ */
 int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
 		     bool *added, bool *new_tag);
-/* Commit or roll back, and free im. Returns -1 when the commit failed. */
+int store_import_flush(struct store_import *im, size_t *added);
+/* Commit (flushing rows still waiting) or roll back, and free im; -1 when the commit failed. */
 int store_import_end(struct store_import *im, bool commit);
 
 /* ---- the run ledger ---- */
@@ -283,9 +297,15 @@ int store_alert_totals(struct store *st, int64_t totals[STORE_ALERT_EVENTS]);
 int store_set_meta(struct store *st, const char *key, int64_t value);
 int store_get_meta(struct store *st, const char *key, int64_t *value, bool *found);
 
-/* For doctor: the schema version on disk, and PRAGMA integrity_check's first line. */
+/*
+ * For doctor: the schema version on disk, and the first line of PRAGMA
+ * quick_check, or of the full integrity_check (slower: it checks every index
+ * against its table).
+ */
 int store_schema_version(struct store *st, int *version);
-int store_integrity(struct store *st, char *out, size_t outsz);
+int store_integrity(struct store *st, bool full, char *out, size_t outsz);
+/* The tracked tags: how many, and the first by name into first ("" when none). */
+int store_count_tags(struct store *st, int64_t *n, char *first, size_t firstsz);
 /* The SQLite library version, for --version. */
 const char *store_sqlite_version(void);
 

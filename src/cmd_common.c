@@ -193,41 +193,21 @@ void due_tag(const struct tag_info *t, size_t index, struct schedule_tag *out)
 	};
 }
 
-int plan_due_tags(struct cmd_ctx *ctx, bool all, struct tag_info *tags, size_t n,
+int plan_due_tags(struct cmd_ctx *ctx, bool all, struct schedule_tag *st, size_t n,
 		  struct due_plan *plan)
 {
 	const struct schedule_config *sc = &ctx->cfg.schedule;
 	int64_t now = ctx->cfg.now, day = 24 * 3600;
-	struct schedule_tag *st = calloc(n ? n : 1, sizeof(*st));
-	struct tag_info *ranked = calloc(n ? n : 1, sizeof(*ranked));
-	int rc = -1;
 
 	*plan = (struct due_plan){ 0 };
-	if (!st || !ranked) {
-		error("out of memory");
-		goto cleanup;
-	}
 	/* Every API answer stored is a credit spent; [now - 24h, now]. */
 	if (sc->max_credits_per_day > 0 &&
-	    store_api_snapshots(ctx->st, now - day + 1, now + 1, &plan->spent)) {
-		error("%s", store_error(ctx->st));
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n; i++)
-		due_tag(&tags[i], i, &st[i]);
+	    store_api_snapshots(ctx->st, now - day + 1, now + 1, &plan->spent))
+		return error("%s", store_error(ctx->st));
 	if (schedule_plan(sc, now, all, schedule_budget(sc, plan->spent), st, n, &plan->due,
-			  &plan->fetch)) {
-		error("out of memory");
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n; i++)
-		ranked[i] = tags[st[i].index];
-	memcpy(tags, ranked, n * sizeof(*tags));
-	rc = 0;
-cleanup:
-	free(st);
-	free(ranked);
-	return rc;
+			  &plan->fetch))
+		return error("out of memory");
+	return 0;
 }
 
 int parse_campaign_filter(const char *cmd, const char *arg, char *out)

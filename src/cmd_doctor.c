@@ -17,7 +17,7 @@
 #include "outbox.h"
 #include "timefmt.h"
 
-static const char doctor_usage[] = "usage: hashtrack doctor [--online [--test-channels]]\n";
+static const char doctor_usage[] = "usage: hashtrack doctor [--online [--test-channels]] [--full]\n";
 
 /* A key is shown by its first four characters only when it has at least this many. */
 #define DOCTOR_KEY_SHOWN_FROM 12
@@ -32,7 +32,10 @@ static void doctor_help(void)
 	       "left, one line each: ok, warn or fail. Exit status 0 when nothing failed.\n\n"
 	       "  --online          also make one real API call with the first tracked tag\n"
 	       "  --test-channels   with --online, also send a test message through every\n"
-	       "                    channel (it posts; without it no channel is posted to)\n\n"
+	       "                    channel (it posts; without it no channel is posted to)\n"
+	       "  --full            check the database's integrity in full (SQLite's\n"
+	       "                    integrity_check, which also checks every index against\n"
+	       "                    its table; slower on a big database), not the quick check\n\n"
 	       "example:\n  hashtrack doctor --online\n", doctor_usage);
 }
 
@@ -41,6 +44,7 @@ enum level { OK, WARN, FAIL };
 struct doctor {
 	struct cmd_ctx *ctx;
 	int failures;
+	bool full;                      /* --full: integrity_check, not quick_check */
 	int64_t ntags;
 	char first_tag[TAG_BUF_SIZE];
 	struct run_row *runs;   /* the ledger's last LEDGER_LOOKBACK, oldest first */
@@ -215,6 +219,7 @@ static void check_ops(struct doctor *d)
 static void check_schema(struct doctor *d)
 {
 	struct store *st = d->ctx->st;
+	const char *how = d->full ? "full check" : "quick check";
 	char result[256];
 	int version;
 
@@ -222,29 +227,23 @@ static void check_schema(struct doctor *d)
 		check(d, FAIL, "schema", "%s", store_error(st));
 	else
 		check(d, OK, "schema", "version %d", version);
-	if (store_integrity(st, result, sizeof(result)))
+	if (store_integrity(st, d->full, result, sizeof(result)))
 		check(d, FAIL, "integrity", "%s", store_error(st));
 	else if (strcmp(result, "ok") != 0)
-		check(d, FAIL, "integrity", "%s; restore the database from a backup", result);
+		check(d, FAIL, "integrity", "%s (%s); restore the database from a backup", result,
+		      how);
 	else
-		check(d, OK, "integrity", "ok");
+		check(d, OK, "integrity", "ok (%s)", how);
 }
 
 static void check_tags(struct doctor *d)
 {
-	struct tag_info *tags;
-	size_t n;
-
-	if (store_list_tags(d->ctx->st, NULL, 0, &tags, &n)) {
+	if (store_count_tags(d->ctx->st, &d->ntags, d->first_tag, sizeof(d->first_tag))) {
 		check(d, FAIL, "hashtags", "%s", store_error(d->ctx->st));
 		return;
 	}
-	d->ntags = (int64_t)n;
-	if (n)
-		snprintf(d->first_tag, sizeof(d->first_tag), "%s", tags[0].name);
-	free(tags);
-	if (n)
-		check(d, OK, "hashtags", "%zu tracked", n);
+	if (d->ntags)
+		check(d, OK, "hashtags", "%" PRId64 " tracked", d->ntags);
 	else
 		check(d, WARN, "hashtags", "none tracked; add one with 'hashtrack add TAG'");
 }
@@ -362,6 +361,7 @@ static void check_schedule(struct doctor *d)
 {
 	const struct schedule_config *sc = &d->ctx->cfg.schedule;
 	struct tag_info *tags;
+	struct schedule_tag *st;
 	struct due_plan plan;
 	size_t n;
 
@@ -371,7 +371,11 @@ static void check_schedule(struct doctor *d)
 		check(d, FAIL, "schedule", "%s", store_error(d->ctx->st));
 		return;
 	}
-	if (plan_due_tags(d->ctx, false, tags, n, &plan)) {
+	st = calloc(n ? n : 1, sizeof(*st));
+	for (size_t i = 0; st && i < n; i++)
+		due_tag(&tags[i], i, &st[i]);
+	free(tags);
+	if (!st || plan_due_tags(d->ctx, false, st, n, &plan)) {
 		check(d, FAIL, "schedule", "cannot plan the next run");
 	} else if (plan.due > plan.fetch) {
 		check(d, WARN, "schedule", "adaptive; %zu tags waiting for the daily credit cap "
@@ -384,7 +388,7 @@ static void check_schedule(struct doctor *d)
 	} else {
 		check(d, OK, "schedule", "adaptive; %zu of %zu tags due now", plan.due, n);
 	}
-	free(tags);
+	free(st);
 }
 
 struct online {
@@ -498,6 +502,7 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "online", no_argument, NULL, 'o' },
 		{ "test-channels", no_argument, NULL, 't' },
+		{ "full", no_argument, NULL, 'f' },
 		COMMON_OPTIONS,
 		{ 0 },
 	};
@@ -510,6 +515,8 @@ int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)
 			online = true;
 		else if (c == 't')
 			test_channels = true;
+		else if (c == 'f')
+			d.full = true;
 		else if (c == 'h')
 			return doctor_help(), EXIT_SUCCESS;
 		else

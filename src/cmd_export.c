@@ -117,7 +117,7 @@ struct import {
 	const char *name;               /* the file as messages call it */
 	struct snap_header header;
 	bool has_header;
-	size_t line, added, skipped, new_tags;
+	size_t line, rows, added, skipped, new_tags;
 	struct snap_row row;
 };
 
@@ -164,10 +164,21 @@ static int import_row(struct import *im, struct store_import *si)
 		return -1;
 	if (new_tag)
 		name_untracked(im, im->row.tag);
+	im->rows++;
 	if (added)
 		im->added++;
-	else
-		im->skipped++;
+	return 0;
+}
+
+/* The rows out of key order in, then the counts whole: what is not added was present. */
+static int import_flush(struct import *im, struct store_import *si)
+{
+	size_t late;
+
+	if (store_import_flush(si, &late))
+		return -1;
+	im->added += late;
+	im->skipped = im->rows - im->added;
 	return 0;
 }
 
@@ -283,6 +294,10 @@ static int import_csv(struct cmd_ctx *ctx, struct import_in *in, struct import *
 		line_error(im, "no header; expected hashtag,ts,video_count,view_count[,source]");
 		goto cleanup;
 	}
+	if (import_flush(im, si)) {
+		error("import: %s: %s", im->name, store_error(ctx->st));
+		goto cleanup;
+	}
 	rc = 0;
 cleanup:
 	if (store_import_end(si, rc == 0) && rc == 0)
@@ -346,6 +361,10 @@ static int import_json(struct cmd_ctx *ctx, struct import_in *in, struct import 
 	}
 	if (got < 0) {
 		error("import: %s[%zu]: %s", im->name, rows.index, why);
+		goto cleanup;
+	}
+	if (import_flush(im, si)) {
+		error("import: %s: %s", im->name, store_error(ctx->st));
 		goto cleanup;
 	}
 	rc = 0;

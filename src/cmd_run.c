@@ -174,7 +174,7 @@ static void report_held(struct run *r, const struct config *cfg)
 	release_held(r, true);
 }
 
-static int fetch_tags(struct run *r, const struct config *cfg, const struct tag_info *tags)
+static int fetch_tags(struct run *r, const struct config *cfg, const struct record_tag *tags)
 {
 	const char **names = calloc(r->n ? r->n : 1, sizeof(*names));
 	struct api_call call = { .idle = r->rec.dry_run ? NULL : on_idle };
@@ -245,6 +245,31 @@ static void summarize(const struct run *r, size_t pending, char *buf, size_t buf
 		snprintf(buf + len, bufsz - (size_t)len, "; %s", r->fatal);
 }
 
+/* The tags to fetch, kept compact (record.h); 0 or an exit status. */
+static int run_tags(struct cmd_ctx *ctx, int argc, char **argv, struct record_tags *out)
+{
+	struct tag_info *given = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (argc == 0) {
+		if (record_tags_load(out, ctx->st))
+			return error("run: %s", store_error(ctx->st)), EXIT_FAILURE;
+		return 0;
+	}
+	rc = load_tags(ctx, "run", argc, argv, &given, &n);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (record_tags_add(out, &given[i])) {
+			error("out of memory");
+			rc = EXIT_FAILURE;
+		} else {
+			out->v[out->n - 1].status_ok = false;   /* named twice: may fail, then answer */
+		}
+	}
+	free(given);
+	return rc;
+}
+
 static void print_summary(const struct cmd_ctx *ctx, const struct run *r, size_t pending)
 {
 	char line[OPS_SUMMARY_SIZE];
@@ -300,17 +325,41 @@ static int take_lock(struct cmd_ctx *ctx, int *lock)
  * all with --all) that the daily credit cap lets through, in the order they
  * deserve the credits; say what waits. Returns 0 or an exit status.
  */
-static int pick_due(struct cmd_ctx *ctx, bool all, bool named, struct tag_info *tags,
-		    size_t *n, size_t *due, size_t *waiting)
+static int pick_due(struct cmd_ctx *ctx, bool all, bool named, struct record_tags *tags,
+		    size_t *due, size_t *waiting)
 {
+	struct schedule_tag *st;
+	struct record_tag *ranked;
 	struct due_plan plan;
+	size_t n = tags->n;
 
-	*due = *n;
+	*due = n;
 	*waiting = 0;
 	if (!ctx->cfg.schedule.adaptive)
 		return 0;
-	if (plan_due_tags(ctx, all || named, tags, *n, &plan))
+	st = calloc(n ? n : 1, sizeof(*st));
+	ranked = calloc(n ? n : 1, sizeof(*ranked));
+	for (size_t i = 0; st && i < n; i++) {
+		const struct record_tag *t = &tags->v[i];
+
+		st[i] = (struct schedule_tag){
+			.index = i, .has_last = t->has_last, .last_ts = t->last.ts,
+			.added_at = t->added_at, .hot = t->heat.hot, .heat = t->heat.heat,
+		};
+	}
+	if (!st || !ranked || plan_due_tags(ctx, all || named, st, n, &plan)) {
+		if (!st || !ranked)
+			error("out of memory");
+		free(st);
+		free(ranked);
 		return EXIT_FAILURE;
+	}
+	/* In the schedule's order; the tags not fetched now are released. */
+	for (size_t i = 0; i < n; i++)
+		ranked[i] = tags->v[st[i].index];
+	memcpy(tags->v, ranked, n * sizeof(*ranked));
+	free(st);
+	free(ranked);
 	if (plan.due > plan.fetch && named)
 		warn("%zu of the hashtags named not fetched: the daily credit cap ([schedule] "
 		     "max_credits_per_day = %" PRId64 ") is spent", plan.due - plan.fetch,
@@ -320,10 +369,9 @@ static int pick_due(struct cmd_ctx *ctx, bool all, bool named, struct tag_info *
 		     " credits spent in the last 24 hours)", plan.due - plan.fetch, plan.spent,
 		     ctx->cfg.schedule.max_credits_per_day);
 	if (plan.due == 0)
-		note("no hashtag is due (%zu tracked)", *n);
+		note("no hashtag is due (%zu tracked)", n);
 	else
-		note("%zu of %zu hashtags due, %zu fetched now", plan.due, *n, plan.fetch);
-	*n = plan.fetch;
+		note("%zu of %zu hashtags due, %zu fetched now", plan.due, n, plan.fetch);
 	*due = plan.due;
 	*waiting = plan.due - plan.fetch;
 	return 0;
@@ -333,7 +381,7 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { 0 };
 	struct ops_run ops = { 0 };
-	struct tag_info *tags = NULL;
+	struct record_tags tags = { 0 };
 	bool dry_run = false, all = false, has_webhook = ctx->cfg.nchannels > 0;
 	int64_t max_id = 0;
 	size_t pending = 0, due, waiting;
@@ -351,9 +399,10 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto cleanup;
 	if (!dry_run)
 		ops_start(&ops, &ctx->cfg);
-	rc = load_tags(ctx, "run", argc - optind, argv + optind, &tags, &r.n);
+	rc = run_tags(ctx, argc - optind, argv + optind, &tags);
 	if (rc)
 		goto cleanup;
+	r.n = tags.n;
 	/* Alerts left pending by earlier runs go first. */
 	if (dry_run && has_webhook)
 		outbox_print_pending(ctx->st);
@@ -375,13 +424,14 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto cleanup;
 	}
 	r.tracked = r.n;
-	if ((rc = pick_due(ctx, all, argc > optind, tags, &r.n, &due, &waiting)))
+	if ((rc = pick_due(ctx, all, argc > optind, &tags, &due, &waiting)))
 		goto cleanup;
-	record_begin(&r.rec, ctx->st, &ctx->cfg, tags, dry_run);
+	r.n = due - waiting;
+	record_begin(&r.rec, ctx->st, &ctx->cfg, tags.v, dry_run);
 	r.rec.due = due;
 	r.rec.waiting = waiting;
 	r.progress = ctx->stdout_tty && isatty(STDERR_FILENO) && msg_verbosity >= 0;
-	rc = fetch_tags(&r, &ctx->cfg, tags) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	rc = fetch_tags(&r, &ctx->cfg, tags.v) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	if (!dry_run && has_webhook)
 		pending += outbox_send(ctx->st, &ctx->cfg, max_id, &max_id, &lost);
 	print_summary(ctx, &r, pending);
@@ -396,7 +446,7 @@ cleanup:
 			snprintf(ops.summary, sizeof(ops.summary), "the run could not start its fetches");
 		rc = ops_finish(&ops, ctx->st, rc);
 	}
-	free(tags);
+	record_tags_release(&tags);
 	/* The store first: closing the lock's descriptor drops SQLite's locks (lock.h). */
 	store_close(ctx->st);
 	ctx->st = NULL;

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 #include "judge.h"
@@ -12,8 +13,51 @@
 #include "record.h"
 #include "timefmt.h"
 
+int record_tags_add(struct record_tags *ts, const struct tag_info *t)
+{
+	struct record_tag *rt;
+
+	if (array_grow(&ts->v, &ts->cap, ts->n + 1, sizeof(*ts->v), 64))
+		return -1;
+	rt = &ts->v[ts->n];
+	*rt = (struct record_tag){ .name = strdup(t->name), .added_at = t->added_at,
+				   .muted_until = t->muted_until, .last = t->last,
+				   .state = t->state, .heat = t->heat, .rules = t->rules,
+				   .has_last = t->has_last,
+				   .status_ok = t->status == TAG_OK && !t->last_error[0] };
+	if (t->campaign[0])
+		rt->campaign = strdup(t->campaign);
+	if (!rt->name || (t->campaign[0] && !rt->campaign)) {
+		free(rt->name);
+		free(rt->campaign);
+		return -1;
+	}
+	ts->n++;
+	return 0;
+}
+
+static int keep_tag(void *ts, const struct tag_info *t)
+{
+	return record_tags_add(ts, t);
+}
+
+int record_tags_load(struct record_tags *ts, struct store *st)
+{
+	return store_each_tag(st, keep_tag, ts);
+}
+
+void record_tags_release(struct record_tags *ts)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		free(ts->v[i].name);
+		free(ts->v[i].campaign);
+	}
+	free(ts->v);
+	*ts = (struct record_tags){ 0 };
+}
+
 void record_begin(struct recorder *r, struct store *st, const struct config *cfg,
-		  const struct tag_info *tags, bool dry_run)
+		  const struct record_tag *tags, bool dry_run)
 {
 	*r = (struct recorder){ .st = st, .cfg = cfg, .tags = tags, .dry_run = dry_run };
 	if (!dry_run)
@@ -118,7 +162,7 @@ static void print_dry_run(const char *tag, const struct snapshot *cur,
  * A 0 where the tag's last snapshot had a positive count is TikTok hiding
  * it: that count is unknown. Returns false when no count is left known.
  */
-static bool unzero(const struct tag_info *t, struct snapshot *cur, char *why, size_t whysz)
+static bool unzero(const struct record_tag *t, struct snapshot *cur, char *why, size_t whysz)
 {
 	unsigned z = t->has_last ? detect_zeroed_counts(cur, &t->last) : 0;
 
@@ -135,7 +179,7 @@ static bool unzero(const struct tag_info *t, struct snapshot *cur, char *why, si
 }
 
 /* The tag's history up to the horizon, with cur last; then judge cur. */
-static int judge_counts(struct recorder *r, const struct tag_info *t, const struct snapshot *cur,
+static int judge_counts(struct recorder *r, const struct record_tag *t, const struct snapshot *cur,
 			struct pace_alert_state *state, struct judgement *j)
 {
 	const struct detect_config *dc = &r->cfg->detect;
@@ -175,7 +219,7 @@ static bool same_heat(const struct pace_heat *a, const struct pace_heat *b)
  * A muted tag's alerts are kept as muted, never sent. Calmed notices go out
  * only with [alert] calmed = yes; otherwise they are kept.
  */
-static enum alert_status status_of(const struct config *cfg, const struct tag_info *t,
+static enum alert_status status_of(const struct config *cfg, const struct record_tag *t,
 				   const struct alert *a)
 {
 	if (t->muted_until > cfg->now)
@@ -202,7 +246,7 @@ static int add_deliveries(struct recorder *r, const struct alert *a, int64_t id)
  * snapshot of the tag at this instant is already stored (nothing written),
  * -1 on a store error.
  */
-static int save_counts(struct recorder *r, const struct tag_info *t, struct snapshot *cur,
+static int save_counts(struct recorder *r, const struct record_tag *t, struct snapshot *cur,
 		       char *why, size_t whysz)
 {
 	struct pace_alert_state state;
@@ -233,9 +277,10 @@ static int save_counts(struct recorder *r, const struct tag_info *t, struct snap
 	alert = j.event.event != PACE_NONE;
 	if (alert) {
 		judge_alert(&j, cur, t->name, r->cfg->detect.usual, &a);
-		a.campaign = t->campaign[0] ? t->campaign : NULL;
+		a.campaign = t->campaign;
 	}
-	if (store_set_status(r->st, t->name, TAG_OK, NULL) ||
+	/* a statement per tag less: "ok" is what most tags hold already */
+	if ((!t->status_ok && store_set_status(r->st, t->name, TAG_OK, NULL)) ||
 	    (!same_state(&state, &t->state) && store_set_alert_state(r->st, t->name, &state)) ||
 	    (!same_heat(&j.heat, &t->heat) && store_set_heat(r->st, t->name, &j.heat)) ||
 	    (alert && store_add_alert(r->st, &a, status = status_of(r->cfg, t, &a), &id)) ||
@@ -261,7 +306,7 @@ cleanup:
 
 void record_counts(struct recorder *r, size_t index, const struct scavio_counts *c)
 {
-	const struct tag_info *t = &r->tags[index];
+	const struct record_tag *t = &r->tags[index];
 	struct snapshot cur = { .ts = r->cfg->now, .videos = c->videos, .views = c->views,
 				.source = c->shape };
 	char why[512];
