@@ -206,6 +206,18 @@ int store_add_alert(struct store *st, const struct alert *a, enum alert_status s
 int store_list_alerts(struct store *st, int64_t since, bool pending_only,
 		      struct alert_row **out, size_t *n);
 
+/* Called per alert; r is valid during the call only. Non-zero stops the walk. */
+typedef int (*store_alert_fn)(void *ctx, const struct alert_row *r);
+
+/*
+ * Every alert detected at or after since (only the pending ones when
+ * pending_only), oldest first, one at a time: memory stays flat however
+ * many there are. Returns 0, -1 on a database failure, or the callback's
+ * non-zero value when it stopped the walk.
+ */
+int store_each_alert(struct store *st, int64_t since, bool pending_only, store_alert_fn fn,
+		     void *ctx);
+
 /* Pending alerts, oldest first; *out malloc'd (free()). */
 int store_pending_alerts(struct store *st, struct alert_row **out, size_t *n);
 /* After a delivery attempt: sent (at now) or still pending with error. */

@@ -42,5 +42,12 @@ int table_print(const struct table *t, FILE *f);
 /* table_print, with bold headings and the cells' styles when color is true. */
 int table_print_color(const struct table *t, FILE *f, bool color);
 int table_print_csv(const struct table *t, FILE *f);
+/*
+ * CSV in pieces, for rows that stream by: the header once, then the rows
+ * added since the last table_clear (which drops them, keeping the columns).
+ */
+int table_print_csv_head(const struct table *t, FILE *f);
+int table_print_csv_body(const struct table *t, FILE *f);
+void table_clear(struct table *t);
 
 #endif

@@ -72,10 +72,7 @@ static cJSON *channels_json(struct store *st, int64_t id)
 	return arr;
 }
 
-/* The store the JSON rows read their channels from (json_print_array passes rows only). */
-static struct store *json_store;
-
-static cJSON *alert_json(const struct alert_row *r)
+static cJSON *alert_json(struct store *st, const struct alert_row *r)
 {
 	cJSON *o = cJSON_CreateObject(), *rules, *channels = NULL;
 
@@ -95,25 +92,13 @@ static cJSON *alert_json(const struct alert_row *r)
 	    !json_add_round2(o, "pace_ratio", r->a.has_pace_ratio, r->a.pace_ratio) ||
 	    !(rules = cJSON_AddArrayToObject(o, "rules")) ||
 	    !alert_rules_json(rules, r->a.rules) ||
-	    !(channels = channels_json(json_store, r->id)) ||
+	    !(channels = channels_json(st, r->id)) ||
 	    !cJSON_AddItemToObject(o, "channels", channels)) {
 		cJSON_Delete(channels);
 		cJSON_Delete(o);
 		return NULL;
 	}
 	return o;
-}
-
-static cJSON *alert_item(const void *rows, size_t i)
-{
-	return alert_json((const struct alert_row *)rows + i);
-}
-
-static int print_json(const struct alert_row *rows, size_t n)
-{
-	if (json_print_array(stdout, n, alert_item, rows))
-		return error("out of memory");
-	return 0;
 }
 
 /* The CSV header is the JSON keys; the table shows the same, readably. */
@@ -170,17 +155,62 @@ static void add_alert_row(struct table *t, const struct alert_row *r, bool csv)
 	table_set(t, 13, "%s", rules);
 }
 
-static int print_rows(const struct alert_row *rows, size_t n, enum out_format fmt)
-{
+/*
+ * The alerts as they are read: JSON and CSV stream them (memory stays flat
+ * at any number); the table holds its text to align the columns.
+ */
+struct alerts_out {
+	struct store *st;
+	enum out_format fmt;
 	struct table t;
+	size_t n;
+};
+
+static int alert_out(void *ctx, const struct alert_row *r)
+{
+	struct alerts_out *o = ctx;
+	cJSON *j;
+	char *text;
+
+	if (o->fmt == OUT_JSON) {
+		j = alert_json(o->st, r);
+		text = j ? cJSON_Print(j) : NULL;
+		cJSON_Delete(j);
+		if (!text)
+			return 1;
+		fputs(o->n++ ? ",\n" : "[\n", stdout);
+		fputs(text, stdout);
+		cJSON_free(text);
+		return 0;
+	}
+	add_alert_row(&o->t, r, o->fmt == OUT_CSV);
+	if (o->fmt != OUT_CSV)
+		return 0;
+	if (table_print_csv_body(&o->t, stdout))
+		return 1;
+	table_clear(&o->t);
+	return 0;
+}
+
+static int print_alerts(struct store *st, const struct alerts_opts *opts)
+{
+	struct alerts_out o = { .st = st, .fmt = opts->fmt };
 	int rc;
 
-	table_init(&t, alert_cols, ARRAY_SIZE(alert_cols));
-	for (size_t i = 0; i < n; i++)
-		add_alert_row(&t, &rows[i], fmt == OUT_CSV);
-	rc = fmt == OUT_CSV ? table_print_csv(&t, stdout) : table_print(&t, stdout);
-	table_release(&t);
-	return rc ? error("out of memory") : 0;
+	table_init(&o.t, alert_cols, ARRAY_SIZE(alert_cols));
+	if (o.fmt == OUT_CSV)
+		table_print_csv_head(&o.t, stdout);
+	rc = store_each_alert(st, opts->since, opts->pending_only, alert_out, &o);
+	if (rc < 0)
+		error("%s", store_error(st));
+	else if (rc > 0)
+		error("out of memory");
+	else if (o.fmt == OUT_JSON)
+		fputs(o.n ? "\n]\n" : "[]\n", stdout);
+	else if (o.fmt == OUT_TABLE && table_print(&o.t, stdout))
+		rc = error("out of memory");
+	table_release(&o.t);
+	return rc;
 }
 
 /* Returns -1 to go on, else the exit status. */
@@ -231,8 +261,6 @@ static int parse_alerts_options(struct cmd_ctx *ctx, int argc, char **argv,
 int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct alerts_opts o = { .since = INT64_MIN, .fmt = OUT_TABLE };
-	struct alert_row *rows;
-	size_t n;
 	int rc;
 
 	if ((rc = parse_alerts_options(ctx, argc, argv, &o)) >= 0)
@@ -244,10 +272,5 @@ int cmd_alerts(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = open_store_readonly(ctx)))
 		return rc;
-	if (store_list_alerts(ctx->st, o.since, o.pending_only, &rows, &n))
-		return error("%s", store_error(ctx->st)), EXIT_FAILURE;
-	json_store = ctx->st;
-	rc = o.fmt == OUT_JSON ? print_json(rows, n) : print_rows(rows, n, o.fmt);
-	free(rows);
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return print_alerts(ctx->st, &o) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

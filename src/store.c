@@ -1840,50 +1840,94 @@ int store_import_end(struct store_import *im, bool commit)
 
 /* ---- faults: the alert outbox listing and durable commits (run, alerts) ---- */
 
-/* Append the rows of stmt (read_alert_row's columns) to *out. */
-static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row **out,
-			  size_t *n)
+/* fn for each row of stmt (read_alert_row's columns), then finalize stmt. */
+static int walk_alerts(struct store *st, sqlite3_stmt *stmt, store_alert_fn fn, void *ctx)
 {
-	size_t cap = 0;
-	int rc;
+	struct alert_row *row = malloc(sizeof(*row));
+	int rc = SQLITE_DONE, stop = 0;
 
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (array_grow(out, &cap, *n + 1, sizeof(**out), 16))
-			return fail(st, "out of memory");
-		read_alert_row(stmt, &(*out)[(*n)++]);
+	if (!row) {
+		sqlite3_finalize(stmt);
+		return fail(st, "out of memory");
 	}
-	if (rc != SQLITE_DONE)
-		return fail_db(st, "list alerts");
-	/* rows point into their own buffers; fix after any realloc */
-	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].a.tag = (*out)[i].tag;
-		(*out)[i].a.campaign = (*out)[i].campaign[0] ? (*out)[i].campaign : NULL;
+	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		read_alert_row(stmt, row);
+		stop = fn(ctx, row);
 	}
-	return 0;
+	if (stop == 0 && rc != SQLITE_DONE)
+		stop = fail_db(st, "list alerts");
+	sqlite3_finalize(stmt);
+	free(row);
+	return stop;
 }
 
-int store_list_alerts(struct store *st, int64_t since, bool pending_only,
-		      struct alert_row **out, size_t *n)
+/* The alerts detected at or after since (only the pending ones), oldest first. */
+static sqlite3_stmt *alerts_since(struct store *st, int64_t since, bool pending_only)
 {
 	/* The pending ones through their own partial index: run asks every time. */
 	sqlite3_stmt *stmt = prepare(st, pending_only
 		? ALERT_COLUMNS " WHERE a.status = 'pending' AND a.detected_at >= ?1 ORDER BY a.id"
 		: ALERT_COLUMNS " WHERE a.detected_at >= ?1 ORDER BY a.id");
-	int rc;
+
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, since);
+	return stmt;
+}
+
+int store_each_alert(struct store *st, int64_t since, bool pending_only, store_alert_fn fn,
+		     void *ctx)
+{
+	sqlite3_stmt *stmt = alerts_since(st, since, pending_only);
+
+	return stmt ? walk_alerts(st, stmt, fn, ctx) : -1;
+}
+
+struct alert_list {
+	struct alert_row *rows;
+	size_t n, cap;
+};
+
+static int keep_alert(void *ctx, const struct alert_row *r)
+{
+	struct alert_list *l = ctx;
+
+	if (array_grow(&l->rows, &l->cap, l->n + 1, sizeof(*l->rows), 16))
+		return 1;
+	l->rows[l->n++] = *r;
+	return 0;
+}
+
+/* Every row of stmt (read_alert_row's columns) into *out, malloc'd; finalizes stmt. */
+static int collect_alerts(struct store *st, sqlite3_stmt *stmt, struct alert_row **out,
+			  size_t *n)
+{
+	struct alert_list l = { 0 };
+	int rc = walk_alerts(st, stmt, keep_alert, &l);
+
+	if (rc > 0)     /* keep_alert ran out of memory */
+		rc = fail(st, "out of memory");
+	/* rows point into their own buffers: fix them where they now are */
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		l.rows[i].a.tag = l.rows[i].tag;
+		l.rows[i].a.campaign = l.rows[i].campaign[0] ? l.rows[i].campaign : NULL;
+	}
+	if (rc) {
+		free(l.rows);
+		l = (struct alert_list){ 0 };
+	}
+	*out = l.rows;
+	*n = l.n;
+	return rc;
+}
+
+int store_list_alerts(struct store *st, int64_t since, bool pending_only,
+		      struct alert_row **out, size_t *n)
+{
+	sqlite3_stmt *stmt = alerts_since(st, since, pending_only);
 
 	*out = NULL;
 	*n = 0;
-	if (!stmt)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, since);
-	rc = collect_alerts(st, stmt, out, n);
-	sqlite3_finalize(stmt);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
+	return stmt ? collect_alerts(st, stmt, out, n) : -1;
 }
 
 /* ---- deliveries ---- */
@@ -1905,21 +1949,13 @@ int store_pending_on(struct store *st, const char *channel, struct alert_row **o
 	sqlite3_stmt *stmt = prepare(st, ALERT_COLUMNS
 		" JOIN delivery d ON d.alert_id = a.id"
 		" WHERE d.channel = ?1 AND d.status = 'pending' ORDER BY a.id");
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!stmt)
 		return -1;
 	sqlite3_bind_text(stmt, 1, channel, -1, SQLITE_STATIC);
-	rc = collect_alerts(st, stmt, out, n);
-	sqlite3_finalize(stmt);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
+	return collect_alerts(st, stmt, out, n);
 }
 
 /* The summary of alert ?1 from its deliveries. */

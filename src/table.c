@@ -22,6 +22,15 @@ void table_release(struct table *t)
 	*t = (struct table){ 0 };
 }
 
+void table_clear(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+		free(t->cells[i]);
+		t->cells[i] = NULL;
+	}
+	t->nrows = 0;
+}
+
 void table_add_row(struct table *t)
 {
 	if (t->failed)
@@ -184,18 +193,33 @@ int table_print_color(const struct table *t, FILE *f, bool color)
 	return 0;
 }
 
-int table_print_csv(const struct table *t, FILE *f)
+int table_print_csv_head(const struct table *t, FILE *f)
+{
+	size_t last = last_col(t, true);
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (t->cols[c].csv)
+			csv_field(f, t->cols[c].csv, c == last);
+	return 0;
+}
+
+int table_print_csv_body(const struct table *t, FILE *f)
 {
 	size_t last = last_col(t, true);
 
 	if (t->failed)
 		return -1;
-	for (size_t c = 0; c < t->ncols; c++)
-		if (t->cols[c].csv)
-			csv_field(f, t->cols[c].csv, c == last);
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++)
 			if (t->cols[c].csv)
 				csv_field(f, cell(t, r, c), c == last);
 	return 0;
+}
+
+int table_print_csv(const struct table *t, FILE *f)
+{
+	if (t->failed)
+		return -1;
+	table_print_csv_head(t, f);
+	return table_print_csv_body(t, f);
 }
