@@ -187,6 +187,7 @@ static int fetch_tags(struct run *r, const struct config *cfg, const struct reco
 		names[i] = tags[i].name;
 	/* without room to hold failures, each is said at once: nothing is lost */
 	r->held = r->n > 1 ? calloc(r->n, sizeof(*r->held)) : NULL;
+	r->nheld = 0;
 	/* Nothing due: no request, but the run is still remembered (doctor's "last run"). */
 	rc = r->n ? api_fetch(cfg, &call, names, r->n, on_answer, r, err, sizeof(err)) : 0;
 	free(names);
