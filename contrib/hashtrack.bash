@@ -16,7 +16,7 @@ _hashtrack_campaigns()
 _hashtrack()
 {
 	local cur prev cmd i opts
-	local commands="add remove list run report history alerts export backtest mute unmute import runs doctor help"
+	local commands="add remove list run report history alerts export backtest mute unmute import backup runs doctor help"
 	local globals="-c --config -d --db -q --quiet -v --verbose --no-color -h --help -V --version"
 	local common="-q --quiet -v --verbose --no-color -h --help"
 
@@ -86,6 +86,7 @@ _hashtrack()
 	mute) opts="--for --reason --campaign" ;;
 	unmute) opts="--campaign" ;;
 	import) opts="" ;;
+	backup) opts="" ;;
 	runs) opts="--since --format" ;;
 	doctor) opts="--online --test-channels --full" ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
@@ -100,7 +101,7 @@ _hashtrack()
 	remove|run|report|history|backtest|mute|unmute)
 		COMPREPLY=($(compgen -W "$(_hashtrack_tags)" -- "$cur"))
 		;;
-	import)
+	import|backup)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
 	esac

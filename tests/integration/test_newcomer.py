@@ -1,6 +1,7 @@
 """The newcomer's path: every first step works, every message says what to do."""
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -216,6 +217,16 @@ class Completion(HashtrackTest):
         if self.bin.name == "hashtrack":
             self.ok("add", "vibecoding", "aitools")
             self.assertEqual(self.complete("hashtrack", "history", "vi"), ["vibecoding"])
+
+    def test_both_completions_offer_every_command_of_the_help(self):
+        help_text = self.ok("--help").stdout
+        listed = help_text[help_text.index("commands:"):help_text.index("options:")]
+        commands = re.findall(r"^  ([a-z]+) ", listed, re.M)
+        self.assertIn("backup", commands)
+        self.assertEqual(sorted(self.complete("hashtrack", "")), sorted(commands))
+        zsh = (REPO / "contrib" / "_hashtrack").read_text()
+        for command in commands:
+            self.assertIn("'%s:" % command, zsh)
 
     @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
     def test_zsh_completion_parses(self):
