@@ -37,7 +37,8 @@ typedef int (*deliver_done_fn)(void *ctx, size_t i, const struct delivery *d);
 /*
  * Send payloads[0..n) through channel ch in order: POSTed with hashtrack's
  * User-Agent (ntfy's with its Title, Tags and Click headers), or mailed
- * over SMTP for email; post_timeout_s seconds each. Slack gets at most one
+ * over SMTP for email; post_timeout_s seconds each, trusting ca_file's CAs
+ * too when not NULL (as [api] ca_file does for the API). Slack gets at most one
  * message a second. A 429 is waited out (Retry-After, or Discord's JSON
  * retry_after; a wait over DELIVER_MAX_WAIT_S stops the round) and the same
  * payload sent again; a payload the webhook refuses (400, 413, 422) fails
@@ -47,6 +48,6 @@ typedef int (*deliver_done_fn)(void *ctx, size_t i, const struct delivery *d);
  * Returns 0, or -1 when libcurl could not be set up (nothing reported).
  */
 int deliver_all(const struct channel *ch, const struct payload *payloads, size_t n,
-		int64_t post_timeout_s, deliver_done_fn done, void *ctx);
+		int64_t post_timeout_s, const char *ca_file, deliver_done_fn done, void *ctx);
 
 #endif

@@ -107,6 +107,7 @@ struct http_mail {
 	const char *message;            /* headers and body, CRLF line ends */
 	bool require_tls;               /* STARTTLS must succeed (smtp://), else it is tried */
 	int64_t timeout_s;
+	const char *ca_file;            /* a PEM bundle to trust; NULL: the system's */
 };
 
 /*

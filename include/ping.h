@@ -16,6 +16,7 @@
  * query). Returns 0 on a 2xx answer; else -1 with one line in err that
  * names the URL by scheme and host only (its path is the secret).
  */
-int ping_send(const char *url, const char *suffix, const char *body, char *err, size_t errsz);
+int ping_send(const char *url, const char *suffix, const char *body, const char *ca_file,
+	      char *err, size_t errsz);
 
 #endif

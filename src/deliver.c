@@ -22,18 +22,21 @@ struct poster {
 	uint32_t rand_state;
 	int64_t last_post_us;   /* when the last POST started; 0: none yet */
 	int64_t timeout_s;
+	const char *ca_file;
 };
 
-static int poster_init(struct poster *p, const struct channel *ch, int64_t post_timeout_s)
+static int poster_init(struct poster *p, const struct channel *ch, int64_t post_timeout_s,
+		       const char *ca_file)
 {
 	/* Webhook replies are read and dropped, but never buffered without bound. */
 	const struct http_options opt = {
 		.url = ch->url, .user_agent = HTTP_USER_AGENT,
-		.timeout_s = post_timeout_s, .max_body = ANSWER_MAX,
+		.timeout_s = post_timeout_s, .max_body = ANSWER_MAX, .ca_file = ca_file,
 	};
 
 	p->ch = ch;
 	p->timeout_s = post_timeout_s;
+	p->ca_file = ca_file;
 	p->rand_state = (uint32_t)time(NULL) | 1;
 	p->http = ch->format == ALERT_EMAIL ? NULL : http_new(&opt, p);
 	return ch->format == ALERT_EMAIL || p->http ? 0 : -1;
@@ -216,7 +219,7 @@ static enum retry_hook_action mail_one(struct poster *p, const struct payload *p
 	struct http_mail m = {
 		.url = p->ch->url, .password = p->ch->password, .from = p->ch->from,
 		.rcpt = (const char *const *)rcpt, .timeout_s = p->timeout_s,
-		.require_tls = config_mail_needs_tls(p->ch->url),
+		.require_tls = config_mail_needs_tls(p->ch->url), .ca_file = p->ca_file,
 	};
 
 	snprintf(unique, sizeof(unique), "%lld.%08x.hashtrack", (long long)time(NULL),
@@ -244,13 +247,13 @@ static enum retry_hook_action mail_one(struct poster *p, const struct payload *p
 }
 
 int deliver_all(const struct channel *ch, const struct payload *payloads, size_t n,
-		int64_t post_timeout_s, deliver_done_fn done, void *ctx)
+		int64_t post_timeout_s, const char *ca_file, deliver_done_fn done, void *ctx)
 {
 	struct poster p = { 0 };
 	char unavailable[256] = "";
 	int rc = -1;
 
-	if (poster_init(&p, ch, post_timeout_s))
+	if (poster_init(&p, ch, post_timeout_s, ca_file))
 		goto cleanup;
 	rc = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -487,6 +487,8 @@ int http_send_mail(const struct http_mail *m, struct http_result *r)
 							     : (long)CURLUSESSL_TRY);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (m->ca_file && *m->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, m->ca_file);
 	if (m->password)
 		curl_easy_setopt(e, CURLOPT_PASSWORD, m->password);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, m->from);

@@ -22,7 +22,7 @@ static void ping(const struct config *cfg, const char *suffix, const char *body)
 {
 	char err[512];
 
-	if (ping_send(cfg->ping_url, suffix, body, err, sizeof(err)))
+	if (ping_send(cfg->ping_url, suffix, body, cfg->ca_file, err, sizeof(err)))
 		warn("%s; the run goes on", err);
 }
 

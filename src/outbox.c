@@ -118,7 +118,7 @@ static size_t send_rows(struct store *st, const struct config *cfg, const struct
 		     "'chmod 600 %s'", ch->name, ch->password_file, ch->password_file);
 	np = plan_payloads(cfg, ch, rows, n, payloads, o.first, o.count);
 	/* [api] timeout bounds each webhook POST too: the webhook has no setting of its own. */
-	if (deliver_all(ch, payloads, np, cfg->timeout, on_delivered, &o)) {
+	if (deliver_all(ch, payloads, np, cfg->timeout, cfg->ca_file, on_delivered, &o)) {
 		o.pending = n;
 		error("cannot set up channel '%s'; %zu alerts stay pending for the next run",
 		      ch->name, n);
@@ -209,7 +209,7 @@ int outbox_test(const struct config *cfg, const char *name)
 			continue;
 		config_url_origin(ch->url, origin, sizeof(origin));
 		if (payload_test(ch->format, ch->name, &p) ||
-		    deliver_all(ch, &p, 1, cfg->timeout, on_test, &d))
+		    deliver_all(ch, &p, 1, cfg->timeout, cfg->ca_file, on_test, &d))
 			snprintf(d.error, sizeof(d.error), "out of memory");
 		payload_release(&p);
 		if (d.sent) {

@@ -32,11 +32,13 @@ static void origin(const char *url, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "[health] ping_url");
 }
 
-int ping_send(const char *url, const char *suffix, const char *body, char *err, size_t errsz)
+int ping_send(const char *url, const char *suffix, const char *body, const char *ca_file,
+	      char *err, size_t errsz)
 {
 	static const char *const headers[] = { "Content-Type: text/plain; charset=utf-8", NULL };
 	struct http_options opt = {
 		.headers = headers, .user_agent = HTTP_USER_AGENT, .timeout_s = PING_TIMEOUT_S,
+		.ca_file = ca_file,
 	};
 	char where[300];
 	struct http_result res;

@@ -123,6 +123,15 @@ class PrivateCA(HashtrackTest):
         cp = self.assert_exit(self.ht("run", now=T0, env_extra={"CURL_CA_BUNDLE": missing}), 2)
         self.assertIn("CURL_CA_BUNDLE '%s'" % missing, cp.stderr)
 
+    def test_webhooks_trust_the_same_ca_file(self):
+        hook = self.tls_url.replace("/api/v1/tiktok/hashtag", "/hook/slack")
+        self.write_config(api_url=self.tls_url, alert_webhook=hook)
+        cp = self.assert_exit(self.ht("alerts", "test"), 1)
+        self.assertIn("certificate", cp.stdout + cp.stderr)
+        self.write_config(api_url=self.tls_url, alert_webhook=hook, api_ca_file=self.ca)
+        cp = self.assert_exit(self.ht("alerts", "test"), 0)
+        self.assertEqual([h["path"] for h in self.webhooks()], ["/hook/slack"])
+
     def test_a_proxy_refusing_the_connection_stops_the_run_naming_it(self):
         self.write_config(api_url=self.tls_url, api_ca_file=self.ca)
         port = closed_port()
