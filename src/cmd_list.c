@@ -51,6 +51,7 @@ static cJSON *tag_json(const struct config *cfg, const struct tag_info *t, const
 	    !json_add_int(o, "min_new_videos", true, r->min_new_videos) ||
 	    !cJSON_AddNumberToObject(o, "video_growth", r->video_growth) ||
 	    !cJSON_AddNumberToObject(o, "view_growth", r->view_growth) ||
+	    !cJSON_AddNumberToObject(o, "surge", r->surge) ||
 	    !json_add_time(o, "added_at", true, t->added_at) ||
 	    !json_add_time(o, "last_snapshot", t->has_last, t->last.ts) ||
 	    !cJSON_AddStringToObject(o, "status", tag_status_name(t->status)) ||
@@ -92,6 +93,7 @@ static const struct column list_cols[] = {
 	{ "MIN NEW VIDEOS", "min_new_videos", true },
 	{ "VIDEO %", "video_growth", true },
 	{ "VIEW %", "view_growth", true },
+	{ "SURGE", "surge", true },
 	{ "ADDED", "added_at", false },
 	{ "LAST SNAPSHOT", "last_snapshot", false },
 	{ "STATUS", "status", false },
@@ -119,15 +121,16 @@ static void add_tag_row(struct table *t, const struct config *cfg, const struct 
 	table_set(t, 2, "%" PRId64, r->min_new_videos);
 	table_set(t, 3, "%g", r->video_growth);
 	table_set(t, 4, "%g", r->view_growth);
-	table_set(t, 5, "%s", added);
-	table_set(t, 6, "%s", last);
-	table_set(t, 7, "%s", tag_status_name(tag->status));
-	table_set(t, 8, "%s", tag->last_error);
-	table_set(t, 9, "%s", muted);
-	table_set(t, 10, "%s", muted[0] ? tag->mute_reason : "");
+	table_set(t, 5, "%g", r->surge);
+	table_set(t, 6, "%s", added);
+	table_set(t, 7, "%s", last);
+	table_set(t, 8, "%s", tag_status_name(tag->status));
+	table_set(t, 9, "%s", tag->last_error);
+	table_set(t, 10, "%s", muted);
+	table_set(t, 11, "%s", muted[0] ? tag->mute_reason : "");
 	if (next_due(cfg, tag, &due)) {
 		time_format(due, due_at);
-		table_set(t, 11, "%s", due_at);
+		table_set(t, 12, "%s", due_at);
 	}
 }
 

@@ -42,8 +42,8 @@ _SCRUB_NAMES = {"HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS",
                 "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
                 "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CREDENTIALS_DIRECTORY"}
 
-LIST_KEYS = {"hashtag", "campaign", "min_new_videos", "video_growth", "view_growth",
-             "added_at", "last_snapshot", "status", "last_error", "muted_until"}
+LIST_KEYS = {"hashtag", "campaign", "min_new_videos", "video_growth", "view_growth", "surge",
+             "added_at", "last_snapshot", "status", "last_error", "muted_until", "next_due"}
 REPORT_KEYS = ["hashtag", "campaign", "video_count", "view_count", "last_snapshot",
                "baseline_snapshot", "new_videos", "new_views", "video_growth_pct",
                "view_growth_pct", "videos_per_hour", "views_per_hour",

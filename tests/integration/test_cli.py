@@ -61,8 +61,10 @@ class ListShowsEffectiveRules(HashtrackTest):
         self.assertEqual(row["min_new_videos"], 200)
         self.assertEqual(row["video_growth"], 50)
         self.assertEqual(row["view_growth"], 50)
+        self.assertEqual(row["surge"], 3)
         self.assertEqual(row["status"], "no-data")
         self.assertIsNone(row["last_snapshot"])
+        self.assertIsNone(row["next_due"], "null unless [schedule] adaptive")
         self.assertIsNone(row["last_error"])
         self.assertIsInstance(row["added_at"], str)
 
