@@ -218,12 +218,14 @@ struct pace_heat {
  * usual level to the rule's threshold: surge from a pace ratio of 1 to
  * `surge`; min_new_videos from the new videos the usual pace makes in the
  * window to min_new_videos; a growth rule from the growth the usual pace
- * makes in the window to its percent (without a usual pace, from 0). Hot:
- * firing, or at least half of the way to a rule; for surge the half-way
- * level, (1 + surge) / 2, must also pass the surge rule's band and noise
- * tests (pace.warm), so that a noisy small tag is not hot all the time. A
- * rule the usual level already reaches (a big tag always past
- * min_new_videos) is no way at all: it never makes the tag hot. heat: the
+ * makes in the window to its percent. Hot: firing, or at least half of the
+ * way to a rule, where the count passes what that rule needs to alert: for
+ * surge the half-way level, (1 + surge) / 2, must pass the surge rule's band
+ * and noise tests (pace.warm), so that a noisy small tag is not hot all the
+ * time; a fixed rule needs the count's usual pace learnt and the count out
+ * of its band (inside it the rule would turn on quietly). A rule the usual
+ * level already reaches (a big tag always past min_new_videos) is no way at
+ * all: it never makes the tag hot. heat: the
  * largest way gone among the rules that make it hot, at least 1 when firing,
  * in hundredths.
  */

@@ -456,11 +456,22 @@ static double surge_way(const struct pace *p, double surge)
 	return way(p->low_per_hour / p->usual_per_hour, 1.0, surge);
 }
 
-/* The new count the usual pace makes in the window: 0 without a usual pace. */
+/*
+ * Whether a count's fixed rules (min_new_videos, the growth rules) can make
+ * the tag hot. "Half of the way from the usual pace" needs a usual pace, so
+ * a count still learning cannot (its first days would be polled hourly for
+ * nothing). And the count must have left its band, as the rule itself must
+ * to alert (pace_rule_levels: a rule that turns on inside the band turns on
+ * quietly): a count moving inside its band is no nearer an alert.
+ */
+static bool on_its_way(const struct pace *p, int64_t now)
+{
+	return pace_evaluable(p) && out_of_band(p, now);
+}
+
+/* The new count the usual pace makes in the window. */
 static double usual_growth(const struct pace *p, int64_t elapsed)
 {
-	if (!p || !p->has_usual || p->learning)
-		return 0.0;
 	return p->usual_per_hour * (double)elapsed / HOUR;
 }
 
@@ -478,14 +489,14 @@ void pace_heat(const struct pace_measure *m, const struct pace_limits *lim, bool
 	double ways[4] = { surge_way(m->videos, lim->surge), surge_way(m->views, lim->surge) };
 	double best = 0.0;
 
-	if (m->compared && m->videos_known) {
+	if (m->compared && m->videos_known && on_its_way(m->videos, m->now)) {
 		double u = usual_growth(m->videos, m->elapsed);
 
 		ways[2] = way((double)m->new_videos, u, (double)lim->min_new_videos);
 		ways[2] = fmax(ways[2], growth_way(lim->video_growth, m->new_videos,
 						   m->base_videos, lim->growth_floor, u));
 	}
-	if (m->compared && m->views_known)
+	if (m->compared && m->views_known && on_its_way(m->views, m->now))
 		ways[3] = growth_way(lim->view_growth, m->new_views, m->base_views,
 				     lim->growth_floor, usual_growth(m->views, m->elapsed));
 	for (size_t i = 0; i < 4; i++)

@@ -9,9 +9,23 @@ about the daily credit cap.
 from .harness import T0, HashtrackTest, at, counts
 
 
+def line(videos, views, dv, dw):
+    """(videos, views) after h hours of a tag growing by dv videos and dw views an hour."""
+    return lambda h: (videos + dv * h, views + dw * h)
+
+
+def answer(numbers):
+    """The API's answer for a tag whose counts after h hours are numbers(h)."""
+    return lambda h: counts(*map(str, numbers(h)), shape=1)
+
+
 def steady(videos, views, dv, dw):
-    """The counts after h hours of a tag growing by dv videos and dw views an hour."""
-    return lambda h: counts(str(videos + dv * h), str(views + dw * h), shape=1)
+    return answer(line(videos, views, dv, dw))
+
+
+def two_sources(videos, views, dv, dw, apart):
+    """line(), but every other 6-hourly run answered by an upstream `apart` videos ahead."""
+    return lambda h: (videos + dv * h + apart * ((h // 6) % 2), views + dw * h)
 
 
 class ScheduleTest(HashtrackTest):
@@ -40,6 +54,15 @@ class ScheduleTest(HashtrackTest):
 
     def next_due(self, now=None):
         return {t["hashtag"]: t["next_due"] for t in self.list_tags(now=now)}
+
+    def learnt(self, **tags):
+        """Import 2.5 days of 6-hourly history before hour 0, tag=numbers as line() gives
+        them: a rule's way is measured from the usual pace, so a tag still learning is
+        never hot by a rule."""
+        rows = ["hashtag,ts,video_count,view_count,source"]
+        for tag, numbers in tags.items():
+            rows += ["%s,%s,%d,%d," % ((tag, at(h)) + numbers(h)) for h in range(-60, 0, 6)]
+        self.ok("import", "-", stdin="\n".join(rows) + "\n", now=at(0))
 
 
 class DueTimes(ScheduleTest):
@@ -92,6 +115,7 @@ class HotAndCold(ScheduleTest):
         # min_new_videos 200: 120 new videos in a window is past half of it
         self.ok("add", "calm")
         self.ok("add", "warming")
+        self.learnt(calm=line(1000, 100000, 1, 100), warming=line(5000, 10 ** 6, 1, 100))
         base = {"calm": steady(1000, 100000, 1, 100), "warming": steady(5000, 10 ** 6, 1, 100)}
         for hour in (0, 6, 12):
             self.assertEqual(self.fetched_at(hour, base), ["calm", "warming"])
@@ -105,6 +129,28 @@ class HotAndCold(ScheduleTest):
         self.assertEqual(self.fetched_at(24, jump), ["calm", "warming"])
         self.assertEqual(self.fetched_at(25, jump), [])
         self.assertEqual(self.next_due()["warming"], at(30))
+
+    def test_a_tag_still_learning_is_not_hot_by_a_rule(self):
+        # the same jump on a tag with 18 hours of history: no usual pace to go half-way from
+        self.ok("add", "warming")
+        base = {"warming": steady(5000, 10 ** 6, 1, 100)}
+        for hour in (0, 6, 12):
+            self.fetched_at(hour, base)
+        jump = {"warming": lambda h: counts(str(5000 + h + 120), str(10 ** 6 + 100 * h),
+                                            shape=1)}
+        self.assertEqual(self.fetched_at(18, jump), ["warming"])
+        self.assertEqual(self.next_due(), {"warming": at(24)})
+
+    def test_a_tag_moving_inside_its_band_is_not_hot(self):
+        # two upstreams 100 videos apart: a switch shows 118 new videos, more than half of
+        # the way from the usual 18 to 200, but inside the band the history spans
+        numbers = two_sources(5000, 10 ** 6, 3, 100, 100)
+        self.ok("add", "switchy")
+        self.learnt(switchy=numbers)
+        for hour in (0, 6, 12, 18):
+            self.fetched_at(hour, {"switchy": answer(numbers)})
+        self.assertEqual(numbers(18)[0] - numbers(12)[0], 118)
+        self.assertEqual(self.next_due(), {"switchy": at(24)})
 
     def test_a_firing_tag_is_hot(self):
         self.ok("add", "boom")
@@ -145,6 +191,7 @@ class CreditCap(ScheduleTest):
     def test_under_the_cap_a_hot_tag_beats_a_longer_due_cold_one(self):
         self.adaptive(schedule_max_credits_per_day="3")
         self.ok("add", "warming", now=at(0))
+        self.learnt(warming=line(5000, 10 ** 6, 1, 100))
         flat = steady(5000, 10 ** 6, 1, 100)
         jump = lambda h: counts(str(5000 + h + 150), str(10 ** 6 + 100 * h), shape=1)
         self.assertEqual(self.fetched_at(0, {"warming": flat}), ["warming"])

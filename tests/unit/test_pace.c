@@ -1063,27 +1063,53 @@ static const struct pace fast_but_in_band = {   /* 2.5x, but the band test fails
 };
 static const struct pace steady_50_an_hour = {  /* 300 videos in a 6 h window */
 	.known = true, .has_usual = true, .low_per_hour = 50, .per_hour = 50,
-	.usual_per_hour = 50, .ratio = 1,
+	.usual_per_hour = 50, .ratio = 1, .base_ts = T0 - 6 * H,
+};
+/* A count out of its band (a fixed rule needs that to alert), with a usual pace. */
+#define OUT_OF_BAND(usual) (&(struct pace){ .known = true, .has_usual = true, \
+	.usual_per_hour = (usual), .base_ts = T0 - 6 * H, .excess = 1e6 })
+/* The same count, still learning. */
+static const struct pace learning_out_of_band = {
+	.known = true, .learning = true, .has_usual = true, .base_ts = T0 - 6 * H,
+	.excess = 1e6,
+};
+/* Inside its band: no excess above the band's top. */
+static const struct pace inside_band = {
+	.known = true, .has_usual = true, .base_ts = T0 - 6 * H,
 };
 
 static const struct heat_case heat_cases[] = {
 	{ "nothing measured is cold", { .now = T0 }, false, false, 0 },
 	{ "firing is hot", { .now = T0 }, true, true, 1 },
 	{ "half of min_new_videos from a flat usual is hot",
-	  { .now = T0, COMPARED(100, 100000, 0, 100000), .elapsed = 6 * H }, false, true, 0.5 },
+	  { .now = T0, COMPARED(100, 100000, 0, 100000), .videos = OUT_OF_BAND(0),
+	    .elapsed = 6 * H }, false, true, 0.5 },
 	{ "a little under half is cold",
-	  { .now = T0, COMPARED(99, 100000, 0, 100000), .elapsed = 6 * H }, false, false, 0 },
+	  { .now = T0, COMPARED(99, 100000, 0, 100000), .videos = OUT_OF_BAND(0),
+	    .elapsed = 6 * H }, false, false, 0 },
 	{ "half the way from a usual 60 to 200 is 130",
-	  { .now = T0, COMPARED(130, 100000, 0, 100000), .videos = &(struct pace){
-		.known = true, .has_usual = true, .usual_per_hour = 10 }, .elapsed = 6 * H },
-	  false, true, 0.5 },
+	  { .now = T0, COMPARED(130, 100000, 0, 100000), .videos = OUT_OF_BAND(10),
+	    .elapsed = 6 * H }, false, true, 0.5 },
+	{ "a count without a pace is not hot by min_new_videos",
+	  { .now = T0, COMPARED(150, 100000, 0, 100000), .elapsed = 6 * H }, false, false, 0 },
+	{ "a learning count is not hot by min_new_videos",
+	  { .now = T0, COMPARED(150, 100000, 0, 100000), .videos = &learning_out_of_band,
+	    .elapsed = 6 * H }, false, false, 0 },
+	{ "min_new_videos inside the band is not hot",
+	  { .now = T0, COMPARED(150, 100000, 0, 100000), .videos = &inside_band,
+	    .elapsed = 6 * H }, false, false, 0 },
 	{ "a big tag always past min_new_videos is not hot for it",
 	  { .now = T0, COMPARED(320, 1000000000, 0, 100000), .videos = &steady_50_an_hour,
 	    .elapsed = 6 * H }, false, false, 0 },
 	{ "view growth of 30% against 50% is hot",
-	  { .now = T0, COMPARED(0, 100000, 30000, 100000), .elapsed = 6 * H }, false, true, 0.6 },
+	  { .now = T0, COMPARED(0, 100000, 30000, 100000), .views = OUT_OF_BAND(0),
+	    .elapsed = 6 * H }, false, true, 0.6 },
+	{ "view growth inside the band is not hot",
+	  { .now = T0, COMPARED(0, 100000, 30000, 100000), .views = &inside_band,
+	    .elapsed = 6 * H }, false, false, 0 },
 	{ "growth under growth_floor is no way",
-	  { .now = T0, COMPARED(0, 100000, 40, 50), .elapsed = 6 * H }, false, false, 0 },
+	  { .now = T0, COMPARED(0, 100000, 40, 50), .views = OUT_OF_BAND(0),
+	    .elapsed = 6 * H }, false, false, 0 },
 	{ "twice the usual pace is half the way to surge 3",
 	  { .now = T0, COMPARED(0, 100000, 0, 100000), .views = &warm_2x, .elapsed = 6 * H },
 	  false, true, 0.5 },
@@ -1091,7 +1117,8 @@ static const struct heat_case heat_cases[] = {
 	  { .now = T0, COMPARED(0, 100000, 0, 100000), .views = &fast_but_in_band,
 	    .elapsed = 6 * H }, false, false, 0 },
 	{ "firing keeps the way when it is beyond 1",
-	  { .now = T0, COMPARED(400, 100000, 0, 100000), .elapsed = 6 * H }, true, true, 2 },
+	  { .now = T0, COMPARED(400, 100000, 0, 100000), .videos = OUT_OF_BAND(0),
+	    .elapsed = 6 * H }, true, true, 2 },
 };
 
 static void a_tag_is_hot_when_firing_or_half_of_the_way_to_a_rule(void **state)
