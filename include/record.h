@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "scavio.h"
+#include "schedule.h"
 #include "store.h"
 
 /*
@@ -46,6 +47,8 @@ int record_tags_add(struct record_tags *ts, const struct tag_info *t);
 /* Every tracked tag, in name order, read one at a time; -1 says why in store_error. */
 int record_tags_load(struct record_tags *ts, struct store *st);
 void record_tags_release(struct record_tags *ts);
+/* What the adaptive schedule needs of t, the index-th tag. */
+void record_due_tag(const struct record_tag *t, size_t index, struct schedule_tag *out);
 
 /* A tag saved into the open batch, counted as stored once the batch commits. */
 struct record_saved {

@@ -340,14 +340,8 @@ static int pick_due(struct cmd_ctx *ctx, bool all, bool named, struct record_tag
 		return 0;
 	st = calloc(n ? n : 1, sizeof(*st));
 	ranked = calloc(n ? n : 1, sizeof(*ranked));
-	for (size_t i = 0; st && i < n; i++) {
-		const struct record_tag *t = &tags->v[i];
-
-		st[i] = (struct schedule_tag){
-			.index = i, .has_last = t->has_last, .last_ts = t->last.ts,
-			.added_at = t->added_at, .hot = t->heat.hot, .heat = t->heat.heat,
-		};
-	}
+	for (size_t i = 0; st && i < n; i++)
+		record_due_tag(&tags->v[i], i, &st[i]);
 	if (!st || !ranked || plan_due_tags(ctx, all || named, st, n, &plan)) {
 		if (!st || !ranked)
 			error("out of memory");

@@ -36,6 +36,14 @@ int record_tags_add(struct record_tags *ts, const struct tag_info *t)
 	return 0;
 }
 
+void record_due_tag(const struct record_tag *t, size_t index, struct schedule_tag *out)
+{
+	*out = (struct schedule_tag){
+		.index = index, .has_last = t->has_last, .last_ts = t->last.ts,
+		.added_at = t->added_at, .hot = t->heat.hot, .heat = t->heat.heat,
+	};
+}
+
 static int keep_tag(void *ts, const struct tag_info *t)
 {
 	return record_tags_add(ts, t);
