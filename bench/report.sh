@@ -19,14 +19,8 @@
 # 10000x1460: report < 1 s.
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-build}
-case $build in
-/*) ;;
-*) build=$root/$build ;;
-esac
+. "$(dirname "$0")/build.sh"
 bin=$build/hashtrack
-[ -x "$bin" ] || { echo "bench: $bin is missing; run make first" >&2; exit 2; }
 scales=${SCALES:-"2000x400 10000x1460"}
 runs=${RUNS:-5}
 base_bin=${BASE_BIN:-}

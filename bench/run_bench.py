@@ -17,6 +17,7 @@ are its own process's (wait4). Standard library only; 127.0.0.1 only.
 """
 
 import csv
+import contextlib
 import json
 import math
 import os
@@ -487,19 +488,27 @@ def bench(bin_path, top, sizes, plans, clients):
     return 0 if met else 1
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: run_bench.py HASHTRACK_BINARY")
-    bin_path = Path(sys.argv[1]).resolve()
-    sizes, plans, clients = settings()
-    top = Path(tempfile.mkdtemp(prefix="hashtrack-bench-"))
+@contextlib.contextmanager
+def work_dir(prefix):
+    """One invocation's temporary directory, removed afterwards (kept and named
+    when BENCH_KEEP is set)."""
+    top = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        return bench(bin_path, top, sizes, plans, clients)
+        yield top
     finally:
         if os.environ.get("BENCH_KEEP"):
             print("bench: kept %s" % top, file=sys.stderr)
         else:
             shutil.rmtree(top, ignore_errors=True)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: run_bench.py HASHTRACK_BINARY")
+    bin_path = Path(sys.argv[1]).resolve()
+    sizes, plans, clients = settings()
+    with work_dir("hashtrack-bench-") as top:
+        return bench(bin_path, top, sizes, plans, clients)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -212,8 +211,7 @@ def main():
     history = int(os.environ.get("BENCH_HISTORY") or (12 if quick else 28))
     chromium = os.environ.get("BENCH_CHROMIUM", "1") != "0" and \
         shutil.which(os.environ.get("CHROMIUM", "chromium")) is not None
-    top = Path(tempfile.mkdtemp(prefix="hashtrack-scale-"))
-    try:
+    with run_bench.work_dir("hashtrack-scale-") as top:
         builds = [Build("old", Path(sys.argv[1]).resolve(), top),
                   Build("new", Path(sys.argv[2]).resolve(), top)]
         print("hashtrack scale bench: %d cpus; N in {%s}; %d snapshots a tag; chromium: %s"
@@ -237,11 +235,6 @@ def main():
                         for b in builds)
             print(table(n, history, old, new), flush=True)
         return 0
-    finally:
-        if os.environ.get("BENCH_KEEP"):
-            print("bench: kept %s" % top, file=sys.stderr)
-        else:
-            shutil.rmtree(top, ignore_errors=True)
 
 
 if __name__ == "__main__":

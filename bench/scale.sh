@@ -10,13 +10,7 @@
 # snapshots a tag; BENCH_SIZES="1000 20000", BENCH_HISTORY=N and
 # BENCH_CHROMIUM=0 pick others; BENCH_OLD_BIN=PATH skips the build.
 set -eu
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-build}
-case $build in
-/*) ;;
-*) build=$root/$build ;;
-esac
-[ -x "$build/hashtrack" ] || { echo "bench: $build/hashtrack is missing; run make first" >&2; exit 2; }
+. "$(dirname "$0")/build.sh"
 
 old=${BENCH_OLD_BIN:-}
 base=""

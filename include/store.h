@@ -16,7 +16,7 @@
 #include "pace.h"
 #include "tag.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_ERR_SIZE 512
 #define STORE_BATCH_UNITS 256        /* group commit: at most this many units ... */
 #define STORE_BATCH_US 1000000       /* ... or this old, in microseconds */

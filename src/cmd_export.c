@@ -170,16 +170,26 @@ static int import_row(struct import *im, struct store_import *si)
 	return 0;
 }
 
-/* The rows out of key order in, then the counts whole: what is not added was present. */
-static int import_flush(struct import *im, struct store_import *si)
+/*
+ * The end of an import that got to rc: when all went well, the rows out of
+ * key order in and the counts made whole (what is not added was present);
+ * then the import committed, or rolled back after any failure. Returns rc,
+ * or -1 when the end failed (said why).
+ */
+static int import_finish(struct cmd_ctx *ctx, struct import *im, struct store_import *si,
+			 int rc)
 {
 	size_t late;
 
-	if (store_import_flush(si, &late))
-		return -1;
-	im->added += late;
-	im->skipped = im->rows - im->added;
-	return 0;
+	if (rc == 0 && store_import_flush(si, &late)) {
+		rc = error("import: %s: %s", im->name, store_error(ctx->st));
+	} else if (rc == 0) {
+		im->added += late;
+		im->skipped = im->rows - im->added;
+	}
+	if (store_import_end(si, rc == 0) && rc == 0)
+		rc = error("import: %s", store_error(ctx->st));
+	return rc;
 }
 
 /* One line of the file: the header, a blank line, or a snapshot. */
@@ -294,15 +304,9 @@ static int import_csv(struct cmd_ctx *ctx, struct import_in *in, struct import *
 		line_error(im, "no header; expected hashtag,ts,video_count,view_count[,source]");
 		goto cleanup;
 	}
-	if (import_flush(im, si)) {
-		error("import: %s: %s", im->name, store_error(ctx->st));
-		goto cleanup;
-	}
 	rc = 0;
 cleanup:
-	if (store_import_end(si, rc == 0) && rc == 0)
-		rc = error("import: %s", store_error(ctx->st));
-	return rc;
+	return import_finish(ctx, im, si, rc);
 }
 
 /* All of the input, NUL-terminated, into *text (free() it); -1 said why. */
@@ -363,16 +367,10 @@ static int import_json(struct cmd_ctx *ctx, struct import_in *in, struct import 
 		error("import: %s[%zu]: %s", im->name, rows.index, why);
 		goto cleanup;
 	}
-	if (import_flush(im, si)) {
-		error("import: %s: %s", im->name, store_error(ctx->st));
-		goto cleanup;
-	}
 	rc = 0;
 cleanup:
 	json_rows_release(&rows);
-	if (store_import_end(si, rc == 0) && rc == 0)
-		rc = error("import: %s", store_error(ctx->st));
-	return rc;
+	return import_finish(ctx, im, si, rc);
 }
 
 static int import_stream(struct cmd_ctx *ctx, FILE *f, struct import *im)

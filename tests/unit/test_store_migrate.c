@@ -1,7 +1,8 @@
 /*
- * Tests for src/store.c's migration to schema 3: tags stored in another
- * Unicode form than today's (NFC, case-folded) are renamed or merged into
- * the row holding that form, keeping every snapshot. Against real files.
+ * Tests for src/store.c's migrations against real files. To schema 3: tags
+ * stored in another Unicode form than today's (NFC, case-folded) are renamed
+ * or merged into the row holding that form, keeping every snapshot. To
+ * schema 8: hashtag.status's CHECK without an IN list, every row kept.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,19 @@ static void raw_sql(const char *sql)
 	sqlite3_close(db);
 }
 
+/* sql's result code on the file behind the store's back (extended). */
+static int raw_rc(const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_extended_result_codes(db, 1);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
 static int64_t raw_count(const char *sql)
 {
 	sqlite3 *db;
@@ -47,6 +61,18 @@ static int64_t raw_count(const char *sql)
 	return n;
 }
 
+/* hashtag.status's CHECK before and after 7 -> 8, as SQL string literals. */
+#define STATUS_IN "'CHECK (status IN (''no-data'', ''ok'', ''not-found'', ''error''))'"
+#define STATUS_EQ "'CHECK (status = ''no-data'' OR status = ''ok'' OR status = ''not-found''" \
+		  " OR status = ''error'')'"
+
+/* 7 -> 8 taken out again: the CHECK as schema 1 wrote it. */
+#define UNDO_V8 \
+	"PRAGMA writable_schema = ON;" \
+	"UPDATE sqlite_schema SET sql = replace(sql, " STATUS_EQ ", " STATUS_IN ")" \
+	"  WHERE type = 'table' AND name = 'hashtag';" \
+	"PRAGMA writable_schema = RESET;"
+
 /*
  * What the migrations after 2 -> 3 added, taken out again, so that a file
  * made at the current version looks as schema 3 left it (each later
@@ -61,7 +87,8 @@ static const char undo_after_v3[] =
 	"ALTER TABLE alert DROP COLUMN campaign;"
 	"DROP TABLE run;"
 	"ALTER TABLE hashtag DROP COLUMN hot;"
-	"ALTER TABLE hashtag DROP COLUMN heat;";
+	"ALTER TABLE hashtag DROP COLUMN heat;"
+	UNDO_V8;
 
 /* Close the store, let setup write the file as schema 2 did, reopen it. */
 static void reopen_from_v2(void **state, const char *setup)
@@ -147,6 +174,127 @@ static void a_name_no_longer_valid_is_left_as_it_was(void **state)
 				   " AND name = '1\xE2\x83\xA3'"), 1);
 }
 
+/* How many temporary tables (OpenEphemeral) SQLite's plan for sql opens. */
+static int ephemeral_tables(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	char *explain;
+	int n = 0;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	explain = sqlite3_mprintf("EXPLAIN %s", sql);
+	assert_non_null(explain);
+	assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &stmt, NULL), SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		n += strcmp((const char *)sqlite3_column_text(stmt, 1), "OpenEphemeral") == 0;
+	sqlite3_finalize(stmt);
+	sqlite3_free(explain);
+	sqlite3_close(db);
+	return n;
+}
+
+#define SET_STATUS "UPDATE hashtag SET status = 'ok' WHERE name = 'a'"
+
+/* Close the store, take 7 -> 8 out of the file, reopen it (migrating again). */
+static void reopen_from_v7(void **state)
+{
+	char err[STORE_ERR_SIZE] = "";
+	struct store *st;
+
+	store_close(*state);
+	*state = NULL;
+	raw_sql(UNDO_V8 "PRAGMA user_version = 7;");
+	assert_int_equal(ephemeral_tables(SET_STATUS), 1);      /* what 7 -> 8 is for */
+	if (store_open(path, &st, err, sizeof(err)) != 0)
+		fail_msg("reopening: %s", err);
+	*state = st;
+}
+
+static void a_fresh_database_checks_status_without_a_temporary_table(void **state)
+{
+	add(*state, "a");
+	assert_int_equal(ephemeral_tables(SET_STATUS), 0);
+	assert_int_equal(raw_count("SELECT count(*) FROM sqlite_schema WHERE name = 'hashtag'"
+				   "  AND instr(sql, " STATUS_EQ ") > 0"), 1);
+}
+
+static void schema_7_migrates_keeping_every_snapshot_alert_and_delivery(void **state)
+{
+	int version = 0;
+
+	add(*state, "a");
+	add(*state, "b");
+	snap(*state, "a", 100, 1, 1);
+	snap(*state, "a", 200, 2, 1);
+	snap(*state, "b", 100, 5, 1);
+	raw_sql("UPDATE hashtag SET status = 'error', last_error = 'HTTP 500' WHERE name = 'b';"
+		"INSERT INTO alert (id, hashtag_id, detected_at, status, elapsed, rules)"
+		"  SELECT 1, id, 200, 'pending', 0, 1 FROM hashtag WHERE name = 'a';"
+		"INSERT INTO alert (id, hashtag_id, detected_at, status, elapsed, rules)"
+		"  SELECT 2, id, 100, 'recorded', 0, 1 FROM hashtag WHERE name = 'b';"
+		"INSERT INTO delivery (alert_id, channel, status) VALUES (1, 'default', 'pending');");
+	reopen_from_v7(state);
+
+	assert_int_equal(store_schema_version(*state, &version), 0);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
+	assert_int_equal(ephemeral_tables(SET_STATUS), 0);
+	assert_int_equal(raw_count("SELECT count(*) FROM hashtag"), 2);
+	assert_int_equal(raw_count("SELECT count(*) FROM hashtag WHERE name = 'b'"
+				   "  AND status = 'error' AND last_error = 'HTTP 500'"), 1);
+	assert_int_equal(raw_count("SELECT count(*) FROM snapshot"), 3);
+	assert_int_equal(raw_count("SELECT count(*) FROM alert"), 2);
+	assert_int_equal(raw_count("SELECT count(*) FROM delivery"), 1);
+	assert_int_equal(raw_count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_count("SELECT count(*) FROM pragma_integrity_check"
+				   "  WHERE integrity_check = 'ok'"), 1);
+	/* The same CHECK as ever: every status the tool writes, nothing else. */
+	assert_int_equal(store_set_status(*state, "a", TAG_NOT_FOUND, NULL), 0);
+	assert_int_equal(raw_rc("UPDATE hashtag SET status = 'no-data' WHERE name = 'a'"),
+			 SQLITE_OK);
+	assert_int_equal(raw_rc("UPDATE hashtag SET status = 'OK' WHERE name = 'a'"),
+			 SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(raw_rc("INSERT INTO hashtag (name, added_at, status)"
+				" VALUES ('c', 1, 'bogus')"), SQLITE_CONSTRAINT_CHECK);
+	/* Deleting a tag still takes its rows along: the foreign keys hold. */
+	assert_int_equal(raw_rc("PRAGMA foreign_keys = ON; DELETE FROM hashtag WHERE name = 'a'"),
+			 SQLITE_OK);
+	assert_int_equal(raw_count("SELECT count(*) FROM snapshot"), 1);
+	assert_int_equal(raw_count("SELECT count(*) FROM alert"), 1);
+	assert_int_equal(raw_count("SELECT count(*) FROM delivery"), 0);
+}
+
+/* Every object of the file's schema, in one string; malloc'd. */
+static char *schema_text(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	char *text;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(type || ' ' || name || ' '"
+					    " || coalesce(sql, ''), ';') FROM (SELECT * FROM"
+					    " sqlite_schema ORDER BY type, name)", -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	text = strdup((const char *)sqlite3_column_text(stmt, 0));
+	assert_non_null(text);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return text;
+}
+
+static void a_migrated_database_ends_with_a_fresh_ones_schema(void **state)
+{
+	char *fresh = schema_text(), *migrated;
+
+	reopen_from_v7(state);
+	migrated = schema_text();
+	assert_string_equal(migrated, fresh);
+	free(migrated);
+	free(fresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +305,13 @@ int main(void)
 			an_unfolded_tag_alone_is_renamed_and_later_twins_merge_into_it,
 			open_db, close_db),
 		cmocka_unit_test_setup_teardown(a_name_no_longer_valid_is_left_as_it_was,
+						open_db, close_db),
+		cmocka_unit_test_setup_teardown(
+			a_fresh_database_checks_status_without_a_temporary_table, open_db, close_db),
+		cmocka_unit_test_setup_teardown(
+			schema_7_migrates_keeping_every_snapshot_alert_and_delivery,
+			open_db, close_db),
+		cmocka_unit_test_setup_teardown(a_migrated_database_ends_with_a_fresh_ones_schema,
 						open_db, close_db),
 	};
 
