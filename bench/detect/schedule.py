@@ -21,6 +21,7 @@ false alerts per tag-month, and the ratios against 6-hourly.
     python3 bench/detect/schedule.py build/hashtrack
     BENCH_QUICK=1 python3 bench/detect/schedule.py build/hashtrack   # 1 seed, 8 tags
     BENCH_SEED=1,2 BENCH_TAGS=16 python3 bench/detect/schedule.py build/hashtrack
+    BENCH_SCHEDULE="cold_every = 3h" python3 bench/detect/schedule.py build/hashtrack
 
 Exit status: 0 all targets met, 1 a target missed, 2 the benchmark cannot
 run. Standard library only; everything listens on 127.0.0.1.
@@ -60,6 +61,10 @@ MIN_SOONER_H = 3.0
 MAX_CREDIT_RATIO = 1.3
 
 MODES = (("6-hourly", 6, False), ("hourly", 1, False), ("adaptive", 1, True))
+
+# More [schedule] keys for the adaptive way, one "key = value" a line (BENCH_SCHEDULE).
+SCHEDULE_KEYS = "".join(line.strip() + "\n"
+                        for line in os.environ.get("BENCH_SCHEDULE", "").split(";") if line.strip())
 
 
 def say(*args):
@@ -105,7 +110,7 @@ class Mode:
         text = ("[api]\nurl = http://127.0.0.1:%d/api/v1/tiktok/hashtag\ntimeout = 10s\n"
                 "concurrency = 16\nrate = 0\nretries = 0\n" % port)
         if self.adaptive:
-            text += "[schedule]\nadaptive = yes\n"
+            text += "[schedule]\nadaptive = yes\n" + SCHEDULE_KEYS
         return text
 
     def ht(self, env, now, *args):
