@@ -271,6 +271,12 @@ int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *
  * `add` starts tracking it.
  */
 struct store_import;
+/*
+ * Rows out of key order wait in memory, at most this many (10 MiB), and go
+ * in sorted: a time-ordered file then costs what a tag-ordered one does.
+ * Past the cap they go in as one sorted run and the next run starts.
+ */
+#define STORE_IMPORT_LATE_MAX 262144
 int store_import_begin(struct store *st, int64_t now, struct store_import **out);
 /*
  * Insert s unless tag has a snapshot at s->ts; *new_tag when the tag was

@@ -1736,13 +1736,33 @@ int store_alert_times(struct store *st, const char *tag, int64_t **out, size_t *
  * per row, far more than the page cache holds at thousands of tags
  * (4.4x slower at 20,000 tags x 200 rows; a 64 MiB cache did not help).
  */
+/* A row out of key order, waiting to go in sorted; seq is its place in the file. */
+struct import_late {
+	int64_t id, ts, videos, views;
+	int32_t source;
+	uint32_t seq;
+};
+
+/* A tag's id by name, for the import. */
+struct import_id {
+	char *name;                     /* malloc'd; NULL: a free slot */
+	int64_t id;
+};
+
+
 struct store_import {
 	struct store *st;
 	int64_t now;
-	sqlite3_stmt *find, *create, *insert, *defer;
+	sqlite3_stmt *find, *create, *insert;
 	char tag[TAG_BUF_SIZE];         /* the last row's tag, and its id: files come sorted */
 	int64_t id;
 	int64_t last_id, last_ts;       /* the key of the last row inserted straight */
+	struct import_id *ids;          /* every tag seen: time-ordered files switch at each row */
+	size_t n_ids, cap_ids;          /* cap_ids: 0 or a power of two, at most half full */
+	struct import_late *late;       /* the rows waiting, in file order */
+	size_t n_late, cap_late;
+	uint32_t seq;
+	size_t late_added;              /* rows of earlier sorted runs that went in */
 };
 
 int store_import_begin(struct store *st, int64_t now, struct store_import **out)
@@ -1770,15 +1790,71 @@ cleanup:
 	return -1;
 }
 
+/* FNV-1a: the slot to start looking for name at. */
+static size_t import_slot(const struct store_import *im, const char *name)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return (size_t)h & (im->cap_ids - 1);
+}
+
+/* The slot holding name, or the free one where it would go. */
+static struct import_id *import_find_id(const struct store_import *im, const char *name)
+{
+	size_t i = import_slot(im, name);
+
+	while (im->ids[i].name && strcmp(im->ids[i].name, name) != 0)
+		i = (i + 1) & (im->cap_ids - 1);
+	return &im->ids[i];
+}
+
+/* Remember name's id; -1 when out of memory (the import then fails). */
+static int import_keep_id(struct store_import *im, const char *name, int64_t id)
+{
+	struct import_id *slot;
+
+	if (2 * (im->n_ids + 1) > im->cap_ids) {
+		struct import_id *old = im->ids;
+		size_t old_cap = im->cap_ids, cap = old_cap ? 2 * old_cap : 1024;
+
+		im->ids = calloc(cap, sizeof(*im->ids));
+		if (!im->ids) {
+			im->ids = old;
+			return fail(im->st, "out of memory");
+		}
+		im->cap_ids = cap;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].name)
+				*import_find_id(im, old[i].name) = old[i];
+		free(old);
+	}
+	slot = import_find_id(im, name);
+	slot->name = strdup(name);
+	if (!slot->name)
+		return fail(im->st, "out of memory");
+	slot->id = id;
+	im->n_ids++;
+	return 0;
+}
+
 /* The id of tag, creating it untracked when it is not in the database. */
 static int import_tag_id(struct store_import *im, const char *tag, bool *new_tag)
 {
 	struct store *st = im->st;
+	struct import_id *known;
 	int rc;
 
 	*new_tag = false;
 	if (im->id && strcmp(im->tag, tag) == 0)
 		return 0;
+	known = im->cap_ids ? import_find_id(im, tag) : NULL;
+	if (known && known->name) {
+		im->id = known->id;
+		snprintf(im->tag, sizeof(im->tag), "%s", tag);
+		return 0;
+	}
 	sqlite3_reset(im->find);
 	sqlite3_bind_text(im->find, 1, tag, -1, SQLITE_STATIC);
 	rc = sqlite3_step(im->find);
@@ -1796,71 +1872,95 @@ static int import_tag_id(struct store_import *im, const char *tag, bool *new_tag
 		return fail_db(st, "look up hashtag");
 	}
 	snprintf(im->tag, sizeof(im->tag), "%s", tag);
-	return 0;
+	return import_keep_id(im, tag, im->id);
 }
 
-/* The statement that keeps a row for the sorted insert at the end; made on first use. */
-static sqlite3_stmt *import_defer_stmt(struct store_import *im)
+static int cmp_late(const void *a, const void *b)
 {
-	if (im->defer)
-		return im->defer;
-	if (exec(im->st, "CREATE TEMP TABLE import_late (hashtag_id INTEGER, ts INTEGER,"
-		 " video_count INTEGER, view_count INTEGER, source INTEGER)",
-		 "create the import's sort table"))
-		return NULL;
-	im->defer = prepare(im->st, "INSERT INTO temp.import_late VALUES (?1, ?2, ?3, ?4, ?5)");
-	return im->defer;
+	const struct import_late *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
-		     bool *added, bool *new_tag)
+/* One row through the insert statement; *added when it went in. */
+static int import_insert(struct store_import *im, int64_t id, const struct snapshot *s,
+			 bool *added)
 {
-	struct store *st = im->st;
+	sqlite3_stmt *stmt = im->insert;
 
-	sqlite3_stmt *stmt;
-	bool straight;
-
-	*added = false;
-	if (import_tag_id(im, tag, new_tag))
-		return -1;
-	straight = im->id > im->last_id || (im->id == im->last_id && s->ts > im->last_ts);
-	stmt = straight ? im->insert : import_defer_stmt(im);
-	if (!stmt)
-		return -1;
 	sqlite3_reset(stmt);
-	sqlite3_bind_int64(stmt, 1, im->id);
+	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, s->ts);
 	bind_count(stmt, 3, s->videos);
 	bind_count(stmt, 4, s->views);
 	bind_opt_int(stmt, 5, s->source != 0, s->source);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		return fail_db(st, "store snapshot");
-	if (straight) {
-		im->last_id = im->id;
-		im->last_ts = s->ts;
-		*added = sqlite3_changes(st->db) > 0;
+		return fail_db(im->st, "store snapshot");
+	*added = sqlite3_changes(im->st->db) > 0;
+	return 0;
+}
+
+/*
+ * The waiting rows in, sorted by key; of two rows with one key the first in
+ * the file wins, as it does straight. A row keyed like an earlier straight
+ * one or an earlier run's is present already and stays out.
+ */
+static int import_late_run(struct store_import *im)
+{
+	qsort(im->late, im->n_late, sizeof(*im->late), cmp_late);
+	for (size_t i = 0; i < im->n_late; i++) {
+		const struct import_late *r = &im->late[i];
+		struct snapshot s = { .ts = r->ts, .videos = r->videos, .views = r->views,
+				      .source = r->source };
+		bool added;
+
+		if (import_insert(im, r->id, &s, &added))
+			return -1;
+		im->late_added += added;
 	}
+	im->n_late = 0;
+	return 0;
+}
+
+static int import_defer(struct store_import *im, const struct snapshot *s)
+{
+	if (im->n_late == STORE_IMPORT_LATE_MAX && import_late_run(im))
+		return -1;
+	if (array_grow(&im->late, &im->cap_late, im->n_late + 1, sizeof(*im->late), 1024))
+		return fail(im->st, "out of memory");
+	im->late[im->n_late++] = (struct import_late){
+		.id = im->id, .ts = s->ts, .videos = s->videos, .views = s->views,
+		.source = s->source, .seq = im->seq++,
+	};
+	return 0;
+}
+
+int store_import_row(struct store_import *im, const char *tag, const struct snapshot *s,
+		     bool *added, bool *new_tag)
+{
+	*added = false;
+	if (import_tag_id(im, tag, new_tag))
+		return -1;
+	if (im->id < im->last_id || (im->id == im->last_id && s->ts <= im->last_ts))
+		return import_defer(im, s);
+	if (import_insert(im, im->id, s, added))
+		return -1;
+	im->last_id = im->id;
+	im->last_ts = s->ts;
 	return 0;
 }
 
 int store_import_flush(struct store_import *im, size_t *added)
 {
-	struct store *st = im->st;
+	int rc = import_late_run(im);
 
-	*added = 0;
-	if (!im->defer)
-		return 0;
-	sqlite3_finalize(im->defer);
-	im->defer = NULL;
-	sqlite3_reset(im->find);        /* DROP TABLE waits for no statement in progress */
-	/* rowid last: of two rows with one key, the first in the file wins, as straight */
-	if (exec(st, "INSERT INTO snapshot (hashtag_id, ts, video_count, view_count, source)"
-		 " SELECT hashtag_id, ts, video_count, view_count, source FROM temp.import_late"
-		 " WHERE true ORDER BY hashtag_id, ts, rowid"
-		 " ON CONFLICT (hashtag_id, ts) DO NOTHING", "store snapshots"))
-		return -1;
-	*added = (size_t)sqlite3_changes(st->db);
-	return exec(st, "DROP TABLE temp.import_late", "drop the import's sort table");
+	*added = im->late_added;
+	im->late_added = 0;
+	return rc;
 }
 
 int store_import_end(struct store_import *im, bool commit)
@@ -1870,15 +1970,18 @@ int store_import_end(struct store_import *im, bool commit)
 
 	if (!im)
 		return 0;
-	if (commit && im->defer)        /* rows still waiting: in, rather than lost */
+	if (commit && im->n_late)       /* rows still waiting: in, rather than lost */
 		rc = store_import_flush(im, &late);
 	sqlite3_finalize(im->find);
 	sqlite3_finalize(im->create);
 	sqlite3_finalize(im->insert);
-	sqlite3_finalize(im->defer);    /* rolled back with the transaction */
 	if (commit && rc == 0)
 		rc = store_commit(im->st);
 	store_rollback(im->st);         /* a no-op after a commit */
+	for (size_t i = 0; i < im->cap_ids; i++)
+		free(im->ids[i].name);
+	free(im->ids);
+	free(im->late);
 	free(im);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * Tests for the reporting block of src/store.c (bulk reads, the export walk,
  * import), against a real SQLite file.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -189,6 +190,52 @@ static void an_import_not_committed_leaves_nothing(void **state)
 	store_rollback(st);
 }
 
+/*
+ * More rows out of key order than wait in memory: they go in as sorted runs,
+ * every one counted, and of two rows with one key the first in the file wins
+ * even when the second comes in a later run.
+ */
+static void rows_out_of_order_past_the_cap_go_in_as_sorted_runs(void **state)
+{
+	struct store *st = *state;
+	struct store_import *im;
+	struct snapshot s = { .ts = 1 << 30, .videos = 1, .views = 1 }, *hist = NULL;
+	const int64_t n = STORE_IMPORT_LATE_MAX + 10;
+	size_t late, got, cap = 0;
+	bool added, new_tag;
+
+	assert_int_equal(store_import_begin(st, 1, &im), 0);
+	assert_int_equal(store_import_row(im, "a", &s, &added, &new_tag), 0);
+	assert_true(added);
+	s.ts = 1;
+	assert_int_equal(store_import_row(im, "b", &s, &added, &new_tag), 0);
+	assert_true(added);             /* b's id is above a's: a's rows now wait */
+	for (int64_t t = n - 1; t >= 0; t--) {
+		s.ts = t;
+		s.videos = 100;
+		assert_int_equal(store_import_row(im, "a", &s, &added, &new_tag), 0);
+		assert_false(added);
+		if (t == 3) {           /* n - 5 again, in the second run: loses */
+			s.ts = n - 5;
+			s.videos = 999;
+			assert_int_equal(store_import_row(im, "a", &s, &added, &new_tag), 0);
+		}
+	}
+	s.ts = n - 5;
+	s.videos = 555;                 /* and once more, last: loses too */
+	assert_int_equal(store_import_row(im, "a", &s, &added, &new_tag), 0);
+	assert_int_equal(store_import_flush(im, &late), 0);
+	assert_int_equal(late, (size_t)n);
+	assert_int_equal(store_import_end(im, true), 0);
+	assert_int_equal(store_history(st, "a", 0, &hist, &got, &cap), 0);
+	assert_int_equal(got, (size_t)n + 1);
+	for (size_t i = 0; i + 1 < got; i++)
+		if (hist[i].ts != (int64_t)i || hist[i].videos != 100)
+			fail_msg("a@%zu: ts %" PRId64 " videos %" PRId64, i, hist[i].ts,
+				 hist[i].videos);
+	free(hist);
+}
+
 /* The plan of a query: fails on a full scan of snapshot or a sort. */
 static void assert_plan_seeks(const char *sql)
 {
@@ -231,6 +278,7 @@ int main(void)
 		DB_TEST(alert_times_come_oldest_first),
 		DB_TEST(import_skips_what_is_there_and_creates_tags_untracked),
 		DB_TEST(an_import_not_committed_leaves_nothing),
+		DB_TEST(rows_out_of_order_past_the_cap_go_in_as_sorted_runs),
 		DB_TEST(the_export_walk_and_the_list_query_never_scan_or_sort),
 	};
 
