@@ -1911,6 +1911,8 @@ static int import_insert(struct store_import *im, int64_t id, const struct snaps
  */
 static int import_late_run(struct store_import *im)
 {
+	if (im->n_late == 0)            /* and no array yet: qsort wants one */
+		return 0;
 	qsort(im->late, im->n_late, sizeof(*im->late), cmp_late);
 	for (size_t i = 0; i < im->n_late; i++) {
 		const struct import_late *r = &im->late[i];
