@@ -158,9 +158,8 @@ class Mode:
         finally:
             conn.close()
         self.credits = len(rows)
-        for tag, ts in rows:
-            self.fetched.setdefault(tag, []).append(gen.parse_rfc3339(ts) if isinstance(ts, str)
-                                                    else ts)
+        for tag, ts in rows:            # ts: epoch seconds
+            self.fetched.setdefault(tag, []).append(ts)
 
 
 def first_looks(mode, truth):
